@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "kiosk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kiosk", targets: ["kiosk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Traits off: we need neither swift-configuration nor the full-Foundation extras,
+        // and leaving them out saves build time.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: queue, numbering, ratings, statistics. Foundation only, no clock, no I/O.
+        .target(name: "KioskCore"),
+        // SQLite schema, migrations, records and queries.
+        .target(
+            name: "KioskStore",
+            dependencies: ["KioskCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .systemLibrary(
+            name: "CLibevdev",
+            pkgConfig: "libevdev",
+            providers: [.apt(["libevdev-dev"])]
+        ),
+        // Hardware edges: input events, printers, ESC/POS bytes. Knows bytes, not tickets.
+        .target(name: "KioskDevices", dependencies: ["CLibevdev"]),
+        // The running system: configuration, the queue engine actor, routing of events.
+        .target(
+            name: "KioskService",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskDevices",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // HTTP: hall display, read-only JSON, live push.
+        .target(
+            name: "KioskWeb",
+            dependencies: [
+                "KioskService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "kiosk",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
+        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"]),
+        .testTarget(name: "KioskServiceTests", dependencies: ["KioskService"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices"]),
+    ]
+)

@@ -1,0 +1,135 @@
+import Foundation
+
+extension QueueState {
+    /// Folds one event into the state. Used both live and when replaying stored events, so it
+    /// never refuses anything: events are facts.
+    public mutating func apply(_ event: QueueEvent) {
+        let at = event.at
+        switch event.kind {
+        case .dayStarted(let newDay):
+            day = newDay
+            tickets = [:]
+            waiting = []
+            lastSequence = [:]
+            recentCalls = []
+            for number in counters.keys {
+                let officer = counters[number]?.officer
+                counters[number] = CounterState()
+                counters[number]?.officer = officer
+            }
+
+        case .ticketIssued(let ticket, _):
+            tickets[ticket.id] = ticket
+            waiting.append(ticket.id)
+            lastSequence[ticket.service] = ticket.sequence
+            if ticket.id >= nextTicketID { nextTicketID = TicketID(ticket.id.rawValue + 1) }
+
+        case .ticketCalled(let id, _, let c, let officer):
+            waiting.removeAll { $0 == id }
+            update(id) {
+                $0.status = .called
+                $0.counter = c
+                $0.officer = officer
+                $0.calledAt = $0.calledAt ?? at
+            }
+            counters[c, default: CounterState()].current = id
+            if tickets[id]?.priority == true {
+                counters[c]?.normalCallsSincePriority = 0
+            } else {
+                counters[c]?.normalCallsSincePriority += 1
+            }
+            announce(id, at: c, time: at, recall: false)
+
+        case .ticketRecalled(let id, _, let c, let recalls):
+            update(id) { $0.recalls = recalls }
+            announce(id, at: c, time: at, recall: true)
+
+        case .ticketFinished(let id, let c, let outcome):
+            update(id) {
+                $0.status = .finished
+                $0.finishedAt = at
+                $0.outcome = outcome
+            }
+            release(id, from: c)
+            counters[c]?.lastFinished = id
+
+        case .ticketNoShow(let id, let c):
+            update(id) {
+                $0.status = .noShow
+                $0.finishedAt = at
+            }
+            release(id, from: c)
+
+        case .ticketTransferred(let id, let from, let target):
+            update(id) {
+                $0.status = .waiting
+                switch target {
+                case .service(let code):
+                    $0.queueService = code
+                    $0.queueCounter = nil
+                case .counter(let c):
+                    $0.queueCounter = c
+                }
+            }
+            release(id, from: from)
+            waiting.insert(id, at: 0)
+
+        case .ticketHeld(let id, let c):
+            update(id) { $0.status = .held }
+            release(id, from: c)
+            counters[c, default: CounterState()].held.append(id)
+
+        case .ticketReturned(let id, _, let c):
+            update(id) { $0.status = .called }
+            counters[c, default: CounterState()].held.removeAll { $0 == id }
+            counters[c]?.current = id
+            announce(id, at: c, time: at, recall: false)
+
+        case .ticketExpired(let id):
+            update(id) { $0.status = .expired }
+            waiting.removeAll { $0 == id }
+            for number in counters.keys {
+                if counters[number]?.current == id { counters[number]?.current = nil }
+                counters[number]?.held.removeAll { $0 == id }
+            }
+
+        case .officerSignedIn(let officer, let c):
+            counters[c, default: CounterState()].officer = officer
+
+        case .officerSignedOut(_, let c):
+            counters[c]?.officer = nil
+
+        case .ratingRecorded(let rating):
+            if rating.flag == nil, let id = rating.ticket { update(id) { $0.rated = true } }
+        }
+    }
+
+    private mutating func update(_ id: TicketID, _ change: (inout Ticket) -> Void) {
+        guard var ticket = tickets[id] else { return }
+        change(&ticket)
+        tickets[id] = ticket
+    }
+
+    private mutating func release(_ id: TicketID, from c: CounterNumber) {
+        if counters[c]?.current == id { counters[c]?.current = nil }
+    }
+
+    private mutating func announce(_ id: TicketID, at c: CounterNumber, time: Date, recall: Bool) {
+        guard let ticket = tickets[id] else { return }
+        recentCalls.removeAll { $0.ticket == id }
+        recentCalls.insert(RecentCall(ticket: id, display: ticket.display, counter: c, service: ticket.queueService,
+                                      at: time, recall: recall), at: 0)
+        if recentCalls.count > rules.recentCallsKept { recentCalls.removeLast(recentCalls.count - rules.recentCallsKept) }
+    }
+}
+
+extension QueueState {
+    /// Tickets waiting in a service's own queue.
+    public func waitingCount(_ code: ServiceCode) -> Int {
+        waiting.filter { tickets[$0]?.queueService == code }.count
+    }
+
+    public func currentTicket(at c: CounterNumber) -> Ticket? {
+        counters[c]?.current.flatMap { tickets[$0] }
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+
+/// What a counter is doing right now.
+public struct CounterState: Hashable, Sendable {
+    public var officer: OfficerID?
+    /// The ticket being served.
+    public var current: TicketID?
+    /// Tickets set aside, oldest first.
+    public var held: [TicketID] = []
+    /// Normal tickets called since the last priority one (for the interleave policy).
+    public var normalCallsSincePriority = 0
+    /// The last ticket finished here: a rating press may still link to it.
+    public var lastFinished: TicketID?
+
+    public init() {}
+}
+
+/// A call shown on the displays: the number and the counter that actually called it.
+public struct RecentCall: Hashable, Codable, Sendable {
+    public var ticket: TicketID
+    public var display: String
+    public var counter: CounterNumber
+    public var service: ServiceCode
+    public var at: Date
+    public var recall: Bool
+}
+
+/// The queue of one centre as a pure value: `handle` decides which events a command causes,
+/// `apply` folds an event in. Replaying the stored events through `apply` rebuilds the state
+/// exactly, which is how the daemon restarts.
+public struct QueueState: Hashable, Sendable {
+    public let rules: QueueRules
+    public internal(set) var day: LocalDay?
+    /// The current day's tickets, by id.
+    public internal(set) var tickets: [TicketID: Ticket] = [:]
+    /// Waiting tickets in calling order (a transferred ticket goes to the front).
+    public internal(set) var waiting: [TicketID] = []
+    public internal(set) var counters: [CounterNumber: CounterState] = [:]
+    public internal(set) var lastSequence: [ServiceCode: Int] = [:]
+    public internal(set) var nextTicketID: TicketID
+    /// Newest first.
+    public internal(set) var recentCalls: [RecentCall] = []
+
+    public init(rules: QueueRules, nextTicketID: TicketID = TicketID(1)) {
+        self.rules = rules
+        self.nextTicketID = nextTicketID
+        for counter in rules.counters { counters[counter.number] = CounterState() }
+    }
+
+    /// Rebuilds the state from stored events, oldest first.
+    public init(rules: QueueRules, nextTicketID: TicketID, replaying events: [QueueEvent]) {
+        self.init(rules: rules, nextTicketID: nextTicketID)
+        for event in events { apply(event) }
+    }
+
+    // MARK: Deciding
+
+    /// The events `command` causes at `now`, already applied to the state; or why it is refused,
+    /// with the state unchanged. A command on a new local day first closes the previous one.
+    public mutating func handle(_ command: QueueCommand, at now: Date) -> Result<[QueueEvent], QueueRejection> {
+        var next = self
+        var events = next.dayRollover(at: now)
+        for event in events { next.apply(event) }
+        do {
+            for kind in try next.decide(command, at: now) {
+                let event = QueueEvent(at: now, kind)
+                next.apply(event)
+                events.append(event)
+            }
+        } catch let rejection as QueueRejection {
+            return .failure(rejection)
+        } catch {
+            preconditionFailure("decide throws only QueueRejection")
+        }
+        self = next
+        return .success(events)
+    }
+
+    private func dayRollover(at now: Date) -> [QueueEvent] {
+        let today = LocalDay(now, in: rules.timeZone)
+        if let day, today <= day { return [] }
+        var kinds: [QueueEvent.Kind] = []
+        for ticket in tickets.values.sorted(by: { $0.id < $1.id }) where ticket.status.isOpen {
+            kinds.append(.ticketExpired(ticket: ticket.id))
+        }
+        // Sessions end with the day, so tomorrow's ratings never go to last night's sign-in.
+        for (number, counter) in counters.sorted(by: { $0.key < $1.key }) {
+            if let officer = counter.officer { kinds.append(.officerSignedOut(officer: officer, counter: number)) }
+        }
+        kinds.append(.dayStarted(day: today))
+        return kinds.map { QueueEvent(at: now, $0) }
+    }
+
+    private func decide(_ command: QueueCommand, at now: Date) throws(QueueRejection) -> [QueueEvent.Kind] {
+        switch command {
+        case .tick:
+            return []
+
+        case .issueTicket(let code, let priority):
+            guard let service = rules.service(code) else { throw .unknownService(code) }
+            let sequence = (lastSequence[code] ?? 0) + 1
+            let number = service.number(forSequence: sequence)
+            let ticket = Ticket(id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
+                                display: service.display(number: number), priority: priority, issuedAt: now)
+            let ahead = waiting.filter { tickets[$0]?.queueService == code && tickets[$0]?.queueCounter == nil }.count
+            return [.ticketIssued(ticket: ticket, waitingAhead: ahead)]
+
+        case .callNext(let c):
+            let (counter, officer) = try signedIn(c)
+            var kinds = finishCurrent(counter, at: c)
+            guard let next = nextTicket(for: c) else {
+                if kinds.isEmpty { throw .nothingWaiting(c) }
+                return kinds
+            }
+            kinds.append(.ticketCalled(ticket: next.id, display: next.display, counter: c, officer: officer))
+            return kinds
+
+        case .callNumber(let c, let display):
+            let (counter, officer) = try signedIn(c)
+            let wanted = display.uppercased()
+            guard let ticket = waiting.lazy.compactMap({ self.tickets[$0] }).first(where: { $0.display.uppercased() == wanted })
+            else { throw .noSuchWaitingNumber(display) }
+            return finishCurrent(counter, at: c)
+                + [.ticketCalled(ticket: ticket.id, display: ticket.display, counter: c, officer: officer)]
+
+        case .recall(let c):
+            let ticket = try current(at: c)
+            guard ticket.recalls < rules.recallLimit else { throw .recallLimitReached(ticket.display, limit: rules.recallLimit) }
+            return [.ticketRecalled(ticket: ticket.id, display: ticket.display, counter: c, recalls: ticket.recalls + 1)]
+
+        case .noShow(let c):
+            return [.ticketNoShow(ticket: try current(at: c).id, counter: c)]
+
+        case .finish(let c, let outcome):
+            return [.ticketFinished(ticket: try current(at: c).id, counter: c, outcome: outcome)]
+
+        case .hold(let c):
+            return [.ticketHeld(ticket: try current(at: c).id, counter: c)]
+
+        case .transfer(let c, let target):
+            let ticket = try current(at: c)
+            switch target {
+            case .service(let code):
+                guard rules.service(code) != nil else { throw .unknownService(code) }
+                guard code != ticket.queueService else { throw .transferToSameService(code) }
+            case .counter(let other):
+                guard rules.counter(other) != nil, other != c else { throw .unknownCounter(other) }
+            }
+            return [.ticketTransferred(ticket: ticket.id, from: c, to: target)]
+
+        case .returnHeld(let c, let display):
+            let (counter, _) = try signedIn(c)
+            if let current = counter.current, let ticket = tickets[current] { throw .counterBusy(c, current: ticket.display) }
+            let held = counter.held.compactMap { tickets[$0] }
+            guard let ticket = display.map({ d in held.first { $0.display.uppercased() == d.uppercased() } }) ?? held.first
+            else { throw .nothingHeld(c) }
+            return [.ticketReturned(ticket: ticket.id, display: ticket.display, counter: c)]
+
+        case .signIn(let c, let officer):
+            guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
+            if counter.officer == officer { return [] }
+            var kinds: [QueueEvent.Kind] = []
+            if let other = counter.officer { kinds.append(.officerSignedOut(officer: other, counter: c)) }
+            // One officer, one counter: signing in here ends a session elsewhere.
+            for (number, state) in counters.sorted(by: { $0.key < $1.key }) where number != c && state.officer == officer {
+                kinds.append(.officerSignedOut(officer: officer, counter: number))
+            }
+            return kinds + [.officerSignedIn(officer: officer, counter: c)]
+
+        case .signOut(let c):
+            guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
+            guard let officer = counter.officer else { throw .noOfficerSignedIn(c) }
+            return [.officerSignedOut(officer: officer, counter: c)]
+
+        case .rate(let c, let level):
+            guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
+            guard let chosen = rules.ratingScale.level(level) else {
+                throw .ratingLevelOutOfScale(level, scaleSize: rules.ratingScale.count)
+            }
+            return [.ratingRecorded(rating: link(level: level, chosen: chosen, at: c, counter: counter, now: now))]
+        }
+    }
+
+    private func signedIn(_ c: CounterNumber) throws(QueueRejection) -> (CounterState, OfficerID) {
+        guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
+        guard let officer = counter.officer else { throw .noOfficerSignedIn(c) }
+        return (counter, officer)
+    }
+
+    private func current(at c: CounterNumber) throws(QueueRejection) -> Ticket {
+        guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
+        guard let id = counter.current, let ticket = tickets[id] else { throw .noCurrentTicket(c) }
+        return ticket
+    }
+
+    /// "Next" and "call number" end the ticket being served as served, as officers expect.
+    private func finishCurrent(_ counter: CounterState, at c: CounterNumber) -> [QueueEvent.Kind] {
+        guard let id = counter.current else { return [] }
+        return [.ticketFinished(ticket: id, counter: c, outcome: .served)]
+    }
+
+    /// Tickets transferred to this counter first; then the counter's services in their
+    /// configured order, with priority tickets as the policy says.
+    public func nextTicket(for c: CounterNumber) -> Ticket? {
+        let open = waiting.compactMap { tickets[$0] }
+        if let direct = open.first(where: { $0.queueCounter == c }) { return direct }
+        guard let definition = rules.counter(c) else { return nil }
+        var firstNormal: Ticket?
+        var firstPriority: Ticket?
+        for code in definition.services {
+            for ticket in open where ticket.queueService == code && ticket.queueCounter == nil {
+                if ticket.priority { firstPriority = firstPriority ?? ticket } else { firstNormal = firstNormal ?? ticket }
+            }
+        }
+        switch rules.priorityPolicy {
+        case .strict:
+            return firstPriority ?? firstNormal
+        case .interleave(let normalCalls):
+            let due = (counters[c]?.normalCallsSincePriority ?? 0) >= normalCalls
+            if let firstPriority, due || firstNormal == nil { return firstPriority }
+            return firstNormal
+        }
+    }
+
+    /// A press links to the ticket being served at the counter, or to the one finished there
+    /// within the rating window; it is flagged when there is none or that ticket is already rated.
+    private func link(level: Int, chosen: RatingLevel, at c: CounterNumber, counter: CounterState, now: Date) -> Rating {
+        let serving = counter.current.flatMap { tickets[$0] }
+        let recent = counter.lastFinished.flatMap { tickets[$0] }.flatMap { ticket in
+            ticket.finishedAt.map { now.timeIntervalSince($0) <= rules.ratingWindow } == true ? ticket : nil
+        }
+        let candidates = [serving, recent].compactMap { $0 }
+        let ticket = candidates.first { !$0.rated } ?? candidates.first
+        let flag: RatingFlag? = ticket.map { $0.rated ? .alreadyRated : nil } ?? .unlinked
+        return Rating(counter: c, ticket: ticket?.id, ticketDisplay: ticket?.display, service: ticket?.service,
+                      officer: ticket?.officer ?? counter.officer, level: level, label: chosen.label,
+                      scaleSize: rules.ratingScale.count, satisfied: chosen.satisfied, flag: flag)
+    }
+}
