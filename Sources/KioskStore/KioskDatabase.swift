@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// Errors of the store, with the database path named.
+public struct StoreError: Error, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// The centre's SQLite database: events, their ticket and rating projections, officers.
+/// WAL with `synchronous=FULL`: a command acknowledged has survived a power cut.
+public final class KioskDatabase: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(path: path, message: "cannot open the database: \(error)")
+        }
+    }
+
+    // MARK: Events
+
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    /// Stores the events of one command and updates the projections, in one transaction.
+    public func append(_ events: [QueueEvent], day: LocalDay) throws {
+        guard !events.isEmpty else { return }
+        try pool.write { db in
+            for event in events {
+                try project(event, day: day, db)
+                let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
+                try db.execute(
+                    sql: "INSERT INTO event (at, day, kind, ticket_id, payload) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [event.at.timeIntervalSince1970, day.iso, event.name, event.ticketID?.rawValue, payload])
+            }
+        }
+    }
+
+    private func project(_ event: QueueEvent, day: LocalDay, _ db: Database) throws {
+        let at = event.at.timeIntervalSince1970
+        switch event.kind {
+        case .ticketIssued(let t, _):
+            try db.execute(sql: """
+                INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting')
+                """, arguments: [t.id.rawValue, t.day.iso, t.service.rawValue, t.sequence, t.number, t.display, t.priority,
+                                 t.issuedAt.timeIntervalSince1970])
+        case .ticketCalled(let id, _, let c, let officer):
+            try db.execute(sql: """
+                UPDATE ticket SET status = 'called', counter = ?, officer = ?, called_at = COALESCE(called_at, ?) WHERE id = ?
+                """, arguments: [c.rawValue, officer.rawValue, at, id.rawValue])
+        case .ticketRecalled(let id, _, _, let recalls):
+            try db.execute(sql: "UPDATE ticket SET recalls = ? WHERE id = ?", arguments: [recalls, id.rawValue])
+        case .ticketFinished(let id, let c, let outcome):
+            try db.execute(sql: "UPDATE ticket SET status = 'finished', counter = ?, finished_at = ?, outcome = ? WHERE id = ?",
+                           arguments: [c.rawValue, at, outcome.rawValue, id.rawValue])
+        case .ticketNoShow(let id, let c):
+            try db.execute(sql: "UPDATE ticket SET status = 'noShow', counter = ?, finished_at = ? WHERE id = ?",
+                           arguments: [c.rawValue, at, id.rawValue])
+        case .ticketTransferred(let id, _, _):
+            try db.execute(sql: "UPDATE ticket SET status = 'waiting', transfers = transfers + 1 WHERE id = ?", arguments: [id.rawValue])
+        case .ticketHeld(let id, _):
+            try db.execute(sql: "UPDATE ticket SET status = 'held' WHERE id = ?", arguments: [id.rawValue])
+        case .ticketReturned(let id, _, _):
+            try db.execute(sql: "UPDATE ticket SET status = 'called' WHERE id = ?", arguments: [id.rawValue])
+        case .ticketExpired(let id):
+            try db.execute(sql: "UPDATE ticket SET status = 'expired' WHERE id = ?", arguments: [id.rawValue])
+        case .ratingRecorded(let r):
+            try db.execute(sql: """
+                INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [at, day.iso, r.counter.rawValue, r.ticket?.rawValue, r.service?.rawValue, r.officer?.rawValue,
+                                 r.level, r.label, r.scaleSize, r.satisfied, r.flag?.rawValue])
+        case .dayStarted, .officerSignedIn, .officerSignedOut:
+            break
+        }
+    }
+
+    /// What the queue needs to rebuild itself: the first free ticket id, and the events since
+    /// the last day start (a day start clears everything before it).
+    public func replayLog() throws -> (nextTicketID: TicketID, events: [QueueEvent]) {
+        try pool.read { db in
+            let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ticket") ?? 0
+            let from = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE kind = 'dayStarted'") ?? 0
+            let decoder = JSONDecoder()
+            let events = try String.fetchAll(db, sql: "SELECT payload FROM event WHERE seq >= ? ORDER BY seq", arguments: [from])
+                .map { try decoder.decode(QueueEvent.self, from: Data($0.utf8)) }
+            return (TicketID(maxID + 1), events)
+        }
+    }
+
+    public func eventCount() throws -> Int {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM event") ?? 0 }
+    }
+
+    // MARK: Officers
+
+    public func addOfficer(_ officer: Officer) throws {
+        try pool.write { db in try officer.insert(db) }
+    }
+
+    public func setOfficerActive(_ id: OfficerID, _ active: Bool) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE officer SET active = ? WHERE id = ?", arguments: [active, id.rawValue])
+            return db.changesCount > 0
+        }
+    }
+
+    public func officer(_ id: OfficerID) throws -> Officer? {
+        try pool.read { db in try Officer.fetchOne(db, key: id.rawValue) }
+    }
+
+    public func officers() throws -> [Officer] {
+        try pool.read { db in try Officer.order(Column("id")).fetchAll(db) }
+    }
+}

@@ -1,0 +1,73 @@
+import GRDB
+
+/// The database schema. A shipped migration is never edited: add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: officers, tickets, events, ratings") { db in
+            try db.execute(sql: """
+                CREATE TABLE officer (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                    name TEXT NOT NULL CHECK (length(name) > 0),
+                    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                    created_at REAL NOT NULL
+                );
+
+                -- One row per ticket: a projection of its events, for reports.
+                CREATE TABLE ticket (
+                    id INTEGER PRIMARY KEY,
+                    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                    service TEXT NOT NULL,
+                    -- the ticket's position in its service's day: never repeats, even when the number wraps
+                    sequence INTEGER NOT NULL CHECK (sequence > 0),
+                    number INTEGER NOT NULL,
+                    display TEXT NOT NULL,
+                    priority INTEGER NOT NULL CHECK (priority IN (0, 1)),
+                    issued_at REAL NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('waiting', 'called', 'held', 'finished', 'noShow', 'expired')),
+                    counter INTEGER,
+                    officer TEXT REFERENCES officer(id),
+                    called_at REAL,
+                    finished_at REAL,
+                    outcome TEXT CHECK (outcome IN ('served', 'incomplete', 'declined')),
+                    recalls INTEGER NOT NULL DEFAULT 0,
+                    transfers INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (day, service, sequence)
+                );
+                CREATE INDEX ticket_by_day ON ticket(day);
+
+                -- Every event of the hall, immutable, in order: the queue state is their fold.
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    day TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    ticket_id INTEGER REFERENCES ticket(id),
+                    payload TEXT NOT NULL
+                );
+                CREATE INDEX event_by_kind ON event(kind, seq);
+
+                CREATE TABLE rating (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    day TEXT NOT NULL,
+                    counter INTEGER NOT NULL,
+                    ticket_id INTEGER REFERENCES ticket(id),
+                    service TEXT,
+                    officer TEXT REFERENCES officer(id),
+                    level INTEGER NOT NULL CHECK (level >= 1),
+                    label TEXT NOT NULL,
+                    scale_size INTEGER NOT NULL,
+                    satisfied INTEGER NOT NULL CHECK (satisfied IN (0, 1)),
+                    flag TEXT CHECK (flag IN ('unlinked', 'alreadyRated')),
+                    CHECK (level <= scale_size),
+                    CHECK (flag IS NOT NULL OR ticket_id IS NOT NULL)
+                );
+                -- One counted vote per ticket.
+                CREATE UNIQUE INDEX rating_one_vote_per_ticket ON rating(ticket_id) WHERE flag IS NULL;
+                CREATE INDEX rating_by_day ON rating(day);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import KioskCore
+import Testing
+@testable import KioskStore
+
+private let rules = QueueRules(
+    services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A"),
+               ServiceDefinition(code: ServiceCode("B"), name: "Hộ tịch", firstNumber: 1001, lastNumber: 1999)],
+    counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A"), ServiceCode("B")]),
+               CounterDefinition(number: CounterNumber(2), services: [ServiceCode("B")])])
+
+private func temporaryPath() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-store-\(UUID().uuidString)")
+    return folder.appendingPathComponent("kiosk.sqlite").path
+}
+
+/// 2026-03-02 at hh:mm in Hanoi.
+private func at(_ hour: Int, _ minute: Int, day: Int = 2) -> Date {
+    LocalDay(year: 2026, month: 3, day: day).start(in: rules.timeZone).addingTimeInterval(Double(hour * 3600 + minute * 60))
+}
+
+/// Applies commands to the state and stores what they cause, as the engine does.
+private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState, _ db: KioskDatabase) throws {
+    for (command, time) in commands {
+        let events = try state.handle(command, at: time).get()
+        try db.append(events, day: state.day!)
+    }
+}
+
+@Suite struct KioskDatabaseTests {
+    @Test func reopeningTheFileRebuildsTheSameQueue() throws {
+        let path = temporaryPath()
+        var live = QueueState(rules: rules)
+        do {
+            let db = try KioskDatabase(path: path)
+            try db.addOfficer(Officer(id: OfficerID("an"), name: "Nguyễn Văn An", createdAt: at(7, 0)))
+            try db.addOfficer(Officer(id: OfficerID("binh"), name: "Trần Thị Bình", createdAt: at(7, 0)))
+            try run([
+                (.signIn(counter: CounterNumber(1), officer: OfficerID("an")), at(8, 0)),
+                (.signIn(counter: CounterNumber(2), officer: OfficerID("binh")), at(8, 0)),
+                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                (.issueTicket(service: ServiceCode("B"), priority: true), at(8, 2)),
+                (.issueTicket(service: ServiceCode("B"), priority: false), at(8, 3)),
+                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 3)),
+                (.callNext(counter: CounterNumber(1)), at(8, 4)),
+                (.callNext(counter: CounterNumber(2)), at(8, 5)),
+                (.hold(counter: CounterNumber(2)), at(8, 6)),
+                (.rate(counter: CounterNumber(1), level: 2), at(8, 7)),
+                (.callNext(counter: CounterNumber(1)), at(8, 8)),
+            ], on: &live, db)
+        }
+        let reopened = try KioskDatabase(path: path)
+        let log = try reopened.replayLog()
+        let rebuilt = QueueState(rules: rules, nextTicketID: log.nextTicketID, replaying: log.events)
+        #expect(rebuilt == live)
+        // Counter 1 calls A before B; counter 2 took the normal 1002 before the priority 1001
+        // (interleave policy, nothing called there yet) and holds it.
+        #expect(rebuilt.currentTicket(at: CounterNumber(1))?.display == "A002")
+        #expect(rebuilt.counters[CounterNumber(2)]?.held.compactMap { rebuilt.tickets[$0]?.display } == ["1002"])
+        #expect(rebuilt.waiting.compactMap { rebuilt.tickets[$0]?.display } == ["1001"])
+
+        // The next day the log starts at that day's start, and ids go on.
+        var nextDay = rebuilt
+        try run([(.issueTicket(service: ServiceCode("A"), priority: false), at(8, 0, day: 3))], on: &nextDay, reopened)
+        let log2 = try reopened.replayLog()
+        #expect(log2.nextTicketID == TicketID(6))
+        #expect(QueueState(rules: rules, nextTicketID: log2.nextTicketID, replaying: log2.events) == nextDay)
+        #expect(nextDay.tickets[TicketID(5)]?.display == "A001")
+        // History is kept: yesterday's tickets are still in the file, expired ones marked.
+        let statuses = try reopened.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT display || ':' || status FROM ticket WHERE day = '2026-03-02' ORDER BY id")
+        }
+        #expect(statuses == ["A001:finished", "1001:expired", "1002:expired", "A002:expired"])
+    }
+
+    @Test func theSameNumberCannotBeIssuedTwiceInADay() throws {
+        let db = try KioskDatabase(path: temporaryPath())
+        var state = QueueState(rules: rules)
+        let events = try state.handle(.issueTicket(service: ServiceCode("A"), priority: false), at: at(8, 0)).get()
+        try db.append(events, day: state.day!)
+        // A second process (or a crash-restarted daemon that lost its state) issuing A001 again.
+        var stale = QueueState(rules: rules, nextTicketID: TicketID(99))
+        let again = try stale.handle(.issueTicket(service: ServiceCode("A"), priority: false), at: at(8, 1)).get()
+        #expect(throws: DatabaseError.self) { try db.append(again.filter { $0.name == "ticketIssued" }, day: state.day!) }
+        #expect(try db.replayLog().events.count == events.count)
+    }
+
+    @Test func theDatabaseIsDurable() throws {
+        let db = try KioskDatabase(path: temporaryPath())
+        let (mode, sync, keys) = try db.pool.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(mode == "wal")
+        #expect(sync == 2) // FULL
+        #expect(keys == 1)
+    }
+
+    @Test func aTicketCannotNameAnUnknownOfficer() throws {
+        let db = try KioskDatabase(path: temporaryPath())
+        var state = QueueState(rules: rules)
+        try run([(.signIn(counter: CounterNumber(1), officer: OfficerID("ghost")), at(8, 0)),
+                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1))], on: &state, db)
+        let call = try state.handle(.callNext(counter: CounterNumber(1)), at: at(8, 2)).get()
+        #expect(throws: DatabaseError.self) { try db.append(call, day: state.day!) }
+    }
+
+    @Test func satisfactionCountsPerOfficerLeaveFlaggedPressesOut() throws {
+        let db = try KioskDatabase(path: temporaryPath())
+        try db.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: at(7, 0)))
+        try db.addOfficer(Officer(id: OfficerID("binh"), name: "Bình", createdAt: at(7, 0)))
+        var state = QueueState(rules: rules)
+        let one = CounterNumber(1), two = CounterNumber(2)
+        var commands: [(QueueCommand, Date)] = [
+            (.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
+            (.signIn(counter: two, officer: OfficerID("binh")), at(8, 0)),
+        ]
+        for _ in 0..<5 { commands.append((.issueTicket(service: ServiceCode("B"), priority: false), at(8, 1))) }
+        commands += [
+            (.callNext(counter: one), at(8, 2)), (.rate(counter: one, level: 1), at(8, 3)),
+            (.rate(counter: one, level: 3), at(8, 3)), // second vote: flagged
+            (.callNext(counter: one), at(8, 4)), (.rate(counter: one, level: 3), at(8, 5)),
+            (.callNext(counter: one), at(8, 6)), (.finish(counter: one, outcome: .served), at(8, 7)), // not rated
+            (.callNext(counter: two), at(8, 8)), (.rate(counter: two, level: 2), at(8, 9)),
+            (.finish(counter: two, outcome: .served), at(8, 10)),
+            (.rate(counter: two, level: 1), at(9, 30)), // long after: unlinked
+        ]
+        try run(commands, on: &state, db)
+        let day = LocalDay(year: 2026, month: 3, day: 2)
+        let rows = try db.satisfaction(from: day, to: day, by: .officer, scaleSize: 3)
+        #expect(rows.map(\.key) == ["an", "binh"])
+        #expect(rows[0].figures == SatisfactionFigures(levelCounts: [1, 0, 1], satisfiedCount: 1, finished: 3))
+        #expect(rows[0].figures.satisfactionRate == 0.5)
+        #expect(rows[1].figures == SatisfactionFigures(levelCounts: [0, 1, 0], satisfiedCount: 1, finished: 1))
+        let flagged = try db.pool.read { db in try String.fetchAll(db, sql: "SELECT flag FROM rating WHERE flag IS NOT NULL ORDER BY id") }
+        #expect(flagged == ["alreadyRated", "unlinked"])
+        let other = LocalDay(year: 2026, month: 3, day: 3)
+        #expect(try db.satisfaction(from: other, to: other, by: .officer, scaleSize: 3).isEmpty)
+    }
+}
