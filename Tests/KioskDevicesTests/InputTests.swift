@@ -1,0 +1,76 @@
+import Foundation
+import Glibc
+import Testing
+@testable import KioskDevices
+
+@Suite struct InputTests {
+    let sample: [InputEvent] =
+        InputEvent.tap(code: 79, seconds: 1_770_000_000, microseconds: 123_456)
+        + [InputEvent(seconds: -1, microseconds: 999_999, type: 1, code: 0x2FF, value: 2)]
+
+    @Test func decodesRecordsSplitAtEveryByte() {
+        let bytes = sample.flatMap(\.bytes)
+        #expect(bytes.count == sample.count * 24)
+        for split in 0...bytes.count {
+            var decoder = InputEventDecoder()
+            let events = decoder.feed(bytes[..<split]) + decoder.feed(bytes[split...])
+            #expect(events == sample, "split at \(split)")
+            #expect(decoder.buffered == 0)
+        }
+    }
+
+    @Test func decodesRecordsFedOneByteAtATime() {
+        var decoder = InputEventDecoder()
+        var events: [InputEvent] = []
+        for byte in sample.flatMap(\.bytes) { events += decoder.feed([byte]) }
+        #expect(events == sample)
+    }
+
+    @Test func theLayoutIsTheKernelOne() {
+        // KEY_KP1 (79) pressed at 1.5 s: timeval, then type 1, code 79, value 1, little-endian.
+        let event = InputEvent(seconds: 1, microseconds: 500_000, type: 1, code: 79, value: 1)
+        #expect(event.bytes == [1, 0, 0, 0, 0, 0, 0, 0, 0x20, 0xA1, 0x07, 0, 0, 0, 0, 0, 1, 0, 79, 0, 1, 0, 0, 0])
+        #expect(event.isKeyPress)
+        #expect(!InputEvent(seconds: 0, microseconds: 0, type: 1, code: 79, value: 2).isKeyPress)
+        #expect(!InputEvent(seconds: 0, microseconds: 0, type: 1, code: 79, value: 0).isKeyPress)
+    }
+
+    @Test func keyNamesAreLibevdevs() {
+        #expect(KeyNames.code(of: "KEY_KP1") == 79)
+        #expect(KeyNames.code(of: "KEY_KPENTER") == 96)
+        #expect(KeyNames.code(of: "KEY_A") == 30)
+        #expect(KeyNames.code(of: "key_kp1") == nil)
+        #expect(KeyNames.code(of: "KEY_NOPE") == nil)
+        #expect(KeyNames.code(of: "SYN_REPORT") == nil)
+        #expect(KeyNames.name(of: 79) == "KEY_KP1")
+    }
+
+    @Test func aFIFOSourceWaitsForItsDeviceAndReadsWhatIsWritten() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-input-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("keypad").path
+        let source = FileInputSource(path: path, retryInterval: .milliseconds(100))
+        var updates = source.updates().makeAsyncIterator()
+
+        guard case .unavailable(let error) = await updates.next() else { Issue.record("missing device not reported"); return }
+        #expect(error.errno == ENOENT)
+        #expect(error.path == path)
+
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(await updates.next() == .opened(path: path))
+        // Two writers, one after the other: the reader must not see end-of-file in between.
+        try InputEventWriter.write(Array(sample[0..<2]), to: path)
+        try InputEventWriter.write(Array(sample[2...]), to: path)
+        var got: [InputEvent] = []
+        while got.count < sample.count, case .event(let e)? = await updates.next() { got.append(e) }
+        #expect(got == sample)
+    }
+
+    @Test func writingToAKeypadNobodyReadsFailsAtOnce() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-nobody-\(UUID().uuidString)").path
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(throws: DeviceError(path: path, operation: "open", errno: ENXIO)) {
+            try InputEventWriter.write(sample, to: path)
+        }
+    }
+}
