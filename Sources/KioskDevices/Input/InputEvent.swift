@@ -33,11 +33,14 @@ public struct InputEvent: Hashable, Sendable {
     }
 
     /// The records a keypad sends for one tap of `code`: press, sync, release, sync.
+    /// The key is released 80 ms after it went down.
     public static func tap(code: UInt16, seconds: Int64, microseconds: Int64) -> [InputEvent] {
-        [InputEvent(seconds: seconds, microseconds: microseconds, type: evKey, code: code, value: 1),
-         InputEvent(seconds: seconds, microseconds: microseconds, type: evSyn, code: 0, value: 0),
-         InputEvent(seconds: seconds, microseconds: microseconds + 80_000, type: evKey, code: code, value: 0),
-         InputEvent(seconds: seconds, microseconds: microseconds + 80_000, type: evSyn, code: 0, value: 0)]
+        let up = seconds * 1_000_000 + microseconds + 80_000
+        let (upSeconds, upMicroseconds) = (up / 1_000_000, up % 1_000_000)
+        return [InputEvent(seconds: seconds, microseconds: microseconds, type: evKey, code: code, value: 1),
+                InputEvent(seconds: seconds, microseconds: microseconds, type: evSyn, code: 0, value: 0),
+                InputEvent(seconds: upSeconds, microseconds: upMicroseconds, type: evKey, code: code, value: 0),
+                InputEvent(seconds: upSeconds, microseconds: upMicroseconds, type: evSyn, code: 0, value: 0)]
     }
 }
 

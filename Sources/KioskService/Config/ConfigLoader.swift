@@ -1,0 +1,242 @@
+import Foundation
+import KioskCore
+import KioskDevices
+
+/// Reads and checks the installation's TOML file. Relative paths in it are relative to the
+/// file's own folder.
+public enum ConfigLoader {
+    public static func load(file: String) throws(ConfigError) -> KioskConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: file, line: 0, key: "", message: "cannot read the file: \((error as NSError).localizedDescription)")
+        }
+        return try parse(text, file: file)
+    }
+
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> KioskConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigError(file: file, line: error.line, key: "", message: error.message)
+        }
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : folder.appendingPathComponent(path).standardizedFileURL.path
+        }
+
+        let top = TableReader(root, path: "", file: file)
+        guard let centre = try top.table("centre") else { throw top.error("centre", "missing: the file needs a [centre] section with name = \"...\"") }
+        let centreName = try centre.string("name")
+        let zoneName = try centre.string("time_zone", default: "Asia/Ho_Chi_Minh")
+        guard let timeZone = TimeZone(identifier: zoneName) else {
+            throw centre.error("time_zone", "\(zoneName) is not a time zone name (like Asia/Ho_Chi_Minh)")
+        }
+        try centre.finish()
+
+        let database = try top.table("database")
+        let databasePath = resolve(try database?.string("path") ?? "kiosk.sqlite")
+        try database?.finish()
+
+        let httpTable = try top.table("http")
+        let bind = try httpTable?.string("bind", default: "127.0.0.1:8080") ?? "127.0.0.1:8080"
+        guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]), (1...65535).contains(port),
+              !bind[..<colon].isEmpty else {
+            throw httpTable!.error("bind", "\(bind) is not host:port (like 127.0.0.1:8080)")
+        }
+        let http = HTTPSettings(host: String(bind[..<colon]), port: port)
+        try httpTable?.finish()
+
+        let control = try top.table("control")
+        let controlSocket = resolve(try control?.string("socket", default: "/run/kiosk/control.sock") ?? "/run/kiosk/control.sock")
+        try control?.finish()
+
+        let services = try readServices(top)
+        let counters = try readCounters(top, services: services)
+        let (policy, recallLimit) = try readQueue(top)
+        let (scale, window) = try readRating(top)
+        let rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
+                               ratingScale: scale, ratingWindow: window, timeZone: timeZone)
+
+        var printer: PrinterSettings?
+        if let p = try top.table("printer") {
+            let text = try p.string("text", default: "ascii")
+            guard let encoding = PrinterTextEncoding(rawValue: text) else {
+                throw p.error("text", "\(text) is not a text mode: use one of \(PrinterTextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let baud = try p.int("baud", default: 9600, in: 1200...115200)
+            guard SerialPort.supportedBauds[baud] != nil else {
+                throw p.error("baud", "\(baud) is not a serial speed: use one of \(SerialPort.supportedBauds.keys.sorted().map(String.init).joined(separator: ", "))")
+            }
+            printer = PrinterSettings(path: resolve(try p.string("path")), baud: baud, text: encoding)
+            try p.finish()
+        }
+
+        let ticketTable = try top.table("ticket")
+        let ticket = TicketLayout(
+            title: try ticketTable?.string("title", default: "PHIẾU SỐ THỨ TỰ") ?? "PHIẾU SỐ THỨ TỰ",
+            footer: try ticketTable?.strings("footer", default: Self.defaultFooter) ?? Self.defaultFooter)
+        try ticketTable?.finish()
+
+        let keypads = try readKeypads(top, services: services, counters: counters, scale: scale, resolve: resolve)
+        try top.finish()
+        return KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
+                           controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads)
+    }
+
+    public static let defaultFooter = ["Vui lòng giữ phiếu và chờ gọi số.", "Xin cảm ơn!"]
+
+    private static func readServices(_ top: TableReader) throws(ConfigError) -> [ServiceDefinition] {
+        let tables = try top.tables("services")
+        guard !tables.isEmpty else { throw top.error("services", "missing: add at least one [[services]] section") }
+        var services: [ServiceDefinition] = []
+        for t in tables {
+            let code = try t.string("code")
+            guard code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), code.count <= 8 else {
+                throw t.error("code", "\(code) must be up to 8 plain letters or digits (like A or HT)")
+            }
+            if services.contains(where: { $0.code.rawValue == code }) { throw t.error("code", "service \(code) is defined twice") }
+            let first = try t.int("first_number", default: 1, in: 0...99_999)
+            let last = try t.int("last_number", default: 999, in: 0...99_999)
+            guard first <= last else { throw t.error("last_number", "must not be below first_number (\(first))") }
+            let prefix = t.has("prefix") ? try t.string("prefix") : ""
+            services.append(ServiceDefinition(code: ServiceCode(code), name: try t.string("name"), prefix: prefix,
+                                              firstNumber: first, lastNumber: last))
+            try t.finish()
+        }
+        return services
+    }
+
+    private static func readCounters(_ top: TableReader, services: [ServiceDefinition]) throws(ConfigError) -> [CounterDefinition] {
+        let tables = try top.tables("counters")
+        guard !tables.isEmpty else { throw top.error("counters", "missing: add at least one [[counters]] section") }
+        var counters: [CounterDefinition] = []
+        for t in tables {
+            let number = CounterNumber(try t.int("number", in: 1...999))
+            if counters.contains(where: { $0.number == number }) { throw t.error("number", "counter \(number) is defined twice") }
+            let codes = try t.strings("services")
+            guard !codes.isEmpty else { throw t.error("services", "a counter must serve at least one service") }
+            for code in codes where !services.contains(where: { $0.code.rawValue == code }) {
+                throw t.error("services", "no service has the code \(code) (known: \(services.map(\.code.rawValue).joined(separator: ", ")))")
+            }
+            let name = t.has("name") ? try t.string("name") : nil
+            counters.append(CounterDefinition(number: number, name: name, services: codes.map { ServiceCode($0) }))
+            try t.finish()
+        }
+        return counters
+    }
+
+    private static func readQueue(_ top: TableReader) throws(ConfigError) -> (PriorityPolicy, Int) {
+        guard let t = try top.table("queue") else { return (.interleave(normalCalls: 3), 3) }
+        let policyName = try t.string("priority_policy", default: "interleave")
+        let policy: PriorityPolicy
+        switch policyName {
+        case "strict": policy = .strict
+        case "interleave": policy = .interleave(normalCalls: try t.int("normal_calls_per_priority", default: 3, in: 1...100))
+        default: throw t.error("priority_policy", "\(policyName) is not a policy: use \"strict\" or \"interleave\"")
+        }
+        let recallLimit = try t.int("recall_limit", default: 3, in: 0...20)
+        try t.finish()
+        return (policy, recallLimit)
+    }
+
+    private static func readRating(_ top: TableReader) throws(ConfigError) -> (RatingScale, TimeInterval) {
+        guard let t = try top.table("rating") else { return (.threeLevels, 120) }
+        let labels = try t.strings("levels", default: RatingScale.threeLevels.levels.map(\.label))
+        guard (2...7).contains(labels.count) else { throw t.error("levels", "a scale has 2 to 7 levels, best first") }
+        let defaultSatisfied = labels.count == 3 ? 2 : labels.count / 2
+        let satisfied = try t.int("satisfied_levels", default: defaultSatisfied, in: 1...labels.count - 1)
+        let window = try t.int("link_window_seconds", default: 120, in: 0...3600)
+        try t.finish()
+        let scale = RatingScale(levels: labels.enumerated().map { RatingLevel(label: $0.element, satisfied: $0.offset < satisfied) })
+        return (scale, TimeInterval(window))
+    }
+
+    private static func readKeypads(_ top: TableReader, services: [ServiceDefinition], counters: [CounterDefinition],
+                                    scale: RatingScale, resolve: (String) -> String) throws(ConfigError) -> [KeypadSettings] {
+        var keypads: [KeypadSettings] = []
+        for t in try top.tables("keypads") {
+            let name = try t.string("name")
+            if keypads.contains(where: { $0.name == name }) { throw t.error("name", "two keypads are named \(name)") }
+            let path = resolve(try t.string("path"))
+            let role = try t.string("role")
+            var names: [UInt16: String] = [:]
+
+            /// Each key of a binding table, checked against libevdev's names.
+            func bindings(_ key: String, required: Bool) throws(ConfigError) -> [(code: UInt16, entry: TOMLEntry, reader: TableReader)] {
+                guard let keys = try t.table(key) else {
+                    if required { throw t.error(key, "missing: add [\(t.name(key))] with lines like KEY_KP1 = ...") }
+                    return []
+                }
+                var out: [(UInt16, TOMLEntry, TableReader)] = []
+                for (keyName, entry) in keys.allEntries() {
+                    guard let code = KeyNames.code(of: keyName) else {
+                        throw keys.error(keyName, "\(keyName) is not a kernel key name (like KEY_KP1 or KEY_KPENTER; `kiosk devices watch` shows them)")
+                    }
+                    if names[code] != nil { throw keys.error(keyName, "\(keyName) is bound twice on keypad \(name)") }
+                    names[code] = keyName
+                    out.append((code, entry, keys))
+                }
+                return out
+            }
+            func counter() throws(ConfigError) -> CounterNumber {
+                let number = CounterNumber(try t.int("counter", in: 1...999))
+                guard counters.contains(where: { $0.number == number }) else {
+                    throw t.error("counter", "no counter \(number) is defined in [[counters]]")
+                }
+                return number
+            }
+            func text(_ entry: TOMLEntry, _ reader: TableReader, _ key: String) throws(ConfigError) -> String {
+                guard case .string(let s) = entry.value else { throw reader.error(key, "expected a string, found \(entry.value.typeName)") }
+                return s
+            }
+
+            let settingsRole: KeypadSettings.Role
+            switch role {
+            case "kiosk":
+                var keys: [UInt16: KioskKey] = [:]
+                for (label, priority) in [("keys", false), ("priority_keys", true)] {
+                    for (code, entry, reader) in try bindings(label, required: label == "keys") {
+                        let keyName = names[code]!
+                        let service = try text(entry, reader, keyName)
+                        guard services.contains(where: { $0.code.rawValue == service }) else {
+                            throw reader.error(keyName, "no service has the code \(service) (known: \(services.map(\.code.rawValue).joined(separator: ", ")))")
+                        }
+                        keys[code] = KioskKey(service: ServiceCode(service), priority: priority)
+                    }
+                }
+                settingsRole = .kiosk(keys: keys)
+            case "officer":
+                let number = try counter()
+                var keys: [UInt16: OfficerAction] = [:]
+                for (code, entry, reader) in try bindings("keys", required: true) {
+                    let keyName = names[code]!
+                    let actionName = try text(entry, reader, keyName)
+                    guard let action = OfficerAction(rawValue: actionName) else {
+                        throw reader.error(keyName, "\(actionName) is not an officer action: use one of \(OfficerAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    keys[code] = action
+                }
+                settingsRole = .officer(counter: number, keys: keys)
+            case "rating":
+                let number = try counter()
+                var keys: [UInt16: Int] = [:]
+                for (code, entry, reader) in try bindings("keys", required: true) {
+                    let keyName = names[code]!
+                    guard case .integer(let level) = entry.value, scale.level(level) != nil else {
+                        throw reader.error(keyName, "expected a rating level from 1 (\(scale.levels.first!.label)) to \(scale.count) (\(scale.levels.last!.label))")
+                    }
+                    keys[code] = level
+                }
+                settingsRole = .rating(counter: number, keys: keys)
+            default:
+                throw t.error("role", "\(role) is not a keypad role: use \"kiosk\", \"officer\" or \"rating\"")
+            }
+            try t.finish()
+            keypads.append(KeypadSettings(name: name, path: path, role: settingsRole, keyNames: names))
+        }
+        return keypads
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import KioskCore
+import KioskDevices
+
+/// The whole installation, as one TOML file describes it.
+public struct KioskConfig: Sendable {
+    /// The file it was read from.
+    public var file: String
+    public var centreName: String
+    public var rules: QueueRules
+    public var databasePath: String
+    public var http: HTTPSettings
+    /// Where `kiosk officer sign-in` and friends reach the running daemon.
+    public var controlSocket: String
+    public var printer: PrinterSettings?
+    public var ticket: TicketLayout
+    public var keypads: [KeypadSettings]
+
+    public var timeZone: TimeZone { rules.timeZone }
+}
+
+public struct HTTPSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+}
+
+public struct PrinterSettings: Sendable, Equatable {
+    public var path: String
+    public var baud: Int
+    public var text: PrinterTextEncoding
+}
+
+/// What a ticket says besides its number.
+public struct TicketLayout: Sendable, Equatable {
+    public var title: String
+    public var footer: [String]
+}
+
+/// A keypad and what its keys do.
+public struct KeypadSettings: Sendable {
+    public var name: String
+    public var path: String
+    public var role: Role
+    /// The kernel name of each bound key code, for logs and tools.
+    public var keyNames: [UInt16: String]
+
+    public enum Role: Sendable {
+        /// The ticket kiosk: a key issues a ticket for a service, normal or priority.
+        case kiosk(keys: [UInt16: KioskKey])
+        /// An officer's keypad at a counter.
+        case officer(counter: CounterNumber, keys: [UInt16: OfficerAction])
+        /// A citizen's rating keypad at a counter: a key is a level (1 = best).
+        case rating(counter: CounterNumber, keys: [UInt16: Int])
+    }
+
+    public var roleName: String {
+        switch role {
+        case .kiosk: "kiosk"
+        case .officer: "officer"
+        case .rating: "rating"
+        }
+    }
+}
+
+public struct KioskKey: Sendable, Equatable {
+    public var service: ServiceCode
+    public var priority: Bool
+}
+
+/// What an officer's key can do, by its name in the config.
+public enum OfficerAction: String, Sendable, CaseIterable {
+    case next, recall, finish, hold
+    case noShow = "no-show"
+    case returnHeld = "return"
+
+    public func command(at counter: CounterNumber) -> QueueCommand {
+        switch self {
+        case .next: .callNext(counter: counter)
+        case .recall: .recall(counter: counter)
+        case .finish: .finish(counter: counter, outcome: .served)
+        case .hold: .hold(counter: counter)
+        case .noShow: .noShow(counter: counter)
+        case .returnHeld: .returnHeld(counter: counter, display: nil)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import KioskCore
+import KioskDevices
+import Logging
+import ServiceLifecycle
+
+/// Reads one keypad and turns its presses into queue commands, as its bindings say.
+/// Only presses count: releases and autorepeat are ignored.
+public struct KeypadService: Service {
+    let settings: KeypadSettings
+    let engine: QueueEngine
+    let health: DeviceHealth
+    let logger: Logger
+
+    public init(settings: KeypadSettings, engine: QueueEngine, health: DeviceHealth, logger: Logger) {
+        self.settings = settings
+        self.engine = engine
+        self.health = health
+        self.logger = logger
+    }
+
+    /// The command a key press stands for on this keypad, if the key is bound.
+    public static func command(for code: UInt16, on role: KeypadSettings.Role) -> QueueCommand? {
+        switch role {
+        case .kiosk(let keys):
+            keys[code].map { .issueTicket(service: $0.service, priority: $0.priority) }
+        case .officer(let counter, let keys):
+            keys[code].map { $0.command(at: counter) }
+        case .rating(let counter, let keys):
+            keys[code].map { .rate(counter: counter, level: $0) }
+        }
+    }
+
+    public func run() async throws {
+        let device = "keypad \(settings.name)"
+        let meta: Logger.Metadata = ["keypad": "\(settings.name)", "device.path": "\(settings.path)"]
+        await cancelWhenGracefulShutdown {
+            for await update in FileInputSource(path: settings.path).updates() {
+                switch update {
+                case .opened:
+                    logger.info("keypad ready", metadata: meta)
+                    await health.set(device, path: settings.path, .ok)
+                case .unavailable(let error):
+                    logger.warning("keypad unavailable, retrying", metadata: meta.merging(["error": "\(error)"]) { $1 })
+                    await health.set(device, path: settings.path, .unavailable, detail: error.description)
+                case .event(let event):
+                    guard event.isKeyPress else { continue }
+                    await press(event.code, meta: meta)
+                }
+            }
+        }
+    }
+
+    private func press(_ code: UInt16, meta: Logger.Metadata) async {
+        var meta = meta
+        meta["key"] = "\(settings.keyNames[code] ?? KeyNames.name(of: code) ?? String(code))"
+        guard let command = Self.command(for: code, on: settings.role) else {
+            logger.debug("unbound key", metadata: meta)
+            return
+        }
+        do {
+            try await engine.perform(command)
+        } catch {
+            meta["reason"] = "\(error)"
+            logger.notice("key press refused", metadata: meta)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// The health of each device, as the log, `/health` and the installer see it.
+public actor DeviceHealth {
+    public enum State: String, Sendable, Codable {
+        case ok
+        /// Not there, or it failed: the daemon keeps retrying.
+        case unavailable
+        /// Never used yet (a printer before its first ticket).
+        case unknown
+    }
+
+    public struct Entry: Sendable, Codable, Equatable {
+        public var device: String
+        public var path: String
+        public var state: State
+        public var detail: String?
+        public var since: Date
+    }
+
+    private var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    public func set(_ device: String, path: String, _ state: State, detail: String? = nil, at: Date = Date()) {
+        if let old = entries[device], old.state == state, old.detail == detail { return }
+        entries[device] = Entry(device: device, path: path, state: state, detail: detail, since: at)
+    }
+
+    public var all: [Entry] { entries.values.sorted { $0.device < $1.device } }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import KioskCore
+import KioskService
+import Logging
+
+/// The HTTP side: the hall display page, the read-only queue JSON, the live push stream and
+/// the health report. Nothing here changes the queue.
+public enum WebServer {
+    public static func application(daemon: KioskDaemon, logger: Logger,
+                                   onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        let engine = daemon.engine
+        let centre = daemon.config.centreName
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+
+        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/display"]) }
+        router.get("/display") { _, _ in html(DisplayPage.html) }
+        router.get("/api/queue") { _, _ in
+            json(try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)))
+        }
+        router.get("/api/display/events") { _, _ in
+            Response(status: .ok,
+                     headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                     body: ResponseBody { writer in
+                         try await DisplayStream.run(engine: engine, centre: centre, encoder: encoder, writer: &writer)
+                     })
+        }
+        router.get("/health") { _, _ in
+            let devices = await daemon.health.all
+            let report = HealthReport(status: devices.allSatisfy { $0.state != .unavailable } ? "ok" : "degraded", devices: devices)
+            return json(try encoder.encode(report))
+        }
+
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(daemon.config.http.host, port: daemon.config.http.port),
+                                 serverName: "kiosk"),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    struct HealthReport: Encodable {
+        var status: String
+        var devices: [DeviceHealth.Entry]
+    }
+
+    static func html(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ data: Data) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Server-Sent Events for the displays: the full state on connect (so a reconnect after a
+/// restart resynchronises), then a `call` event for each call and the new state after every change.
+enum DisplayStream {
+    static func run(engine: QueueEngine, centre: String, encoder: JSONEncoder, writer: inout any ResponseBodyWriter) async throws {
+        let (state, events) = await engine.subscribe()
+        try await writer.write(message("state", try encoder.encode(DisplaySnapshot(state, centreName: centre))))
+        // Browsers reconnect after 2 s when the daemon goes away.
+        try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+        for await event in events {
+            switch event.kind {
+            case .ticketCalled(_, let number, let counter, _), .ticketRecalled(_, let number, let counter, _),
+                 .ticketReturned(_, let number, let counter):
+                let call = CallMessage(number: number, counter: counter.rawValue,
+                                       recall: { if case .ticketRecalled = event.kind { true } else { false } }())
+                try await writer.write(message("call", try encoder.encode(call)))
+            default:
+                break
+            }
+            try await writer.write(message("state", try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre))))
+        }
+        try await writer.finish(nil)
+    }
+
+    struct CallMessage: Encodable {
+        var number: String
+        var counter: Int
+        var recall: Bool
+    }
+
+    static func message(_ name: String, _ data: Data) -> ByteBuffer {
+        ByteBuffer(string: "event: \(name)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskService
+import KioskStore
+
+extension ReportGrouping: ExpressibleByArgument {}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export satisfaction figures per officer, counter, service or day.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "First day, YYYY-MM-DD.")
+    var from: String
+
+    @Option(help: "Last day (included), YYYY-MM-DD.")
+    var to: String
+
+    @Option(help: "officer, counter, service or day.")
+    var by: ReportGrouping = .officer
+
+    @Option(help: "csv (UTF-8 for Excel) or json.")
+    var format: Format = .csv
+
+    @Option(help: "Write to this file instead of standard output.")
+    var out: String?
+
+    func validate() throws {
+        guard let first = LocalDay(iso: from) else { throw ValidationError("--from \(from) is not a day: write it as YYYY-MM-DD") }
+        guard let last = LocalDay(iso: to) else { throw ValidationError("--to \(to) is not a day: write it as YYYY-MM-DD") }
+        guard first <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
+    }
+
+    func run() throws {
+        let config = try loadConfig(options.config)
+        let database = try KioskDatabase(path: config.databasePath)
+        let report = try SatisfactionReport(database: database, config: config, from: LocalDay(iso: from)!,
+                                            to: LocalDay(iso: to)!, by: by)
+        let data = format == .csv ? report.csv() : try report.json()
+        if let out {
+            try data.write(to: URL(fileURLWithPath: out))
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}

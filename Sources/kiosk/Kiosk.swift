@@ -1,0 +1,16 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Kiosk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "Queue tickets, counter calls and satisfaction ratings for a public service centre.",
+        subcommands: [Run.self, CheckConfig.self, Export.self, OfficerCommand.self, CounterCommand.self, Simulate.self])
+}
+
+/// `--config FILE`, shared by the commands that work on an installation.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The installation's TOML file.")
+    var config: String
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import KioskService
+import KioskWeb
+import Logging
+import ServiceLifecycle
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the daemon: keypads, printer, displays, control socket.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "kiosk")
+        let config = try loadConfig(options.config)
+        let daemon = try KioskDaemon(config: config, logger: logger)
+        let url = "http://\(config.http.host):\(config.http.port)/display"
+        let web = WebServer.application(daemon: daemon, logger: logger) { port in
+            logger.info("hall display ready", metadata: ["url": "\(url)"])
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: daemon.services.map { .init(service: $0) } + [.init(service: web), .init(service: ShutdownCoordinator(engine: daemon.engine))],
+                                 gracefulShutdownSignals: [.sigterm, .sigint],
+                                 logger: logger))
+        logger.info("kiosk starting", metadata: ["config": "\(config.file)", "database": "\(config.databasePath)"])
+        try await group.run()
+        logger.info("kiosk stopped")
+    }
+}
+
+/// Loads the config or exits with its error (file:line: key: message) and status 2.
+func loadConfig(_ file: String) throws -> KioskConfig {
+    do {
+        return try ConfigLoader.load(file: file)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
