@@ -1,0 +1,136 @@
+import Foundation
+import Glibc
+import KioskDevices
+import Testing
+
+/// The whole path with the real binary: a kiosk key prints a ticket, an officer's "next"
+/// calls it on the display stream, the citizen's rating is stored against the officer, and
+/// the admin's export counts it.
+@Suite(.serialized) struct ButtonToExportTests {
+    @Test func aPressBecomesATicketACallARatingAndAnExportRow() throws {
+        let kiosk = try KioskBinary()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let port = freePort()
+        let config = "\(folder)/centre.toml"
+        try """
+            [centre]
+            name = "Trung tâm Phục vụ hành chính công xã Thử Nghiệm"
+            [database]
+            path = "kiosk.sqlite"
+            [http]
+            bind = "127.0.0.1:\(port)"
+            [control]
+            socket = "control.sock"
+            [[services]]
+            code = "A"
+            name = "Chứng thực"
+            prefix = "A"
+            [[counters]]
+            number = 1
+            services = ["A"]
+            [[counters]]
+            number = 2
+            services = ["A"]
+            [printer]
+            path = "printer.bin"
+            [[keypads]]
+            name = "kiosk"
+            role = "kiosk"
+            path = "kiosk.keypad"
+            keys = { KEY_KP1 = "A" }
+            [[keypads]]
+            name = "officer-1"
+            role = "officer"
+            counter = 1
+            path = "officer-1.keypad"
+            keys = { KEY_KPENTER = "next", KEY_KPASTERISK = "finish" }
+            [[keypads]]
+            name = "rating-1"
+            role = "rating"
+            counter = 1
+            path = "rating-1.keypad"
+            keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
+            [[keypads]]
+            name = "rating-2"
+            role = "rating"
+            counter = 2
+            path = "rating-2.keypad"
+            keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        for keypad in ["kiosk", "officer-1", "rating-1", "rating-2"] {
+            #expect(mkfifo("\(folder)/\(keypad).keypad", 0o600) == 0)
+        }
+        let added = try kiosk.run(["officer", "add", "--config", config, "an", "Nguyễn Văn An"])
+        #expect(added.status == 0, "\(added.err)")
+
+        let log = "\(folder)/daemon.log"
+        let daemon = try kiosk.start(["run", "--config", config], log: log)
+        defer { if daemon.isRunning { daemon.terminate() } }
+        func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try eventually(20, "the daemon's web server") { logText().contains("hall display ready") }
+        try eventually(5, "the keypads") { logText().components(separatedBy: "keypad ready").count == 5 }
+
+        // The display's live stream, as the hall TV opens it.
+        let stream = try HTTPConnection(port: port, path: "/api/display/events")
+        try stream.read("the first state") { $0.contains("event: state") }
+        #expect(stream.text.contains("text/event-stream"))
+
+        // A citizen presses the kiosk's first key: the printer receives the ticket.
+        let press = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "kiosk", "KEY_KP1"])
+        #expect(press.status == 0, "\(press.err)")
+        let printerFile = "\(folder)/printer.bin"
+        try eventually(10, "the ticket's bytes") { (try? Data(contentsOf: URL(fileURLWithPath: printerFile)))?.count ?? 0 > 0 }
+        let printed = [UInt8](try Data(contentsOf: URL(fileURLWithPath: printerFile)))
+        #expect(Array(printed.prefix(2)) == [0x1B, 0x40], "starts by initialising the printer")
+        #expect(printed.contains(sequence: [0x1D, 0x21, 0x33] + [0x1B, 0x45, 0x01] + Array("A001\n".utf8)), "the number, large")
+        #expect(printed.contains(sequence: Array("Chung thuc".utf8)), "the service name")
+        #expect(Array(printed.suffix(4)) == [0x1D, 0x56, 0x42, 0x00], "ends with feed and cut")
+
+        // The officer signs in at counter 1 and presses "next": the display announces A001 at counter 1.
+        let signIn = try kiosk.run(["officer", "sign-in", "--config", config, "--counter", "1", "an"])
+        #expect(signIn.status == 0, "\(signIn.err)")
+        _ = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "officer-1", "KEY_KPENTER"])
+        try stream.read("the call of A001") { $0.contains("event: call") }
+        let call = stream.text.components(separatedBy: "event: call\ndata: ")[1].components(separatedBy: "\n")[0]
+        let announced = try JSONSerialization.jsonObject(with: Data(call.utf8)) as? [String: Any]
+        #expect(announced?["number"] as? String == "A001")
+        #expect(announced?["counter"] as? Int == 1)
+
+        // The citizen rates at counter 1; a stray press at counter 2 (nobody served) counts for nobody.
+        _ = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "rating-1", "KEY_KP1"])
+        _ = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "rating-2", "KEY_KP3"])
+        _ = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "officer-1", "KEY_KPASTERISK"])
+        try eventually(10, "two ratings and the finish") {
+            logText().components(separatedBy: "ratingRecorded").count == 3 && logText().contains("ticketFinished")
+        }
+
+        daemon.terminate() // SIGTERM
+        daemon.waitUntilExit()
+        #expect(daemon.terminationReason == .exit)
+        #expect(daemon.terminationStatus == 0, "\(logText())")
+        #expect(logText().contains("kiosk stopped"))
+
+        let export = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "officer"])
+        #expect(export.status == 0, "\(export.err)")
+        #expect(Array(export.out.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM, for Excel")
+        let rows = String(decoding: export.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(rows[0] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Số lượt đánh giá,Số phiếu đã phục vụ,Tỷ lệ hài lòng (%)")
+        #expect(rows[1] == "an,Nguyễn Văn An,1,0,0,1,1,100.0")
+        #expect(rows.count == 3 && rows[2].isEmpty, "one officer row only: the stray press is not counted")
+
+        let byCounter = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "counter", "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: byCounter.out) as? [String: Any]
+        let counterRows = json?["rows"] as? [[String: Any]] ?? []
+        #expect(counterRows.count == 1)
+        #expect(counterRows.first?["key"] as? String == "1")
+        #expect(counterRows.first?["levelCounts"] as? [Int] == [1, 0, 0])
+    }
+}
+
+extension Array where Element: Equatable {
+    func contains(sequence: [Element]) -> Bool {
+        guard sequence.count <= count else { return false }
+        return (0...(count - sequence.count)).contains { Array(self[$0..<$0 + sequence.count]) == sequence }
+    }
+}
