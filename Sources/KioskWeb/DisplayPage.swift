@@ -58,6 +58,7 @@ enum DisplayPage {
     "use strict";
     const $ = (id) => document.getElementById(id);
     let lastCallKey = null;
+    let timeZone = undefined;
 
     function cell(text, cls) {
       const td = document.createElement("td");
@@ -68,6 +69,7 @@ enum DisplayPage {
 
     function render(state) {
       $("centre").textContent = state.centre;
+      timeZone = state.timeZone;
       const calls = state.calls;
       const latest = calls[0];
       $("latest-number").textContent = latest ? latest.number : "—";
@@ -96,8 +98,8 @@ enum DisplayPage {
 
     function tick() {
       const now = new Date();
-      $("clock").textContent = now.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) +
-        "  " + now.toLocaleDateString("vi-VN");
+      $("clock").textContent = now.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone }) +
+        "  " + now.toLocaleDateString("vi-VN", { timeZone });
     }
     setInterval(tick, 1000); tick();
 

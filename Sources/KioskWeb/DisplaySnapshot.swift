@@ -28,6 +28,8 @@ public struct DisplaySnapshot: Codable, Sendable, Equatable {
     }
 
     public var centre: String
+    /// The centre's time zone, so the TV's clock shows the centre's time whatever its own setting.
+    public var timeZone: String
     public var day: String?
     public var calls: [Call]
     public var counters: [Counter]
@@ -36,6 +38,7 @@ public struct DisplaySnapshot: Codable, Sendable, Equatable {
     public init(_ state: QueueState, centreName: String) {
         let rules = state.rules
         centre = centreName
+        timeZone = rules.timeZone.identifier
         day = state.day?.iso
         calls = state.recentCalls.map { call in
             Call(number: call.display, counter: call.counter.rawValue,
