@@ -125,6 +125,51 @@ import Testing
         #expect(counterRows.count == 1)
         #expect(counterRows.first?["key"] as? String == "1")
         #expect(counterRows.first?["levelCounts"] as? [Int] == [1, 0, 0])
+
+        // Started again on the same database, the daemon shows the same queue.
+        let again = try kiosk.start(["run", "--config", config], log: log)
+        defer { if again.isRunning { again.terminate() } }
+        try eventually(20, "the restarted daemon") { logText().contains("hall display ready") }
+        let queue = try HTTPConnection.get(port: port, path: "/api/queue")
+        let body = try #require(queue.components(separatedBy: "\r\n\r\n").last)
+        let restored = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let calls = restored?["calls"] as? [[String: Any]] ?? []
+        #expect(calls.first?["number"] as? String == "A001")
+        #expect(calls.first?["counter"] as? Int == 1)
+        let counters = restored?["counters"] as? [[String: Any]] ?? []
+        #expect(counters.first?["open"] as? Bool == true, "the officer is still signed in at counter 1")
+        #expect(counters.first?["serving"] == nil, "A001 was finished before the restart")
+        again.terminate()
+        again.waitUntilExit()
+        #expect(again.terminationStatus == 0)
+    }
+
+    @Test func aBrokenConfigIsRefusedWithFileLineAndKey() throws {
+        let kiosk = try KioskBinary()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bad-\(UUID().uuidString).toml").path
+        try """
+            [centre]
+            name = "Xã Tân Phú"
+            [[services]]
+            code = "A"
+            name = "Chứng thực"
+            [[counters]]
+            number = 1
+            services = ["A"]
+            [[keypads]]
+            name = "rating-1"
+            role = "rating"
+            counter = 1
+            path = "/dev/input/by-path/rating-1"
+            [keypads.keys]
+            KEY_KP1 = 1
+            KEY_KP_2 = 2
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try kiosk.run(["check-config", file])
+        #expect(result.status == 2)
+        #expect(result.err.hasPrefix("error: \(file):16: keypads[1].keys.KEY_KP_2: KEY_KP_2 is not a kernel key name"), "\(result.err)")
+        let run = try kiosk.run(["run", "--config", file])
+        #expect(run.status == 2, "the daemon refuses to start on it too")
     }
 }
 
