@@ -29,8 +29,13 @@ let package = Package(
             pkgConfig: "libevdev",
             providers: [.apt(["libevdev-dev"])]
         ),
-        // Hardware edges: input events, printers, ESC/POS bytes. Knows bytes, not tickets.
-        .target(name: "KioskDevices", dependencies: ["CLibevdev"]),
+        .systemLibrary(
+            name: "CFreeType",
+            pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"])]
+        ),
+        // Hardware edges: input events, printers, ESC/POS bytes, raster text. Knows bytes, not tickets.
+        .target(name: "KioskDevices", dependencies: ["CLibevdev", "CFreeType"]),
         // The running system: configuration, the queue engine actor, routing of events.
         .target(
             name: "KioskService",
@@ -60,7 +65,7 @@ let package = Package(
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"]),
-        .testTarget(name: "KioskServiceTests", dependencies: ["KioskService"]),
+        .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices"]),
     ]
 )

@@ -21,7 +21,7 @@ public struct KioskDaemon: Sendable {
         health = DeviceHealth()
         var services: [any Service] = [ClockService(engine: engine)]
         if let printer = config.printer {
-            let renderer = TicketRenderer(centreName: config.centreName, layout: config.ticket, timeZone: config.timeZone, text: printer.text)
+            let renderer = try TicketRenderer(config: config, profile: printer.profile)
             services.append(PrinterService(engine: engine, printer: DevicePathPrinter(path: printer.path, baud: printer.baud),
                                            renderer: renderer, health: health, logger: logger))
         }

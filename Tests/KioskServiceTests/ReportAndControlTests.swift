@@ -2,6 +2,7 @@ import Foundation
 import KioskCore
 import Testing
 @testable import KioskService
+import KioskDevices
 
 @Suite struct ReportAndControlTests {
     @Test func csvCellsAreQuotedAndFormulasNeutralised() {
@@ -30,16 +31,64 @@ import Testing
         }
     }
 
-    @Test func theTicketSaysWhatTheCitizenNeeds() {
-        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let issued = LocalDay(year: 2026, month: 3, day: 2).start(in: zone).addingTimeInterval(8 * 3600 + 5 * 60)
-        let ticket = Ticket(id: TicketID(1), day: LocalDay(year: 2026, month: 3, day: 2), service: ServiceCode("A"), sequence: 15,
-                            number: 15, display: "A015", priority: true, issuedAt: issued)
-        let renderer = TicketRenderer(centreName: "Xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: ["Xin cảm ơn!"]),
-                                      timeZone: zone, text: .ascii)
-        let text = String(decoding: renderer.render(ticket, serviceName: "Chứng thực", waitingAhead: 4).filter { $0 >= 0x20 || $0 == 0x0A }, as: UTF8.self)
-        for expected in ["Xa Tan Phu", "PHIEU SO THU TU", "A015\n", "UU TIEN", "Chung thuc", "cho truoc ban: 4", "02/03/2026 08:05", "Xin cam on!"] {
-            #expect(text.contains(expected), "\(expected) in \(text)")
+}
+
+@Suite struct TicketRenderingTests {
+    let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+    var ticket: Ticket {
+        Ticket(id: TicketID(7), day: LocalDay(year: 2026, month: 3, day: 2), service: ServiceCode("A"), sequence: 15, number: 15,
+               display: "A015", priority: true,
+               issuedAt: LocalDay(year: 2026, month: 3, day: 2).start(in: zone).addingTimeInterval(8 * 3600 + 5 * 60))
+    }
+    let layout = TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: ["Vui lòng giữ phiếu.", "Xin cảm ơn!"], qrURL: "https://xa.vn/t/{day}/{number}")
+
+    func renderer(_ profile: String, text: PrinterProfile.TextMode? = nil) throws -> TicketRenderer {
+        var p = try #require(PrinterProfile.named(profile))
+        if let text { p.textMode = text }
+        return TicketRenderer(centreName: "Xã Tân Phú", layout: layout, timeZone: zone, profile: p,
+                              rasterizer: p.textMode == .raster ? try TextRasterizer() : nil)
+    }
+
+    @Test func aTCVN3TicketReadsBackInVietnamese() throws {
+        let bytes = try renderer("epson-tm-t82").render(ticket, serviceName: "Chứng thực", waitingAhead: 4)
+        let elements = try EscPosDecoder(tcvn3Pages: [30, 31]).decode(bytes)
+        let lines = elements.compactMap { if case .text(let l) = $0 { l } else { nil } }
+        #expect(lines.map(\.text) == ["Xã Tân Phú", "PHIẾU SỐ THỨ TỰ", "A015", "*** ƯU TIÊN ***", "Chứng thực",
+                                      "Số người đang chờ trước bạn: 4", "02/03/2026 08:05", "Vui lòng giữ phiếu.", "Xin cảm ơn!"])
+        let number = try #require(lines.first { $0.text == "A015" })
+        #expect(number.width == 4 && number.height == 4 && number.bold && number.alignment == .center)
+        #expect(elements.contains(.qrCode("https://xa.vn/t/2026-03-02/A015")))
+        #expect(elements.last == .cut)
+        #expect(Array(bytes.prefix(2)) == [0x1B, 0x40])
+        #expect(!bytes.starts(with: [0x1B, 0x40, 0x1C, 0x2E]), "Epson needs no FS .")
+    }
+
+    @Test func anASCIITicketDropsOnlyTheMarks() throws {
+        let bytes = try renderer("epson-tm-t82", text: .ascii).render(ticket, serviceName: "Chứng thực", waitingAhead: 4)
+        let lines = try EscPosDecoder().text(bytes)
+        #expect(lines.contains("PHIEU SO THU TU"))
+        #expect(lines.contains("Chung thuc"))
+        #expect(bytes.allSatisfy { $0 < 0x80 || $0 == 0xFF || true })
+        #expect(!bytes.contains { $0 >= 0x80 })
+    }
+
+    @Test func aRasterTicketIsAPictureOfTheVietnameseText() throws {
+        let r = try renderer("xprinter-80")
+        let bytes = r.render(ticket, serviceName: "Chứng thực", waitingAhead: 4)
+        #expect(Array(bytes.prefix(4)) == [0x1B, 0x40, 0x1C, 0x2E], "Xprinter firmware leaves Chinese mode first")
+        let elements = try EscPosDecoder().decode(bytes)
+        guard case .image(let picture)? = elements.first(where: { if case .image = $0 { true } else { false } }) else {
+            Issue.record("no image in \(elements)"); return
         }
+        #expect(picture.width == 576)
+        let rasterizer = try TextRasterizer()
+        func contains(_ block: MonoBitmap) -> Bool {
+            (0...(picture.height - block.height)).contains { picture.rows($0..<$0 + block.height) == block }
+        }
+        #expect(contains(rasterizer.render("Chứng thực", width: 576, pixels: 40, bold: true)))
+        #expect(!contains(rasterizer.render("Chung thuc", width: 576, pixels: 40, bold: true)))
+        #expect(contains(rasterizer.render("Số người đang chờ trước bạn: 4", width: 576, pixels: 28)))
+        #expect(contains(rasterizer.render("A015", width: 576, pixels: 150, bold: true)))
+        #expect(bytes.count > 20_000 && bytes.count < 80_000, "\(bytes.count) bytes")
     }
 }

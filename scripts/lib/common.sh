@@ -1,8 +1,9 @@
 # Shared by scripts/demo and scripts/test: find Swift, install the Debian packages the
 # build needs when they are missing.
 
-# Debian packages needed to build and run: libevdev (key names), SQLite, pkg-config.
-KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev pkg-config)
+# Debian packages needed to build and run: libevdev (key names), SQLite, FreeType and the
+# DejaVu fonts (Vietnamese raster text), pkg-config.
+KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev fonts-dejavu-core pkg-config)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -62,22 +62,15 @@ public enum ConfigLoader {
 
         var printer: PrinterSettings?
         if let p = try top.table("printer") {
-            let text = try p.string("text", default: "ascii")
-            guard let encoding = PrinterTextEncoding(rawValue: text) else {
-                throw p.error("text", "\(text) is not a text mode: use one of \(PrinterTextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let baud = try p.int("baud", default: 9600, in: 1200...115200)
-            guard SerialPort.supportedBauds[baud] != nil else {
-                throw p.error("baud", "\(baud) is not a serial speed: use one of \(SerialPort.supportedBauds.keys.sorted().map(String.init).joined(separator: ", "))")
-            }
-            printer = PrinterSettings(path: resolve(try p.string("path")), baud: baud, text: encoding)
+            printer = try readPrinter(p, resolve: resolve)
             try p.finish()
         }
 
         let ticketTable = try top.table("ticket")
         let ticket = TicketLayout(
             title: try ticketTable?.string("title", default: "PHIẾU SỐ THỨ TỰ") ?? "PHIẾU SỐ THỨ TỰ",
-            footer: try ticketTable?.strings("footer", default: Self.defaultFooter) ?? Self.defaultFooter)
+            footer: try ticketTable?.strings("footer", default: Self.defaultFooter) ?? Self.defaultFooter,
+            qrURL: ticketTable?.has("qr_url") == true ? try ticketTable?.string("qr_url") : nil)
         try ticketTable?.finish()
 
         let keypads = try readKeypads(top, services: services, counters: counters, scale: scale, resolve: resolve)
@@ -87,6 +80,47 @@ public enum ConfigLoader {
     }
 
     public static let defaultFooter = ["Vui lòng giữ phiếu và chờ gọi số.", "Xin cảm ơn!"]
+
+    /// The printer: a built-in profile, with any of its values overridden.
+    private static func readPrinter(_ p: TableReader, resolve: (String) -> String) throws(ConfigError) -> PrinterSettings {
+        let profileName = try p.string("profile", default: "xprinter-80")
+        guard var profile = PrinterProfile.named(profileName) else {
+            throw p.error("profile", "\(profileName) is not a printer profile: use one of \(PrinterProfile.builtIn.map(\.name).joined(separator: ", "))")
+        }
+        if p.has("width_dots") { profile.widthDots = try p.int("width_dots", in: 128...1024) }
+        if p.has("text") {
+            let text = try p.string("text")
+            guard let mode = PrinterProfile.TextMode(rawValue: text) else {
+                throw p.error("text", "\(text) is not a text mode: use one of \(PrinterProfile.TextMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            profile.textMode = mode
+        }
+        if p.has("code_pages") {
+            let pages = try p.ints("code_pages", in: 0...255)
+            guard pages.count == 2 else { throw p.error("code_pages", "give two pages: lower case, then capitals (Epson: [30, 31])") }
+            profile.tcvn3Pages = pages.map { UInt8($0) }
+        }
+        profile.cancelChineseMode = try p.bool("cancel_chinese_mode", default: profile.cancelChineseMode)
+        if p.has("cut") {
+            let cut = try p.string("cut")
+            guard let kind = EscPosDocument.Cut(rawValue: cut) else {
+                throw p.error("cut", "\(cut) is not a cut: use partial, full or none")
+            }
+            profile.cut = kind
+        }
+        profile.answersStatus = try p.bool("status_queries", default: profile.answersStatus)
+        let baud = try p.int("baud", default: 9600, in: 1200...115200)
+        guard SerialPort.supportedBauds[baud] != nil else {
+            throw p.error("baud", "\(baud) is not a serial speed: use one of \(SerialPort.supportedBauds.keys.sorted().map(String.init).joined(separator: ", "))")
+        }
+        let failure = try p.string("on_failure", default: "refuse")
+        guard let policy = PrintFailurePolicy(rawValue: failure) else {
+            throw p.error("on_failure", "\(failure) is not a policy: use refuse or issue-and-flag")
+        }
+        let path = try p.string("path")
+        return PrinterSettings(path: path.hasPrefix("tcp://") ? path : resolve(path), baud: baud,
+                               rtsCts: try p.bool("rts_cts", default: false), profile: profile, onFailure: policy)
+    }
 
     private static func readServices(_ top: TableReader) throws(ConfigError) -> [ServiceDefinition] {
         let tables = try top.tables("services")

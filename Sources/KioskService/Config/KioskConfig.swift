@@ -25,15 +25,34 @@ public struct HTTPSettings: Sendable, Equatable {
 }
 
 public struct PrinterSettings: Sendable, Equatable {
+    /// `/dev/usb/lp0`, `/dev/ttyUSB0`, `tcp://192.168.1.50:9100`, or a file.
     public var path: String
     public var baud: Int
-    public var text: PrinterTextEncoding
+    public var rtsCts: Bool
+    public var profile: PrinterProfile
+    public var onFailure: PrintFailurePolicy
+}
+
+/// What happens to a ticket the printer could not print.
+public enum PrintFailurePolicy: String, Sendable, Equatable, CaseIterable {
+    /// No number is consumed; the kiosk page and the log say why.
+    case refuse
+    /// The number is issued, marked unprinted, and can be reprinted (`kiosk reprint`).
+    case issueAndFlag = "issue-and-flag"
 }
 
 /// What a ticket says besides its number.
 public struct TicketLayout: Sendable, Equatable {
     public var title: String
     public var footer: [String]
+    /// A QR code's content, with `{number}`, `{day}`, `{service}`, `{id}` filled in; none by default.
+    public var qrURL: String?
+
+    public init(title: String, footer: [String], qrURL: String? = nil) {
+        self.title = title
+        self.footer = footer
+        self.qrURL = qrURL
+    }
 }
 
 /// A keypad and what its keys do.

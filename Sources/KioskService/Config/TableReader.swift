@@ -74,6 +74,19 @@ final class TableReader {
         return out
     }
 
+    func ints(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> [Int] {
+        guard let e = entry(key) else { throw missing(key, "[1, 2, ...]") }
+        guard case .array(let items) = e.value else { throw error(key, "expected an array of numbers, found \(e.value.typeName)") }
+        var out: [Int] = []
+        for item in items {
+            guard case .integer(let v) = item.value, range.contains(v) else {
+                throw error(key, "expected whole numbers from \(range.lowerBound) to \(range.upperBound)")
+            }
+            out.append(v)
+        }
+        return out
+    }
+
     func table(_ key: String) throws(ConfigError) -> TableReader? {
         guard let e = entry(key) else { return nil }
         guard case .table(let t) = e.value else { throw error(key, "expected a table [\(name(key))], found \(e.value.typeName)") }
