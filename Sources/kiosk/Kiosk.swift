@@ -6,7 +6,8 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Queue tickets, counter calls and satisfaction ratings for a public service centre.",
-        subcommands: [Run.self, CheckConfig.self, Export.self, OfficerCommand.self, CounterCommand.self, Simulate.self])
+        subcommands: [Run.self, CheckConfig.self, Export.self, OfficerCommand.self, CounterCommand.self,
+                      TicketPreview.self, PrintTest.self, Simulate.self])
 }
 
 /// `--config FILE`, shared by the commands that work on an installation.

@@ -67,6 +67,11 @@ private let allLetters: String = {
         // Centred: as much white on the left as on the right (within a glyph's bearing).
         let columns = (0..<576).filter { x in (0..<marked.height).contains { marked[x, $0] } }
         #expect(abs(columns.first! - (575 - columns.last!)) <= 6)
+        // Stacked marks on capitals rise above the font's ascender: nothing is cut off at the top.
+        let stacked = rasterizer.render("PHIẾU SỐ", width: 576, pixels: 34, bold: true)
+        let firstInk = (0..<stacked.height).first { y in (0..<576).contains { stacked[$0, y] } }
+        #expect(firstInk.map { $0 > 0 } == true)
+        #expect(stacked.blackDots > rasterizer.render("PHIÊU SÔ", width: 576, pixels: 34, bold: true).blackDots)
         // Long text wraps instead of running off the paper.
         let long = rasterizer.render("Trung tâm Phục vụ hành chính công xã Tân Phú, tỉnh Đồng Tháp", width: 384, pixels: 30)
         #expect(long.height >= 2 * 30)

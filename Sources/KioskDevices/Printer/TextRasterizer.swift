@@ -49,10 +49,12 @@ public final class TextRasterizer: @unchecked Sendable {
         let face = isBold ? bold! : regular!
         FT_Set_Pixel_Sizes(face, 0, FT_UInt(pixels))
         let metrics = face.pointee.size.pointee.metrics
-        let ascender = Int(metrics.ascender >> 6)
-        let lineHeight = Int(metrics.height >> 6)
         var image = MonoBitmap(width: width, height: 0)
         for line in wrap(text.precomposedStringWithCanonicalMapping, face: face, width: width) {
+            // Stacked marks on capitals (Ế, Ở) rise above the font's ascender: make room for them.
+            let (above, below) = extent(of: line, face: face)
+            let ascender = max(Int(metrics.ascender >> 6), above)
+            let lineHeight = ascender + max(Int(-metrics.descender >> 6), below) + 2
             var row = MonoBitmap(width: width, height: lineHeight)
             let lineWidth = advance(of: line, face: face)
             var penX: Int
@@ -88,6 +90,17 @@ public final class TextRasterizer: @unchecked Sendable {
             total += Int(face.pointee.glyph.pointee.advance.x >> 6)
         }
         return total
+    }
+
+    /// How far the line's glyphs reach above and below the baseline, in dots.
+    private func extent(of text: String, face: FT_Face) -> (above: Int, below: Int) {
+        var above = 0, below = 0
+        for scalar in text.unicodeScalars where FT_Load_Char(face, FT_ULong(scalar.value), FT_Int32(FT_LOAD_RENDER) | Self.loadTargetMono) == 0 {
+            let glyph = face.pointee.glyph.pointee
+            above = max(above, Int(glyph.bitmap_top))
+            below = max(below, Int(glyph.bitmap.rows) - Int(glyph.bitmap_top))
+        }
+        return (above, below)
     }
 
     /// Greedy word wrap; a word wider than the paper is left to be clipped.
