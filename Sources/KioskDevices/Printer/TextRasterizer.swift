@@ -53,8 +53,8 @@ public final class TextRasterizer: @unchecked Sendable {
         for line in wrap(text.precomposedStringWithCanonicalMapping, face: face, width: width) {
             // Stacked marks on capitals (Ế, Ở) rise above the font's ascender: make room for them.
             let (above, below) = extent(of: line, face: face)
-            let ascender = max(Int(metrics.ascender >> 6), above)
-            let lineHeight = ascender + max(Int(-metrics.descender >> 6), below) + 2
+            let ascender = max(Int(metrics.ascender >> 6), above) + 2
+            let lineHeight = ascender + max(Int(-metrics.descender >> 6), below)
             var row = MonoBitmap(width: width, height: lineHeight)
             let lineWidth = advance(of: line, face: face)
             var penX: Int
