@@ -62,10 +62,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Simulated hardware for the tests: a pseudo-terminal, a printer that answers status queries.
+        .target(name: "KioskTestSupport", dependencies: ["KioskDevices"], path: "Tests/KioskTestSupport"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
-        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"]),
-        .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices"]),
+        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
+        .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices", "KioskTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices"]),
     ]
 )

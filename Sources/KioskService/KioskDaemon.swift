@@ -12,6 +12,7 @@ public struct KioskDaemon: Sendable {
     public let database: KioskDatabase
     public let engine: QueueEngine
     public let health: DeviceHealth
+    public let router: CommandRouter
     public let services: [any Service]
 
     public init(config: KioskConfig, logger: Logger) throws {
@@ -20,15 +21,18 @@ public struct KioskDaemon: Sendable {
         engine = try QueueEngine(rules: config.rules, database: database, logger: logger)
         health = DeviceHealth()
         var services: [any Service] = [ClockService(engine: engine)]
+        var issuer: TicketIssuer?
         if let printer = config.printer {
-            let renderer = try TicketRenderer(config: config, profile: printer.profile)
-            services.append(PrinterService(engine: engine, printer: DevicePathPrinter(path: printer.path, baud: printer.baud),
-                                           renderer: renderer, health: health, logger: logger))
+            issuer = TicketIssuer(engine: engine, printer: PrinterTransport.make(address: printer.path, baud: printer.baud, rtsCts: printer.rtsCts),
+                                  renderer: try TicketRenderer(config: config, profile: printer.profile), policy: printer.onFailure,
+                                  health: health, logger: logger)
+            services.append(issuer!)
         }
+        router = CommandRouter(engine: engine, issuer: issuer)
         for keypad in config.keypads {
-            services.append(KeypadService(settings: keypad, engine: engine, health: health, logger: logger))
+            services.append(KeypadService(settings: keypad, router: router, health: health, logger: logger))
         }
-        services.append(ControlServer(path: config.controlSocket, engine: engine, logger: logger))
+        services.append(ControlServer(path: config.controlSocket, router: router, logger: logger))
         self.services = services
     }
 }

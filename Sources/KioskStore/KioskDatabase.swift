@@ -90,6 +90,10 @@ public final class KioskDatabase: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [at, day.iso, r.counter.rawValue, r.ticket?.rawValue, r.service?.rawValue, r.officer?.rawValue,
                                  r.level, r.label, r.scaleSize, r.satisfied, r.flag?.rawValue])
+        case .ticketPrintFailed(let id, _, _):
+            try db.execute(sql: "UPDATE ticket SET unprinted = 1 WHERE id = ?", arguments: [id.rawValue])
+        case .ticketReprinted(let id, _):
+            try db.execute(sql: "UPDATE ticket SET unprinted = 0, reprints = reprints + 1 WHERE id = ?", arguments: [id.rawValue])
         case .dayStarted, .officerSignedIn, .officerSignedOut:
             break
         }

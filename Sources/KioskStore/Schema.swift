@@ -68,6 +68,13 @@ enum Schema {
                 CREATE INDEX rating_by_day ON rating(day);
                 """)
         }
+        migrator.registerMigration("v2: unprinted tickets") { db in
+            try db.execute(sql: """
+                -- 1 while the printer failed on the ticket and it was not reprinted (policy issue-and-flag).
+                ALTER TABLE ticket ADD COLUMN unprinted INTEGER NOT NULL DEFAULT 0 CHECK (unprinted IN (0, 1));
+                ALTER TABLE ticket ADD COLUMN reprints INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -53,3 +53,13 @@ func printerProfile(_ name: String?, config: KioskConfig?) throws -> PrinterProf
     guard let profile = config?.printer?.profile else { throw ValidationError("the config has no [printer]: name one with --profile") }
     return profile
 }
+
+struct Reprint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print today's ticket with this number again (after a printer failure); the daemon must run.")
+
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "The ticket's number, e.g. A015.") var number: String
+
+    func run() throws { try send("reprint \(number)", options) }
+}

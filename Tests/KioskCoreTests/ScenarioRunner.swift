@@ -123,6 +123,8 @@ struct ScenarioRunner {
         case "sign-out": return .signOut(counter: counter(1))
         case "rate": return .rate(counter: counter(1), level: Int(words[2])!)
         case "tick": return .tick
+        case "unprinted": return .markUnprinted(display: words[1], reason: words.dropFirst(2).joined(separator: " "))
+        case "reprinted": return .markReprinted(display: words[1])
         default: throw Failure(line: 0, message: "unknown command \(words[0])")
         }
     }
@@ -139,7 +141,8 @@ struct ScenarioRunner {
         case "officer": got = state.counters[CounterNumber(Int(words[1])!)]?.officer?.rawValue ?? "none"
         case "ticket":
             got = state.tickets.values.filter { $0.display == words[1] }.sorted { $0.id < $1.id }
-                .map { "\($0.status.rawValue)\($0.outcome.map { " \($0.rawValue)" } ?? "")" }.joined(separator: ", ")
+                .map { "\($0.status.rawValue)\($0.outcome.map { " \($0.rawValue)" } ?? "")\($0.unprinted ? " unprinted" : "")" }
+                .joined(separator: ", ")
         case "id": got = state.tickets.values.first { $0.display == words[1] }.map { String($0.id.rawValue) } ?? "none"
         case "next": got = state.nextTicket(for: CounterNumber(Int(words[1])!))?.display ?? "none"
         case "calls": got = state.recentCalls.map { "\($0.display)→\($0.counter)" }.joined(separator: " ")
@@ -177,6 +180,8 @@ struct ScenarioRunner {
         case .ticketExpired(let id): return "expired ticket \(id.rawValue)"
         case .officerSignedIn(let o, let c): return "signed in \(o) at \(c)"
         case .officerSignedOut(let o, let c): return "signed out \(o) at \(c)"
+        case .ticketPrintFailed(_, let d, let reason): return "unprinted \(d) (\(reason))"
+        case .ticketReprinted(_, let d): return "reprinted \(d)"
         case .ratingRecorded(let r):
             let who = r.officer.map { " by \($0)" } ?? ""
             let flag = r.flag.map { " \($0.rawValue)" } ?? ""

@@ -32,6 +32,9 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case officerSignedIn(officer: OfficerID, counter: CounterNumber)
         case officerSignedOut(officer: OfficerID, counter: CounterNumber)
         case ratingRecorded(rating: Rating)
+        /// The printer failed on an issued ticket (policy "issue and flag"): staff must reprint it.
+        case ticketPrintFailed(ticket: TicketID, display: String, reason: String)
+        case ticketReprinted(ticket: TicketID, display: String)
     }
 
     /// The ticket this event is about, if any.
@@ -40,7 +43,7 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case .ticketIssued(let t, _): t.id
         case .ticketCalled(let id, _, _, _), .ticketRecalled(let id, _, _, _), .ticketFinished(let id, _, _),
              .ticketNoShow(let id, _), .ticketTransferred(let id, _, _), .ticketHeld(let id, _),
-             .ticketReturned(let id, _, _), .ticketExpired(let id):
+             .ticketReturned(let id, _, _), .ticketExpired(let id), .ticketPrintFailed(let id, _, _), .ticketReprinted(let id, _):
             id
         case .ratingRecorded(let r): r.ticket
         case .dayStarted, .officerSignedIn, .officerSignedOut: nil
@@ -63,6 +66,8 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case .officerSignedIn: "officerSignedIn"
         case .officerSignedOut: "officerSignedOut"
         case .ratingRecorded: "ratingRecorded"
+        case .ticketPrintFailed: "ticketPrintFailed"
+        case .ticketReprinted: "ticketReprinted"
         }
     }
 }
@@ -86,6 +91,10 @@ public enum QueueCommand: Hashable, Sendable {
     case rate(counter: CounterNumber, level: Int)
     /// Nothing but the passing of time: starts a new day when midnight has passed.
     case tick
+    /// The printer failed on today's latest ticket with this number.
+    case markUnprinted(display: String, reason: String)
+    /// Today's latest ticket with this number was printed again.
+    case markReprinted(display: String)
 }
 
 /// Why a command was refused. The state is unchanged when a command is refused.
@@ -101,6 +110,7 @@ public enum QueueRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case nothingHeld(CounterNumber)
     case transferToSameService(ServiceCode)
     case ratingLevelOutOfScale(Int, scaleSize: Int)
+    case noSuchTicketToday(String)
 
     public var description: String {
         switch self {
@@ -115,6 +125,7 @@ public enum QueueRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .nothingHeld(let c): "counter \(c) holds no ticket with that number"
         case .transferToSameService(let s): "the ticket already belongs to service \(s)"
         case .ratingLevelOutOfScale(let l, let size): "rating level \(l) is outside the scale 1–\(size)"
+        case .noSuchTicketToday(let n): "no ticket \(n) was issued today"
         }
     }
 }

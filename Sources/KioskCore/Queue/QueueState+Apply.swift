@@ -101,6 +101,12 @@ extension QueueState {
 
         case .ratingRecorded(let rating):
             if rating.flag == nil, let id = rating.ticket { update(id) { $0.rated = true } }
+
+        case .ticketPrintFailed(let id, _, _):
+            update(id) { $0.unprinted = true }
+
+        case .ticketReprinted(let id, _):
+            update(id) { $0.unprinted = false }
         }
     }
 

@@ -172,6 +172,14 @@ public struct QueueState: Hashable, Sendable {
             guard let officer = counter.officer else { throw .noOfficerSignedIn(c) }
             return [.officerSignedOut(officer: officer, counter: c)]
 
+        case .markUnprinted(let display, let reason):
+            let ticket = try latest(display)
+            return [.ticketPrintFailed(ticket: ticket.id, display: ticket.display, reason: reason)]
+
+        case .markReprinted(let display):
+            let ticket = try latest(display)
+            return [.ticketReprinted(ticket: ticket.id, display: ticket.display)]
+
         case .rate(let c, let level):
             guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
             guard let chosen = rules.ratingScale.level(level) else {
@@ -179,6 +187,15 @@ public struct QueueState: Hashable, Sendable {
             }
             return [.ratingRecorded(rating: link(level: level, chosen: chosen, at: c, counter: counter, now: now))]
         }
+    }
+
+    /// Today's most recent ticket with this number (numbers may wrap within a day).
+    public func latest(_ display: String) throws(QueueRejection) -> Ticket {
+        let wanted = display.uppercased()
+        guard let ticket = tickets.values.filter({ $0.display.uppercased() == wanted }).max(by: { $0.id < $1.id }) else {
+            throw .noSuchTicketToday(display)
+        }
+        return ticket
     }
 
     private func signedIn(_ c: CounterNumber) throws(QueueRejection) -> (CounterState, OfficerID) {

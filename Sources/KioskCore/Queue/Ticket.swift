@@ -38,6 +38,8 @@ public struct Ticket: Hashable, Codable, Sendable {
     public var recalls: Int = 0
     public var outcome: ServiceOutcome?
     public var rated: Bool = false
+    /// The printer failed on it and it has not been reprinted yet.
+    public var unprinted: Bool = false
 
     public init(id: TicketID, day: LocalDay, service: ServiceCode, sequence: Int, number: Int, display: String,
                 priority: Bool, issuedAt: Date) {

@@ -1,5 +1,25 @@
-/// Something that takes a whole ticket's bytes. Each transport is one `send`.
+/// Something that takes a whole ticket's bytes, and may say how it is. Each transport is
+/// one `send` and one `status`.
 public protocol TicketPrinter: Sendable {
     var path: String { get }
     func send(_ bytes: [UInt8]) throws(DeviceError)
+    /// `DLE EOT` 1, 2, 4; `.unknown` where the printer cannot answer.
+    func status() throws(DeviceError) -> PrinterStatus
+}
+
+/// Printer transports by address: `tcp://host:port` or a path.
+public enum PrinterTransport {
+    public static func make(address: String, baud: Int = 9600, rtsCts: Bool = false) -> any TicketPrinter {
+        if address.hasPrefix("tcp://") {
+            let rest = address.dropFirst("tcp://".count)
+            let (host, port): (String, Int) = {
+                if let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) {
+                    return (String(rest[..<colon]), port)
+                }
+                return (String(rest), 9100)
+            }()
+            return TCPPrinter(host: host, port: port)
+        }
+        return DevicePathPrinter(path: address, baud: baud, rtsCts: rtsCts)
+    }
 }

@@ -7,7 +7,7 @@ public enum ControlRequest {
     public static let usage = """
         sign-in COUNTER OFFICER | sign-out COUNTER | next COUNTER | call COUNTER NUMBER | recall COUNTER |
         finish COUNTER [served|incomplete|declined] | no-show COUNTER | hold COUNTER | return COUNTER [NUMBER] |
-        transfer COUNTER service CODE | transfer COUNTER counter N | issue SERVICE [priority]
+        transfer COUNTER service CODE | transfer COUNTER counter N | issue SERVICE [priority] | reprint NUMBER
         """
 
     public struct Malformed: Error, CustomStringConvertible {
@@ -58,6 +58,9 @@ public enum ControlRequest {
         case "issue":
             guard w.count == 2 || (w.count == 3 && w[2] == "priority") else { break }
             return .success(.issueTicket(service: ServiceCode(w[1]), priority: w.count == 3))
+        case "reprint":
+            guard need(2) else { break }
+            return .success(.markReprinted(display: w[1]))
         default:
             return .failure(Malformed("unknown request \(verb); requests are: \(usage)"))
         }

@@ -12,12 +12,12 @@ import Glibc
 /// (`ok ...` or `error ...`). Accepting runs on a thread of its own.
 public struct ControlServer: Service {
     let path: String
-    let engine: QueueEngine
+    let router: CommandRouter
     let logger: Logger
 
-    public init(path: String, engine: QueueEngine, logger: Logger) {
+    public init(path: String, router: CommandRouter, logger: Logger) {
         self.path = path
-        self.engine = engine
+        self.router = router
         self.logger = logger
     }
 
@@ -25,7 +25,7 @@ public struct ControlServer: Service {
         let listener = try UnixSocket.listen(at: path)
         logger.info("control socket ready", metadata: ["device.path": "\(path)"])
         let stopped = Mutex(false)
-        let engine = self.engine
+        let router = self.router
         let logger = self.logger
         let thread = Thread {
             while !stopped.withLock({ $0 }) {
@@ -34,7 +34,7 @@ public struct ControlServer: Service {
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else { continue }
                 let line = UnixSocket.readLine(client, timeoutMs: 2000) ?? ""
-                let reply = Self.answer(line, engine: engine)
+                let reply = Self.answer(line, router: router)
                 logger.info("control request", metadata: ["request": "\(line)", "reply": "\(reply)"])
                 UnixSocket.writeLine(client, reply)
                 close(client)
@@ -54,7 +54,7 @@ public struct ControlServer: Service {
     }
 
     /// Runs a request on the engine from the accepting thread, waiting for its reply.
-    private static func answer(_ line: String, engine: QueueEngine) -> String {
+    private static func answer(_ line: String, router: CommandRouter) -> String {
         let command: QueueCommand
         switch ControlRequest.parse(line) {
         case .failure(let message): return "error \(message)"
@@ -65,7 +65,7 @@ public struct ControlServer: Service {
         Task {
             let text: String
             do {
-                let events = try await engine.perform(command)
+                let events = try await router.perform(command)
                 text = "ok " + (events.isEmpty ? "nothing to do" : events.map(\.name).joined(separator: ", "))
             } catch {
                 text = "error \(error)"

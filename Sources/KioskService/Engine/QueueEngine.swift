@@ -9,6 +9,8 @@ public enum CommandError: Error, CustomStringConvertible, Sendable {
     case rejected(QueueRejection)
     /// Sign-in with an account the admin has not created (or has disabled).
     case unknownOfficer(OfficerID)
+    /// The printer could not print the ticket, so it was not issued (policy "refuse").
+    case notPrinted(String)
     /// The database refused or failed; nothing changed, nothing was announced.
     case notStored(String)
 
@@ -16,6 +18,7 @@ public enum CommandError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .rejected(let r): r.description
         case .unknownOfficer(let o): "no active officer account \(o): create it with `kiosk officer add`"
+        case .notPrinted(let reason): "ticket not issued, the printer failed: \(reason)"
         case .notStored(let message): "not stored: \(message)"
         }
     }
@@ -31,6 +34,9 @@ public actor QueueEngine {
     private let logger: Logger
     private var subscribers: [UUID: AsyncStream<QueueEvent>.Continuation] = [:]
     private var closed = false
+    /// Tickets are issued one at a time, printing included, so a number printed is the number stored.
+    private var issuing = false
+    private var issueWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Rebuilds the state from the database.
     public init(rules: QueueRules, database: KioskDatabase, clock: @escaping @Sendable () -> Date = Date.init,
@@ -49,9 +55,48 @@ public actor QueueEngine {
             let account = try? database.officer(officer)
             guard let account, account.active else { throw .unknownOfficer(officer) }
         }
+        return try commit(command, at: clock())
+    }
+
+    /// Issues a ticket that must be printed before it counts: `print` gets the ticket about
+    /// to be issued and returns nil once it is on paper, or why it is not. A failed print
+    /// leaves the queue and the numbering untouched.
+    public func issueTicket(service: ServiceCode, priority: Bool,
+                            printingFirst print: @Sendable (Ticket, Int) async -> String?) async throws(CommandError) -> [QueueEvent] {
+        await takeIssueTurn()
+        defer { endIssueTurn() }
+        let command = QueueCommand.issueTicket(service: service, priority: priority)
+        let now = clock()
+        var trial = state
+        guard case .success(let planned) = trial.handle(command, at: now) else {
+            return try commit(command, at: now) // the same refusal, reported the usual way
+        }
+        guard case .ticketIssued(let ticket, let ahead)? = planned.last?.kind else { return try commit(command, at: now) }
+        if let reason = await print(ticket, ahead) {
+            logger.warning("ticket refused: not printed", metadata: ["service": "\(service)", "reason": "\(reason)"])
+            throw .notPrinted(reason)
+        }
+        // Other commands may have run while printing; no other ticket was issued, so this is the printed one.
+        return try commit(command, at: now)
+    }
+
+    private func takeIssueTurn() async {
+        if !issuing {
+            issuing = true
+            return
+        }
+        await withCheckedContinuation { issueWaiters.append($0) }
+    }
+
+    private func endIssueTurn() {
+        if issueWaiters.isEmpty { issuing = false } else { issueWaiters.removeFirst().resume() }
+    }
+
+    /// Decides, stores, then announces: nothing is announced that is not stored.
+    private func commit(_ command: QueueCommand, at now: Date) throws(CommandError) -> [QueueEvent] {
         var next = state
         let events: [QueueEvent]
-        switch next.handle(command, at: clock()) {
+        switch next.handle(command, at: now) {
         case .success(let produced): events = produced
         case .failure(let rejection): throw .rejected(rejection)
         }
@@ -109,6 +154,8 @@ extension QueueEvent {
         case .ticketReturned(_, let d, let c): ["ticket.number": "\(d)", "counter": "\(c)"]
         case .ticketExpired(let id): ["ticket.id": "\(id.rawValue)"]
         case .officerSignedIn(let o, let c), .officerSignedOut(let o, let c): ["officer": "\(o)", "counter": "\(c)"]
+        case .ticketPrintFailed(_, let d, let reason): ["ticket.number": "\(d)", "reason": "\(reason)"]
+        case .ticketReprinted(_, let d): ["ticket.number": "\(d)"]
         case .ratingRecorded(let r):
             // The level is for the record, not for watching: officers see aggregates only.
             ["counter": "\(r.counter)", "ticket.number": "\(r.ticketDisplay ?? "-")", "flag": "\(r.flag?.rawValue ?? "-")"]

@@ -8,13 +8,13 @@ import ServiceLifecycle
 /// Only presses count: releases and autorepeat are ignored.
 public struct KeypadService: Service {
     let settings: KeypadSettings
-    let engine: QueueEngine
+    let router: CommandRouter
     let health: DeviceHealth
     let logger: Logger
 
-    public init(settings: KeypadSettings, engine: QueueEngine, health: DeviceHealth, logger: Logger) {
+    public init(settings: KeypadSettings, router: CommandRouter, health: DeviceHealth, logger: Logger) {
         self.settings = settings
-        self.engine = engine
+        self.router = router
         self.health = health
         self.logger = logger
     }
@@ -59,7 +59,7 @@ public struct KeypadService: Service {
             return
         }
         do {
-            try await engine.perform(command)
+            try await router.perform(command)
         } catch {
             meta["reason"] = "\(error)"
             logger.notice("key press refused", metadata: meta)

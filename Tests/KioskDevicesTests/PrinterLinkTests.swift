@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+import KioskTestSupport
+import Testing
+@testable import KioskDevices
+
+@Suite struct PrinterLinkTests {
+    @Test func statusRepliesAreReadBitByBit() {
+        #expect(PrinterStatus.isValidReply(0x12))
+        #expect(PrinterStatus.isValidReply(0x7E))
+        #expect(!PrinterStatus.isValidReply(0x00))
+        #expect(!PrinterStatus.isValidReply(0x13))
+        var status = PrinterStatus.unknown
+        #expect(!status.answered && status.blockingReason == nil)
+        status.record(query: 1, reply: 0x12)
+        status.record(query: 2, reply: 0x12 | 0x04)
+        status.record(query: 4, reply: 0x12 | 0x0C)
+        #expect(status == PrinterStatus(offline: false, coverOpen: true, paperEnd: false, paperNearEnd: true, error: false))
+        #expect(status.blockingReason?.contains("cover open") == true)
+        var empty = PrinterStatus.unknown
+        empty.record(query: 4, reply: 0x12 | 0x60)
+        #expect(empty.paperEnd == true)
+        #expect(empty.blockingReason?.contains("paper end") == true)
+    }
+
+    @Test func aSerialPrinterAnswersStatusThroughThePseudoTerminal() throws {
+        let pty = try PseudoTerminal()
+        let far = SimulatedPrinter()
+        var condition = SimulatedPrinter.Condition()
+        condition.paperEnd = true
+        condition.chatter = [0x00, 0xFF] // unsolicited bytes are skipped
+        far.condition = condition
+        far.serve(fd: pty.master)
+        defer { far.stop() }
+        let printer = DevicePathPrinter(path: pty.slavePath, baud: 19200)
+        let status = try printer.status()
+        #expect(status.paperEnd == true)
+        #expect(status.offline == false)
+        #expect(far.queries == 3)
+
+        condition.paperEnd = false
+        far.condition = condition
+        #expect(try printer.status().blockingReason == nil)
+        try printer.send([0x1B, 0x40, 0x41, 0x0A])
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(far.received == [0x1B, 0x40, 0x41, 0x0A])
+    }
+
+    @Test func aSilentPrinterIsUnknownNotOk() throws {
+        let pty = try PseudoTerminal()
+        let far = SimulatedPrinter()
+        var condition = SimulatedPrinter.Condition()
+        condition.answers = false
+        far.condition = condition
+        far.serve(fd: pty.master)
+        defer { far.stop() }
+        let started = Date()
+        let status = try DevicePathPrinter(path: pty.slavePath, statusTimeoutMs: 200).status()
+        #expect(status == .unknown)
+        #expect(!status.answered)
+        #expect(far.queries == 1, "one silent query is enough to know")
+        #expect(Date().timeIntervalSince(started) < 1)
+    }
+
+    @Test func aNetworkPrinterGetsTheBytesAndAnswers() throws {
+        let network = try SimulatedNetworkPrinter()
+        defer { network.stop() }
+        let printer = PrinterTransport.make(address: "tcp://127.0.0.1:\(network.port)")
+        #expect(printer.path == "tcp://127.0.0.1:\(network.port)")
+        let ticket = [UInt8](repeating: 0x41, count: 50_000) + [0x1D, 0x56, 0x42, 0x00]
+        try printer.send(ticket)
+        var condition = SimulatedPrinter.Condition()
+        condition.paperNearEnd = true
+        network.printer.condition = condition
+        let status = try printer.status()
+        #expect(status.paperNearEnd == true)
+        #expect(status.blockingReason == nil)
+        for _ in 0..<50 where network.printer.received.count < ticket.count { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(network.printer.received == ticket)
+    }
+
+    @Test func anUnreachableNetworkPrinterFailsFast() throws {
+        let network = try SimulatedNetworkPrinter()
+        let port = network.port
+        network.stop() // nothing listens there any more
+        let started = Date()
+        #expect(throws: DeviceError.self) { try TCPPrinter(host: "127.0.0.1", port: port, connectTimeoutMs: 500).send([0x0A]) }
+        #expect(Date().timeIntervalSince(started) < 2)
+    }
+}

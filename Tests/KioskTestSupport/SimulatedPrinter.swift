@@ -1,0 +1,159 @@
+import Foundation
+import Glibc
+import KioskDevices
+import Synchronization
+
+/// A real pseudo-terminal: the daemon writes to its slave side as to /dev/ttyUSB0.
+public final class PseudoTerminal: @unchecked Sendable {
+    public let master: Int32
+    public let slavePath: String
+
+    public init() throws {
+        // posix_openpt and friends are not visible from Swift: do what they do.
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard master >= 0, ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0,
+              ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0 else {
+            throw DeviceError(path: "/dev/ptmx", operation: "open a pseudo-terminal", errno: errno)
+        }
+        slavePath = "/dev/pts/\(number)"
+    }
+
+    deinit { close(master) }
+
+    /// Reads what arrived within `timeoutMs`.
+    public func drain(timeoutMs: Int32 = 500) -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, timeoutMs) > 0 else { return out }
+            let n = read(master, &buffer, buffer.count)
+            guard n > 0 else { return out }
+            out += buffer[0..<n]
+        }
+    }
+}
+
+/// The far end of a printer link (a pseudo-terminal's master side, or a TCP connection):
+/// keeps what it receives, minus status queries, and answers `DLE EOT n` as a real printer
+/// with the given condition would, or not at all.
+public final class SimulatedPrinter: Sendable {
+    public struct Condition: Sendable {
+        public var answers = true
+        public var paperEnd = false
+        public var paperNearEnd = false
+        public var coverOpen = false
+        public var offline = false
+        /// Junk the printer sends on its own before each answer (real ones do).
+        public var chatter: [UInt8] = []
+        public init() {}
+    }
+
+    private let state = Mutex<(condition: Condition, received: [UInt8], queries: Int)>((Condition(), [], 0))
+    private let stopped = Mutex(false)
+
+    public init() {}
+
+    public var condition: Condition {
+        get { state.withLock { $0.condition } }
+        set { state.withLock { $0.condition = newValue } }
+    }
+
+    /// The ticket bytes received so far (status queries left out).
+    public var received: [UInt8] { state.withLock { $0.received } }
+    public var queries: Int { state.withLock { $0.queries } }
+
+    public func stop() { stopped.withLock { $0 = true } }
+
+    /// Serves one descriptor on a thread of its own until `stop()` or end of stream.
+    public func serve(fd: Int32, closeWhenDone: Bool = false) {
+        let thread = Thread { [self] in
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while !stopped.withLock({ $0 }) {
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 50) > 0 else { continue }
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { if errno == EAGAIN || errno == EIO { usleep(10_000); continue } else { break } }
+                pending += buffer[0..<n]
+                // Answer queries; keep everything else.
+                var kept: [UInt8] = []
+                var i = 0
+                while i < pending.count {
+                    if pending[i] == 0x10 {
+                        if i + 2 >= pending.count { break }
+                        if pending[i + 1] == 0x04 {
+                            answer(query: pending[i + 2], fd: fd)
+                            i += 3
+                            continue
+                        }
+                    }
+                    kept.append(pending[i])
+                    i += 1
+                }
+                pending = Array(pending[i...])
+                state.withLock { $0.received += kept }
+            }
+            if closeWhenDone { close(fd) }
+        }
+        thread.start()
+    }
+
+    private func answer(query n: UInt8, fd: Int32) {
+        let condition = state.withLock { s in
+            s.queries += 1
+            return s.condition
+        }
+        guard condition.answers else { return }
+        var reply: UInt8 = 0x12
+        switch n {
+        case 1: if condition.offline { reply |= 0x08 }
+        case 2:
+            if condition.coverOpen { reply |= 0x04 }
+            if condition.paperEnd { reply |= 0x20 }
+        case 4:
+            if condition.paperNearEnd { reply |= 0x0C }
+            if condition.paperEnd { reply |= 0x60 }
+        default: return
+        }
+        let bytes = condition.chatter + [reply]
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+}
+
+/// A network printer on loopback: accepts connections on a free port and serves each with
+/// the same simulated printer.
+public final class SimulatedNetworkPrinter: Sendable {
+    public let printer = SimulatedPrinter()
+    public let port: Int
+    private let listener: Int32
+
+    public init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
+        guard bound == 0, listen(listener, 8) == 0 else { throw DeviceError(path: "127.0.0.1", operation: "listen", errno: errno) }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let printer = self.printer
+        Thread {
+            while true {
+                let client = accept(listener, nil, nil)
+                if client < 0 { return }
+                printer.serve(fd: client, closeWhenDone: true)
+            }
+        }.start()
+    }
+
+    public func stop() {
+        printer.stop()
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+}
