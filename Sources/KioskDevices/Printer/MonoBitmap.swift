@@ -24,6 +24,36 @@ public struct MonoBitmap: Sendable, Equatable {
         }
     }
 
+    /// ORs a packed 1-bit image (rows of `pitch` bytes, MSB leftmost) into this one with its
+    /// top-left corner at (x, y), a byte at a time; what falls outside is clipped.
+    public mutating func draw(packed source: [UInt8], width sourceWidth: Int, rows: Int, pitch: Int, x: Int, y: Int) {
+        let shift = x & 7
+        let rowBytes = self.rowBytes
+        bits.withUnsafeMutableBufferPointer { dst in
+            for row in 0..<rows {
+                let dy = y + row
+                guard dy >= 0, dy < height else { continue }
+                let rowStart = dy * rowBytes
+                for byteIndex in 0..<min(pitch, (sourceWidth + 7) / 8) {
+                    let b = source[row * pitch + byteIndex]
+                    if b == 0 { continue }
+                    let x0 = x + byteIndex * 8
+                    if x0 < 0 || x0 + 8 > width {
+                        // At the edges, dot by dot.
+                        for bit in 0..<8 where b & (0x80 >> UInt8(bit)) != 0 {
+                            let dx = x0 + bit
+                            if dx >= 0 && dx < width { dst[rowStart + dx / 8] |= 0x80 >> UInt8(dx % 8) }
+                        }
+                        continue
+                    }
+                    let at = rowStart + (x0 >> 3)
+                    dst[at] |= b >> UInt8(shift)
+                    if shift > 0 && (x0 >> 3) + 1 < rowBytes { dst[at + 1] |= b << UInt8(8 - shift) }
+                }
+            }
+        }
+    }
+
     /// Adds `other` below this image (same width), left-aligned.
     public mutating func append(_ other: MonoBitmap) {
         precondition(other.width == width, "stacked images must have the same width")

@@ -21,6 +21,18 @@ public final class TextRasterizer: @unchecked Sendable {
     /// `FT_LOAD_TARGET_MONO`, a C macro Swift cannot import: crisp 1-bit glyphs, hinted for it.
     private static let loadTargetMono = FT_Int32((Int32(FT_RENDER_MODE_MONO.rawValue) & 15) << 16)
 
+    /// A rendered glyph, kept: a ticket draws the same few dozen glyphs every time.
+    private struct Glyph {
+        var left: Int, top: Int, advance: Int
+        var width: Int, rows: Int, pitch: Int
+        var bits: [UInt8]
+    }
+
+    private struct GlyphKey: Hashable {
+        var bold: Bool, pixels: Int, scalar: UInt32
+    }
+
+    private var glyphs: [GlyphKey: Glyph] = [:]
     private var library: FT_Library?
     private var regular: FT_Face?
     private var bold: FT_Face?
@@ -50,73 +62,85 @@ public final class TextRasterizer: @unchecked Sendable {
         FT_Set_Pixel_Sizes(face, 0, FT_UInt(pixels))
         let metrics = face.pointee.size.pointee.metrics
         var image = MonoBitmap(width: width, height: 0)
-        for line in wrap(text.precomposedStringWithCanonicalMapping, face: face, width: width) {
+        let glyphs = text.precomposedStringWithCanonicalMapping.unicodeScalars.map {
+            (isSpace: $0 == " ", glyph: glyph(GlyphKey(bold: isBold, pixels: pixels, scalar: $0.value), face: face))
+        }
+        for line in wrap(glyphs, width: width) {
             // Stacked marks on capitals (Ế, Ở) rise above the font's ascender: make room for them.
-            let (above, below) = extent(of: line, face: face)
+            let above = line.map(\.top).max() ?? 0
+            let below = line.map { $0.rows - $0.top }.max() ?? 0
             let ascender = max(Int(metrics.ascender >> 6), above) + 2
             let lineHeight = ascender + max(Int(-metrics.descender >> 6), below)
             var row = MonoBitmap(width: width, height: lineHeight)
-            let lineWidth = advance(of: line, face: face)
+            let lineWidth = line.reduce(0) { $0 + $1.advance }
             var penX: Int
             switch alignment {
             case .left: penX = 0
             case .center: penX = max(0, (width - lineWidth) / 2)
             case .right: penX = max(0, width - lineWidth)
             }
-            for scalar in line.unicodeScalars {
-                guard FT_Load_Char(face, FT_ULong(scalar.value), FT_Int32(FT_LOAD_RENDER) | Self.loadTargetMono) == 0 else { continue }
-                let glyph = face.pointee.glyph.pointee
-                let bitmap = glyph.bitmap
-                let left = penX + Int(glyph.bitmap_left)
-                let top = ascender - Int(glyph.bitmap_top)
-                if let buffer = bitmap.buffer {
-                    for y in 0..<Int(bitmap.rows) {
-                        let rowStart = buffer + y * Int(bitmap.pitch)
-                        for x in 0..<Int(bitmap.width) where rowStart[x / 8] & (0x80 >> UInt8(x % 8)) != 0 {
-                            row[left + x, top + y] = true
-                        }
-                    }
-                }
-                penX += Int(glyph.advance.x >> 6)
+            for glyph in line {
+                row.draw(packed: glyph.bits, width: glyph.width, rows: glyph.rows, pitch: glyph.pitch,
+                         x: penX + glyph.left, y: ascender - glyph.top)
+                penX += glyph.advance
             }
             image.append(row)
         }
         return image
     }
 
-    private func advance(of text: String, face: FT_Face) -> Int {
-        var total = 0
-        for scalar in text.unicodeScalars where FT_Load_Char(face, FT_ULong(scalar.value), FT_Int32(FT_LOAD_DEFAULT)) == 0 {
-            total += Int(face.pointee.glyph.pointee.advance.x >> 6)
+    private func glyph(_ key: GlyphKey, face: FT_Face) -> Glyph {
+        if let cached = glyphs[key] { return cached }
+        var made = Glyph(left: 0, top: 0, advance: 0, width: 0, rows: 0, pitch: 0, bits: [])
+        if FT_Load_Char(face, FT_ULong(key.scalar), FT_Int32(FT_LOAD_RENDER) | Self.loadTargetMono) == 0 {
+            let slot = face.pointee.glyph.pointee
+            let bitmap = slot.bitmap
+            let pitch = Int(abs(bitmap.pitch))
+            made = Glyph(left: Int(slot.bitmap_left), top: Int(slot.bitmap_top), advance: Int(slot.advance.x >> 6),
+                         width: Int(bitmap.width), rows: Int(bitmap.rows), pitch: pitch,
+                         bits: bitmap.buffer.map { Array(UnsafeBufferPointer(start: $0, count: pitch * Int(bitmap.rows))) } ?? [])
         }
-        return total
+        glyphs[key] = made
+        return made
     }
 
-    /// How far the line's glyphs reach above and below the baseline, in dots.
-    private func extent(of text: String, face: FT_Face) -> (above: Int, below: Int) {
-        var above = 0, below = 0
-        for scalar in text.unicodeScalars where FT_Load_Char(face, FT_ULong(scalar.value), FT_Int32(FT_LOAD_RENDER) | Self.loadTargetMono) == 0 {
-            let glyph = face.pointee.glyph.pointee
-            above = max(above, Int(glyph.bitmap_top))
-            below = max(below, Int(glyph.bitmap.rows) - Int(glyph.bitmap_top))
-        }
-        return (above, below)
-    }
-
-    /// Greedy word wrap; a word wider than the paper is left to be clipped.
-    private func wrap(_ text: String, face: FT_Face, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            if advance(of: candidate, face: face) <= width || current.isEmpty {
-                current = candidate
-            } else {
+    /// Greedy word wrap on glyphs; a word wider than the paper is left to be clipped.
+    private func wrap(_ glyphs: [(isSpace: Bool, glyph: Glyph)], width: Int) -> [[Glyph]] {
+        var lines: [[Glyph]] = []
+        var current: [Glyph] = []
+        var currentWidth = 0
+        var word: [Glyph] = []
+        var wordWidth = 0
+        var spaceGlyph: Glyph?
+        func flushWord() {
+            guard !word.isEmpty else { return }
+            let gap = current.isEmpty ? 0 : (spaceGlyph?.advance ?? 0)
+            if !current.isEmpty && currentWidth + gap + wordWidth > width {
                 lines.append(current)
-                current = String(word)
+                current = []
+                currentWidth = 0
+            }
+            if !current.isEmpty, let spaceGlyph {
+                current.append(spaceGlyph)
+                currentWidth += spaceGlyph.advance
+            }
+            current += word
+            currentWidth += wordWidth
+            word = []
+            wordWidth = 0
+        }
+        for (isSpace, glyph) in glyphs {
+            if isSpace {
+                spaceGlyph = glyph
+                flushWord()
+            } else {
+                word.append(glyph)
+                wordWidth += glyph.advance
             }
         }
-        lines.append(current)
+        flushWord()
+        if current.isEmpty && lines.isEmpty { return [[]] }
+        if !current.isEmpty { lines.append(current) }
         return lines
     }
 }
