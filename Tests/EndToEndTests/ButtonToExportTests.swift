@@ -177,4 +177,28 @@ import Testing
         let run = try kiosk.run(["run", "--config", file])
         #expect(run.status == 2, "the daemon refuses to start on it too")
     }
+
+    @Test func installerToolsShowAndPrintVietnamese() throws {
+        let kiosk = try KioskBinary()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tools-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hardware/examples/demo.toml").path
+
+        let preview = try kiosk.run(["ticket-preview", "--config", demo, "--profile", "xprinter-80", "--out", "\(folder)/ticket.png"])
+        #expect(preview.status == 0, "\(preview.err)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/ticket.png"))
+        #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        #expect(png.count > 10_000)
+
+        let chart = try kiosk.run(["print-test", "--profile", "epson-tm-t88", "\(folder)/chart.bin"])
+        #expect(chart.status == 0, "\(chart.err)")
+        let lines = try EscPosDecoder(tcvn3Pages: [30, 31]).text([UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(folder)/chart.bin"))))
+        let letters = lines.joined().filter { !$0.isASCII }
+        #expect(Set(letters) == Set(TCVN3.letters), "the chart shows every Vietnamese letter")
+        #expect(lines.first == "KIỂM TRA MÁY IN")
+
+        let unknown = try kiosk.run(["print-test", "--profile", "epson-tm-t99", "\(folder)/x.bin"])
+        #expect(unknown.status != 0)
+        #expect(unknown.err.contains("epson-tm-t88"), "the error lists the profiles")
+    }
 }
