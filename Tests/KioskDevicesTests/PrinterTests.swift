@@ -48,6 +48,14 @@ import KioskTestSupport
         #expect(t.c_cflag & tcflag_t(CSIZE) == tcflag_t(CS8))
         #expect(t.c_cflag & tcflag_t(PARENB | CSTOPB) == 0)
         #expect(t.c_iflag & tcflag_t(IXON | ICRNL) == 0)
+        #expect(t.c_cflag & tcflag_t(CRTSCTS) == 0, "no hardware flow control unless asked")
+
+        // Hardware flow control when the config asks for it, at another speed.
+        try DevicePathPrinter(path: pty.slavePath, baud: 9600, rtsCts: true).send([0x0A])
+        _ = pty.drain(timeoutMs: 100)
+        #expect(tcgetattr(fd, &t) == 0)
+        #expect(t.c_cflag & tcflag_t(CRTSCTS) != 0)
+        #expect(cfgetospeed(&t) == speed_t(B9600))
     }
 
     @Test func aFilePrinterAppendsAndAMissingDeviceIsNamed() throws {
