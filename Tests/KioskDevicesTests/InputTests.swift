@@ -49,7 +49,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-input-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("keypad").path
-        let source = FileInputSource(path: path, retryInterval: .milliseconds(100))
+        let source = InputSource(path: path, retryInterval: .milliseconds(100))
         var updates = source.updates().makeAsyncIterator()
 
         guard case .unavailable(let error) = await updates.next() else { Issue.record("missing device not reported"); return }

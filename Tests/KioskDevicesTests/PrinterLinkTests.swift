@@ -30,7 +30,7 @@ import Testing
         condition.paperEnd = true
         condition.chatter = [0x00, 0xFF] // unsolicited bytes are skipped
         far.condition = condition
-        far.serve(fd: pty.master)
+        far.serve(pty)
         defer { far.stop() }
         let printer = DevicePathPrinter(path: pty.slavePath, baud: 19200)
         let status = try printer.status()
@@ -52,7 +52,7 @@ import Testing
         var condition = SimulatedPrinter.Condition()
         condition.answers = false
         far.condition = condition
-        far.serve(fd: pty.master)
+        far.serve(pty)
         defer { far.stop() }
         let started = Date()
         let status = try DevicePathPrinter(path: pty.slavePath, statusTimeoutMs: 200).status()

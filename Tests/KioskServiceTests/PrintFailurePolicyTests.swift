@@ -29,7 +29,7 @@ import Testing
         var condition = SimulatedPrinter.Condition()
         condition.paperEnd = paperEnd
         far.condition = condition
-        far.serve(fd: pty.master)
+        far.serve(pty)
         let profile = PrinterProfile.named("epson-tm-t82")!
         let renderer = TicketRenderer(centreName: "Xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: []),
                                       timeZone: rules.timeZone, profile: profile, rasterizer: nil)

@@ -53,6 +53,8 @@ public final class SimulatedPrinter: Sendable {
 
     private let state = Mutex<(condition: Condition, received: [UInt8], queries: Int)>((Condition(), [], 0))
     private let stopped = Mutex(false)
+    /// One per serving thread, signalled when it has let go of its descriptor.
+    private let finished = Mutex<[DispatchSemaphore]>([])
 
     public init() {}
 
@@ -65,18 +67,33 @@ public final class SimulatedPrinter: Sendable {
     public var received: [UInt8] { state.withLock { $0.received } }
     public var queries: Int { state.withLock { $0.queries } }
 
-    public func stop() { stopped.withLock { $0 = true } }
+    /// Stops serving and waits until no thread reads any descriptor any more: a descriptor
+    /// closed under a reading thread would be reused by another test, and its bytes stolen.
+    public func stop() {
+        stopped.withLock { $0 = true }
+        for done in finished.withLock({ $0 }) { _ = done.wait(timeout: .now() + 2) }
+    }
+
+    /// Serves a pseudo-terminal's master side, keeping the terminal open while serving.
+    public func serve(_ terminal: PseudoTerminal) {
+        serve(fd: terminal.master, owner: terminal)
+    }
 
     /// Serves one descriptor on a thread of its own until `stop()` or end of stream.
-    public func serve(fd: Int32, closeWhenDone: Bool = false) {
+    public func serve(fd: Int32, closeWhenDone: Bool = false, owner: (any AnyObject & Sendable)? = nil) {
+        let done = DispatchSemaphore(value: 0)
+        finished.withLock { $0.append(done) }
         let thread = Thread { [self] in
+            defer { done.signal() }
+            withExtendedLifetime(owner) {
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
             while !stopped.withLock({ $0 }) {
                 var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&pfd, 1, 50) > 0 else { continue }
                 let n = read(fd, &buffer, buffer.count)
-                if n <= 0 { if errno == EAGAIN || errno == EIO { usleep(10_000); continue } else { break } }
+                if n == 0 { break } // the connection was closed
+                if n < 0 { if errno == EAGAIN || errno == EIO { usleep(10_000); continue } else { break } }
                 pending += buffer[0..<n]
                 // Answer queries; keep everything else.
                 var kept: [UInt8] = []
@@ -97,6 +114,7 @@ public final class SimulatedPrinter: Sendable {
                 state.withLock { $0.received += kept }
             }
             if closeWhenDone { close(fd) }
+            }
         }
         thread.start()
     }

@@ -194,8 +194,23 @@ public enum ConfigLoader {
         for t in try top.tables("keypads") {
             let name = try t.string("name")
             if keypads.contains(where: { $0.name == name }) { throw t.error("name", "two keypads are named \(name)") }
-            let path = resolve(try t.string("path"))
+            let locator: InputLocator
+            if t.has("path") {
+                locator = .path(resolve(try t.string("path")))
+            } else if t.has("match_name") || t.has("match_phys") || t.has("match_uniq") {
+                locator = .match(name: t.has("match_name") ? try t.string("match_name") : nil,
+                                 phys: t.has("match_phys") ? try t.string("match_phys") : nil,
+                                 uniq: t.has("match_uniq") ? try t.string("match_uniq") : nil)
+            } else {
+                throw t.error("path", "missing: give path = \"/dev/input/by-path/...\" (see `kiosk devices`), or match_name, match_phys or match_uniq")
+            }
+            let grab = try t.bool("grab", default: true)
+            var filter = PressFilter.Settings(debounce: Double(try t.int("debounce_ms", default: 50, in: 0...2000)) / 1000)
             let role = try t.string("role")
+            if role == "kiosk" {
+                filter.limit = try t.int("rate_limit_presses", default: 3, in: 1...100)
+                filter.window = Double(try t.int("rate_limit_seconds", default: 20, in: 1...3600))
+            }
             var names: [UInt16: String] = [:]
 
             /// Each key of a binding table, checked against libevdev's names.
@@ -269,7 +284,7 @@ public enum ConfigLoader {
                 throw t.error("role", "\(role) is not a keypad role: use \"kiosk\", \"officer\" or \"rating\"")
             }
             try t.finish()
-            keypads.append(KeypadSettings(name: name, path: path, role: settingsRole, keyNames: names))
+            keypads.append(KeypadSettings(name: name, locator: locator, grab: grab, filter: filter, role: settingsRole, keyNames: names))
         }
         return keypads
     }

@@ -58,8 +58,16 @@ public struct TicketLayout: Sendable, Equatable {
 /// A keypad and what its keys do.
 public struct KeypadSettings: Sendable {
     public var name: String
-    public var path: String
+    /// A stable path (`/dev/input/by-path/...`), or a match on name, phys or uniq.
+    public var locator: InputLocator
+    /// Take the keypad for ourselves, so its keys never reach the console.
+    public var grab: Bool
+    /// Debounce, and for kiosk keypads the limit per button.
+    public var filter: PressFilter.Settings
     public var role: Role
+
+    /// For logs and health: the path or the match.
+    public var path: String { locator.description }
     /// The kernel name of each bound key code, for logs and tools.
     public var keyNames: [UInt16: String]
 

@@ -35,17 +35,26 @@ public struct KeypadService: Service {
         let device = "keypad \(settings.name)"
         let meta: Logger.Metadata = ["keypad": "\(settings.name)", "device.path": "\(settings.path)"]
         await cancelWhenGracefulShutdown {
-            for await update in FileInputSource(path: settings.path).updates() {
+            var filter = PressFilter(settings.filter)
+            for await update in InputSource(settings.locator, grab: settings.grab).updates() {
                 switch update {
-                case .opened:
-                    logger.info("keypad ready", metadata: meta)
+                case .opened(let node):
+                    logger.info("keypad ready", metadata: meta.merging(["device.node": "\(node)"]) { $1 })
                     await health.set(device, path: settings.path, .ok)
                 case .unavailable(let error):
                     logger.warning("keypad unavailable, retrying", metadata: meta.merging(["error": "\(error)"]) { $1 })
                     await health.set(device, path: settings.path, .unavailable, detail: error.description)
                 case .event(let event):
                     guard event.isKeyPress else { continue }
-                    await press(event.code, meta: meta)
+                    let time = Double(event.seconds) + Double(event.microseconds) / 1e6
+                    switch filter.judge(key: event.code, at: time) {
+                    case .accepted:
+                        await press(event.code, meta: meta)
+                    case .bounced:
+                        logger.debug("key bounce ignored", metadata: meta.merging(["key": "\(event.code)"]) { $1 })
+                    case .rateLimited:
+                        logger.notice("kiosk button pressed too often: no ticket", metadata: meta.merging(["key": "\(settings.keyNames[event.code] ?? String(event.code))"]) { $1 })
+                    }
                 }
             }
         }

@@ -1,0 +1,234 @@
+import CLibevdev
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an input source reports besides key events: whether its device is there.
+public enum InputSourceUpdate: Sendable, Equatable {
+    case opened(path: String)
+    case unavailable(DeviceError)
+    case event(InputEvent)
+}
+
+/// Reads key events from a keypad: an evdev node through libevdev (grabbed, so keys never
+/// reach the console; `SYN_DROPPED` resynchronised without counting the synthetic events),
+/// or a FIFO or file of kernel-format records (the demo's and the tests' simulated keypads).
+/// A missing or vanished device is reported and reopened as soon as it is back: the reader
+/// watches /dev/input with inotify and retries at least every `retryInterval`. Events already
+/// seen before a reopen are not delivered again. Reads run on a thread of their own, never
+/// on Swift's cooperative pool.
+public final class InputSource: Sendable {
+    public let locator: InputLocator
+    public let grab: Bool
+    public let retryInterval: Duration
+
+    public init(_ locator: InputLocator, grab: Bool = true, retryInterval: Duration = .seconds(1)) {
+        self.locator = locator
+        self.grab = grab
+        self.retryInterval = retryInterval
+    }
+
+    public convenience init(path: String, grab: Bool = true, retryInterval: Duration = .seconds(1)) {
+        self.init(.path(path), grab: grab, retryInterval: retryInterval)
+    }
+
+    /// Starts reading; the thread stops when the stream's consumer goes away.
+    public func updates() -> AsyncStream<InputSourceUpdate> {
+        let (stream, continuation) = AsyncStream.makeStream(of: InputSourceUpdate.self, bufferingPolicy: .bufferingNewest(4096))
+        let reader = Reader(locator: locator, grab: grab, retryMs: Int32(retryInterval.components.seconds * 1000
+            + retryInterval.components.attoseconds / 1_000_000_000_000_000), continuation: continuation)
+        continuation.onTermination = { _ in reader.stop() }
+        let thread = Thread { reader.run() }
+        thread.name = "input \(locator)"
+        thread.start()
+        return stream
+    }
+}
+
+/// One reading thread's state.
+private final class Reader: @unchecked Sendable {
+    // @unchecked: everything but `stopped` is touched by the reading thread only.
+    let locator: InputLocator
+    let grab: Bool
+    let retryMs: Int32
+    let continuation: AsyncStream<InputSourceUpdate>.Continuation
+    private let stopped = Mutex(false)
+    /// The newest event delivered: after a reopen, nothing at or before it is delivered again.
+    private var lastDelivered: (Int64, Int64)?
+    private var skippingUntilNewer = false
+
+    init(locator: InputLocator, grab: Bool, retryMs: Int32, continuation: AsyncStream<InputSourceUpdate>.Continuation) {
+        self.locator = locator
+        self.grab = grab
+        self.retryMs = retryMs
+        self.continuation = continuation
+    }
+
+    var isStopped: Bool { stopped.withLock { $0 } }
+    func stop() { stopped.withLock { $0 = true } }
+
+    func run() {
+        var lastError: DeviceError?
+        let watcher = DeviceFolderWatcher()
+        while !isStopped {
+            let path: String
+            let fd: Int32
+            do {
+                path = try InputDevices.resolve(locator)
+                fd = try openForReading(path)
+            } catch {
+                // Report a device's absence once, not every second.
+                if error != lastError { continuation.yield(.unavailable(error)) }
+                lastError = error
+                watcher.wait(ms: retryMs) { self.isStopped }
+                continue
+            }
+            lastError = nil
+            skippingUntilNewer = lastDelivered != nil
+            continuation.yield(.opened(path: path))
+            var dev: OpaquePointer?
+            let error: DeviceError?
+            if isCharacterDevice(fd), libevdev_new_from_fd(fd, &dev) == 0, let dev {
+                error = readEvdev(dev, fd: fd, path: path)
+                libevdev_free(dev)
+            } else {
+                error = readRecords(fd: fd, path: path)
+            }
+            close(fd)
+            if let error {
+                continuation.yield(.unavailable(error))
+                lastError = error
+            }
+        }
+        continuation.finish()
+    }
+
+    /// A FIFO is opened read-write so that it never reports end-of-file when a writer closes.
+    private func openForReading(_ path: String) throws(DeviceError) -> Int32 {
+        var info = stat()
+        try syscall(path, "stat") { stat(path, &info) }
+        let isFIFO = (info.st_mode & S_IFMT) == S_IFIFO
+        return try syscall(path, "open") { open(path, (isFIFO ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_CLOEXEC) }
+    }
+
+    private func isCharacterDevice(_ fd: Int32) -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR
+    }
+
+    private func deliver(_ event: InputEvent) {
+        let stamp = (event.seconds, event.microseconds)
+        if skippingUntilNewer, let last = lastDelivered {
+            if stamp <= last { return }
+            skippingUntilNewer = false
+        }
+        lastDelivered = stamp
+        continuation.yield(.event(event))
+    }
+
+    /// Waits for input; false when asked to stop.
+    private func waitReadable(_ fd: Int32, path: String) throws(DeviceError) -> Bool {
+        while !isStopped {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, 200)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw DeviceError(path: path, operation: "poll", errno: errno)
+            }
+            if ready > 0 {
+                if pfd.revents & Int16(POLLERR | POLLNVAL) != 0 { throw DeviceError(path: path, operation: "poll", errno: ENODEV) }
+                return true
+            }
+        }
+        return false
+    }
+
+    /// An evdev node through libevdev. Returns the error that ended reading, or nil when asked to stop.
+    private func readEvdev(_ dev: OpaquePointer, fd: Int32, path: String) -> DeviceError? {
+        if grab && libevdev_grab(dev, LIBEVDEV_GRAB) != 0 {
+            // Another program holds it (a stray evtest?): keys may also reach it. Go on, but say so.
+            continuation.yield(.unavailable(DeviceError(path: path, operation: "grab (another program holds the keypad)", errno: EBUSY)))
+            continuation.yield(.opened(path: path))
+        }
+        var ev = input_event()
+        do {
+            while try waitReadable(fd, path: path) {
+                while true {
+                    var rc = libevdev_next_event(dev, UInt32(LIBEVDEV_READ_FLAG_NORMAL.rawValue), &ev)
+                    if rc == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue) {
+                        // Events were dropped: bring libevdev's state up to date, count nothing from it.
+                        repeat {
+                            rc = libevdev_next_event(dev, UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue), &ev)
+                        } while rc == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue)
+                        continue
+                    }
+                    if rc == Int32(LIBEVDEV_READ_STATUS_SUCCESS.rawValue) {
+                        deliver(InputEvent(seconds: Int64(ev.time.tv_sec), microseconds: Int64(ev.time.tv_usec),
+                                           type: ev.type, code: ev.code, value: ev.value))
+                        continue
+                    }
+                    if rc == -EAGAIN { break }
+                    return DeviceError(path: path, operation: "read", errno: -rc)
+                }
+            }
+        } catch {
+            return error
+        }
+        return nil
+    }
+
+    /// Kernel-format records from a FIFO or a file (followed like `tail -f`).
+    private func readRecords(fd: Int32, path: String) -> DeviceError? {
+        var decoder = InputEventDecoder()
+        var buffer = [UInt8](repeating: 0, count: InputEvent.size * 64)
+        do {
+            while try waitReadable(fd, path: path) {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    for event in decoder.feed(buffer[0..<n]) { deliver(event) }
+                } else if n == 0 {
+                    usleep(100_000) // end of a regular file: wait for more
+                } else if errno != EAGAIN && errno != EINTR {
+                    return DeviceError(path: path, operation: "read", errno: errno)
+                }
+            }
+        } catch {
+            return error
+        }
+        return nil
+    }
+}
+
+/// Wakes a waiting reader as soon as something changes in /dev/input (a keypad plugged in,
+/// its permissions set by udev), instead of only at the next retry.
+private final class DeviceFolderWatcher {
+    private let fd: Int32
+
+    init(folder: String = InputDevices.folder) {
+        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        if fd >= 0 { _ = inotify_add_watch(fd, folder, UInt32(IN_CREATE | IN_ATTRIB | IN_MOVED_TO)) }
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Up to `ms`, less if /dev/input changes; checks `stop` every 100 ms.
+    func wait(ms: Int32, stop: () -> Bool) {
+        var left = ms
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while left > 0 && !stop() {
+            if fd >= 0 {
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&pfd, 1, min(left, 100)) > 0 {
+                    _ = read(fd, &buffer, buffer.count)
+                    usleep(20_000) // let udev finish the node's links and permissions
+                    return
+                }
+            } else {
+                usleep(UInt32(min(left, 100)) * 1000)
+            }
+            left -= 100
+        }
+    }
+}
