@@ -32,7 +32,7 @@ import Testing
         far.condition = condition
         far.serve(pty)
         defer { far.stop() }
-        let printer = DevicePathPrinter(path: pty.slavePath, baud: 19200)
+        let printer = DevicePathPrinter(path: pty.slavePath, baud: 19200, statusTimeoutMs: 3000)
         let status = try printer.status()
         #expect(status.paperEnd == true)
         #expect(status.offline == false)
@@ -65,8 +65,9 @@ import Testing
     @Test func aNetworkPrinterGetsTheBytesAndAnswers() throws {
         let network = try SimulatedNetworkPrinter()
         defer { network.stop() }
-        let printer = PrinterTransport.make(address: "tcp://127.0.0.1:\(network.port)")
-        #expect(printer.path == "tcp://127.0.0.1:\(network.port)")
+        #expect(PrinterTransport.make(address: "tcp://127.0.0.1:\(network.port)").path == "tcp://127.0.0.1:\(network.port)")
+        // Generous timeouts: the simulated printer is a thread on a busy test machine.
+        let printer = TCPPrinter(host: "127.0.0.1", port: network.port, statusTimeoutMs: 3000)
         let ticket = [UInt8](repeating: 0x41, count: 50_000) + [0x1D, 0x56, 0x42, 0x00]
         try printer.send(ticket)
         var condition = SimulatedPrinter.Condition()

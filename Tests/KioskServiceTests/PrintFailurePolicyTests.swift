@@ -34,7 +34,7 @@ import Testing
         let renderer = TicketRenderer(centreName: "Xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: []),
                                       timeZone: rules.timeZone, profile: profile, rasterizer: nil)
         let health = DeviceHealth()
-        let issuer = TicketIssuer(engine: engine, printer: DevicePathPrinter(path: pty.slavePath, baud: 115200), renderer: renderer,
+        let issuer = TicketIssuer(engine: engine, printer: DevicePathPrinter(path: pty.slavePath, baud: 115200, statusTimeoutMs: 3000), renderer: renderer,
                                   policy: policy, health: health, logger: Logger(label: "test"))
         return Rig(engine: engine, database: database, issuer: issuer, far: far, pty: pty, health: health)
     }

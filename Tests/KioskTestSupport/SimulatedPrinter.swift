@@ -142,36 +142,43 @@ public final class SimulatedPrinter: Sendable {
 }
 
 /// A network printer on loopback: accepts connections on a free port and serves each with
-/// the same simulated printer.
+/// the same simulated printer. The accepting thread owns the listening socket and closes it
+/// itself, so no descriptor is closed under it (another test would get the number).
 public final class SimulatedNetworkPrinter: Sendable {
     public let printer = SimulatedPrinter()
     public let port: Int
-    private let listener: Int32
+    private let stopped = Mutex(false)
+    private let done = DispatchSemaphore(value: 0)
 
     public init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
-        guard bound == 0, listen(listener, 8) == 0 else { throw DeviceError(path: "127.0.0.1", operation: "listen", errno: errno) }
+        guard bound == 0, listen(listener, 8) == 0 else {
+            close(listener)
+            throw DeviceError(path: "127.0.0.1", operation: "listen", errno: errno)
+        }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
-        let printer = self.printer
-        Thread {
-            while true {
+        Thread { [self] in
+            while !stopped.withLock({ $0 }) {
+                var pfd = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 50) > 0 else { continue }
                 let client = accept(listener, nil, nil)
-                if client < 0 { return }
-                printer.serve(fd: client, closeWhenDone: true)
+                if client >= 0 { printer.serve(fd: client, closeWhenDone: true) }
             }
+            close(listener)
+            done.signal()
         }.start()
     }
 
+    /// Stops accepting and serving; returns once the port is closed.
     public func stop() {
+        stopped.withLock { $0 = true }
+        _ = done.wait(timeout: .now() + 2)
         printer.stop()
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 }
