@@ -73,4 +73,60 @@ import Testing
             try InputEventWriter.write(sample, to: path)
         }
     }
+
+    @Test func recordsArriveWholeHoweverTheWritesSplitThem() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-split-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("keypad").path
+        #expect(mkfifo(path, 0o600) == 0)
+        var updates = InputSource(path: path).updates().makeAsyncIterator()
+        #expect(await updates.next() == .opened(path: path))
+        let bytes = sample.flatMap(\.bytes)
+        let writer = open(path, O_WRONLY)
+        defer { close(writer) }
+        for chunk in [1, 5, 23, 24, 25, 48] {
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + chunk, bytes.count)
+                _ = bytes[offset..<end].withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+                offset = end
+                usleep(200) // separate reads on the other side
+            }
+            var got: [InputEvent] = []
+            while got.count < sample.count, case .event(let e)? = await updates.next() { got.append(e) }
+            #expect(got == sample, "written in pieces of \(chunk) bytes")
+        }
+    }
+
+    @Test func aReplacedKeypadIsReopenedWithoutRepeatingEvents() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-replug-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("keypad").path
+        #expect(mkfifo(path, 0o600) == 0)
+        var updates = InputSource(path: path, retryInterval: .milliseconds(100)).updates().makeAsyncIterator()
+        #expect(await updates.next() == .opened(path: path))
+        let first = InputEvent.tap(code: 79, seconds: 1_800_000_000, microseconds: 0)
+        try InputEventWriter.write(first, to: path)
+        var got: [InputEvent] = []
+        while got.count < 4, case .event(let e)? = await updates.next() { got.append(e) }
+        #expect(got == first)
+
+        // Unplugged: the node goes away, and comes back.
+        unlink(path)
+        guard case .unavailable(let error)? = await updates.next() else { Issue.record("unplug not reported"); return }
+        #expect(error.errno == ENODEV)
+        #expect(mkfifo(path, 0o600) == 0)
+        let started = Date()
+        var next = await updates.next()
+        while case .unavailable? = next { next = await updates.next() } // "not there" while it was away
+        #expect(next == .opened(path: path))
+        #expect(Date().timeIntervalSince(started) < 1, "reopened within a second")
+
+        // A device that replays what it already sent (as a FIFO refilled by a script): only the new press counts.
+        let second = InputEvent.tap(code: 80, seconds: 1_800_000_001, microseconds: 0)
+        try InputEventWriter.write(first + second, to: path)
+        got = []
+        while got.count < 4, case .event(let e)? = await updates.next() { got.append(e) }
+        #expect(got == second)
+    }
 }

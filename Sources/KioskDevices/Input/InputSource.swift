@@ -128,14 +128,21 @@ private final class Reader: @unchecked Sendable {
         continuation.yield(.event(event))
     }
 
-    /// Waits for input; false when asked to stop.
-    private func waitReadable(_ fd: Int32, path: String) throws(DeviceError) -> Bool {
+    /// Waits for input; false when asked to stop. A FIFO or file that was removed or
+    /// replaced counts as unplugged (the kernel says so itself for device nodes).
+    private func waitReadable(_ fd: Int32, path: String, checkReplaced: Bool = false) throws(DeviceError) -> Bool {
         while !isStopped {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, 200)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw DeviceError(path: path, operation: "poll", errno: errno)
+            }
+            if ready == 0 && checkReplaced {
+                var open = stat(), named = stat()
+                if fstat(fd, &open) != 0 || stat(path, &named) != 0 || open.st_ino != named.st_ino || open.st_dev != named.st_dev {
+                    throw DeviceError(path: path, operation: "read (the keypad's file was removed)", errno: ENODEV)
+                }
             }
             if ready > 0 {
                 if pfd.revents & Int16(POLLERR | POLLNVAL) != 0 { throw DeviceError(path: path, operation: "poll", errno: ENODEV) }
@@ -184,7 +191,7 @@ private final class Reader: @unchecked Sendable {
         var decoder = InputEventDecoder()
         var buffer = [UInt8](repeating: 0, count: InputEvent.size * 64)
         do {
-            while try waitReadable(fd, path: path) {
+            while try waitReadable(fd, path: path, checkReplaced: true) {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n > 0 {
                     for event in decoder.feed(buffer[0..<n]) { deliver(event) }
