@@ -68,6 +68,15 @@ public struct KeypadSettings: Sendable {
 
     /// For logs and health: the path or the match.
     public var path: String { locator.description }
+
+    public init(name: String, locator: InputLocator, grab: Bool, filter: PressFilter.Settings, role: Role, keyNames: [UInt16: String]) {
+        self.name = name
+        self.locator = locator
+        self.grab = grab
+        self.filter = filter
+        self.role = role
+        self.keyNames = keyNames
+    }
     /// The kernel name of each bound key code, for logs and tools.
     public var keyNames: [UInt16: String]
 
@@ -92,6 +101,11 @@ public struct KeypadSettings: Sendable {
 public struct KioskKey: Sendable, Equatable {
     public var service: ServiceCode
     public var priority: Bool
+
+    public init(service: ServiceCode, priority: Bool) {
+        self.service = service
+        self.priority = priority
+    }
 }
 
 /// What an officer's key can do, by its name in the config.
