@@ -201,4 +201,27 @@ import Testing
         #expect(unknown.status != 0)
         #expect(unknown.err.contains("epson-tm-t88"), "the error lists the profiles")
     }
+
+    @Test func devicesWatchNamesTheKeysAsTheyArePressed() throws {
+        let kiosk = try KioskBinary()
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-watch-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let out = fifo + ".out"
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: kiosk.path)
+        process.arguments = ["devices", "watch", fifo]
+        process.standardOutput = FileHandle(forWritingAtPath: out)
+        try process.run()
+        defer { process.terminate() }
+        func text() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
+        try eventually(10, "watch to start") { text().contains("watching") }
+        var events = InputEvent.tap(code: KeyNames.code(of: "KEY_KP7")!, seconds: 1_800_000_000, microseconds: 0)
+        events.insert(InputEvent(seconds: 1_800_000_000, microseconds: 40_000, type: 1, code: KeyNames.code(of: "KEY_KP7")!, value: 2), at: 2)
+        events += InputEvent.tap(code: KeyNames.code(of: "KEY_KPENTER")!, seconds: 1_800_000_001, microseconds: 0)
+        try InputEventWriter.write(events, to: fifo)
+        try eventually(10, "the two keys") { text().contains("KEY_KPENTER") }
+        let pressed = text().split(separator: "\n").dropFirst().map { String($0.split(separator: " ").last!) }
+        #expect(pressed == ["KEY_KP7", "KEY_KPENTER"], "one line per press, autorepeat ignored")
+    }
 }
