@@ -58,22 +58,27 @@ public struct QueueState: Hashable, Sendable {
     /// The events `command` causes at `now`, already applied to the state; or why it is refused,
     /// with the state unchanged. A command on a new local day first closes the previous one.
     public mutating func handle(_ command: QueueCommand, at now: Date) -> Result<[QueueEvent], QueueRejection> {
-        var next = self
-        var events = next.dayRollover(at: now)
-        for event in events { next.apply(event) }
-        do {
-            for kind in try next.decide(command, at: now) {
-                let event = QueueEvent(at: now, kind)
-                next.apply(event)
-                events.append(event)
-            }
-        } catch let rejection as QueueRejection {
-            return .failure(rejection)
-        } catch {
-            preconditionFailure("decide throws only QueueRejection")
+        let result = decide(command, at: now)
+        if case .success(let events) = result {
+            for event in events { apply(event) }
         }
-        self = next
-        return .success(events)
+        return result
+    }
+
+    /// The events `command` would cause at `now`, without changing anything: the engine stores
+    /// them first, then applies them in place (no copy of the day's tickets per command).
+    public func decide(_ command: QueueCommand, at now: Date) -> Result<[QueueEvent], QueueRejection> {
+        let rollover = dayRollover(at: now)
+        var base = self
+        if !rollover.isEmpty {
+            for event in rollover { base.apply(event) } // once a day: the copy does not matter
+        }
+        do {
+            // Each command's events are decided against one state, then applied in order.
+            return .success(rollover + (try base.decideKinds(command, at: now)).map { QueueEvent(at: now, $0) })
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func dayRollover(at now: Date) -> [QueueEvent] {
@@ -91,7 +96,7 @@ public struct QueueState: Hashable, Sendable {
         return kinds.map { QueueEvent(at: now, $0) }
     }
 
-    private func decide(_ command: QueueCommand, at now: Date) throws(QueueRejection) -> [QueueEvent.Kind] {
+    private func decideKinds(_ command: QueueCommand, at now: Date) throws(QueueRejection) -> [QueueEvent.Kind] {
         switch command {
         case .tick:
             return []

@@ -67,8 +67,7 @@ public actor QueueEngine {
         defer { endIssueTurn() }
         let command = QueueCommand.issueTicket(service: service, priority: priority)
         let now = clock()
-        var trial = state
-        guard case .success(let planned) = trial.handle(command, at: now) else {
+        guard case .success(let planned) = state.decide(command, at: now) else {
             return try commit(command, at: now) // the same refusal, reported the usual way
         }
         guard case .ticketIssued(let ticket, let ahead)? = planned.last?.kind else { return try commit(command, at: now) }
@@ -94,19 +93,20 @@ public actor QueueEngine {
 
     /// Decides, stores, then announces: nothing is announced that is not stored.
     private func commit(_ command: QueueCommand, at now: Date) throws(CommandError) -> [QueueEvent] {
-        var next = state
         let events: [QueueEvent]
-        switch next.handle(command, at: now) {
+        switch state.decide(command, at: now) {
         case .success(let produced): events = produced
         case .failure(let rejection): throw .rejected(rejection)
         }
+        // The day the events belong to: the one a rollover among them starts, or today's.
+        let day = events.lazy.compactMap { if case .dayStarted(let d) = $0.kind { d } else { nil } }.last ?? state.day
         do {
-            try database.append(events, day: next.day!)
+            if let day { try database.append(events, day: day) }
         } catch {
             logger.error("command not stored", metadata: ["command": "\(command)", "error": "\(error)"])
             throw .notStored("\(error)")
         }
-        state = next
+        for event in events { state.apply(event) }
         for event in events {
             logger.info("\(event.name)", metadata: event.logMetadata)
             for continuation in subscribers.values { continuation.yield(event) }
