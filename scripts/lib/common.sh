@@ -2,8 +2,8 @@
 # build needs when they are missing.
 
 # Debian packages needed to build and run: libevdev (key names), SQLite, FreeType and the
-# DejaVu fonts (Vietnamese raster text), pkg-config.
-KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev fonts-dejavu-core pkg-config)
+# DejaVu fonts (Vietnamese raster text), espeak-ng (the voice), pkg-config.
+KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev fonts-dejavu-core espeak-ng pkg-config)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -74,9 +74,28 @@ public enum ConfigLoader {
         try ticketTable?.finish()
 
         let keypads = try readKeypads(top, services: services, counters: counters, scale: scale, resolve: resolve)
+        var voice: VoiceSettings?
+        if let v = try top.table("voice") {
+            let output: VoiceSettings.Output
+            if v.has("command") {
+                output = .command(try v.string("command"))
+            } else if v.has("directory") {
+                output = .directory(resolve(try v.string("directory")))
+            } else {
+                throw v.error("command", "missing: give command = \"aplay -q {file}\" to play, or directory = \"...\" to write WAV files")
+            }
+            let name = try v.string("voice", default: "vi")
+            guard ["vi", "vi-vn-x-central", "vi-vn-x-south"].contains(name) else {
+                throw v.error("voice", "\(name) is not a Vietnamese voice: use vi, vi-vn-x-central or vi-vn-x-south")
+            }
+            voice = VoiceSettings(voice: name, speed: try v.int("speed", default: 140, in: 80...300),
+                                  wording: try v.string("wording", default: VoiceSettings.defaultWording),
+                                  chime: try v.bool("chime", default: true), output: output)
+            try v.finish()
+        }
         try top.finish()
         return KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
-                           controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads)
+                           controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads, voice: voice)
     }
 
     public static let defaultFooter = ["Vui lòng giữ phiếu và chờ gọi số.", "Xin cảm ơn!"]

@@ -1,0 +1,115 @@
+import Foundation
+import KioskCore
+import KioskDevices
+import Logging
+import ServiceLifecycle
+
+/// How calls are spoken, from `[voice]`.
+public struct VoiceSettings: Sendable, Equatable {
+    public enum Output: Sendable, Equatable {
+        /// A command that plays a WAV file; `{file}` is replaced by its path (`aplay -q {file}`).
+        case command(String)
+        /// No sound card: each announcement is written there as a WAV file.
+        case directory(String)
+    }
+
+    /// `vi`, `vi-vn-x-central` or `vi-vn-x-south`.
+    public var voice: String
+    public var speed: Int
+    /// With `{số}` (or `{number}`) and `{quầy}` (or `{counter}`).
+    public var wording: String
+    public var chime: Bool
+    public var output: Output
+
+    public static let defaultWording = "Mời công dân có số thứ tự {số} đến quầy số {quầy}"
+
+    /// The sentence for a call, numbers spelled out as they are said.
+    public func sentence(number display: String, counter: CounterNumber) -> String {
+        let number = VietnameseNumbers.ticket(display)
+        let desk = VietnameseNumbers.words(counter.rawValue)
+        return wording.replacingOccurrences(of: "{số}", with: number).replacingOccurrences(of: "{number}", with: number)
+            .replacingOccurrences(of: "{quầy}", with: desk).replacingOccurrences(of: "{counter}", with: desk)
+            .precomposedStringWithCanonicalMapping
+    }
+}
+
+/// Calls numbers out loud. Announcements follow the committed events one at a time, so they
+/// never overlap and always name the counter; a recall is announced again.
+public struct VoiceService: Service {
+    let engine: QueueEngine
+    let settings: VoiceSettings
+    let logger: Logger
+    private let speech: EspeakSpeech
+    private let work = DispatchQueue(label: "kiosk.voice")
+
+    public init(engine: QueueEngine, settings: VoiceSettings, logger: Logger) {
+        self.engine = engine
+        self.settings = settings
+        self.logger = logger
+        speech = EspeakSpeech(voice: settings.voice, speed: settings.speed)
+    }
+
+    public func run() async throws {
+        let (_, events) = await engine.subscribe()
+        var played = 0
+        for await event in events {
+            let call: (String, CounterNumber)
+            switch event.kind {
+            case .ticketCalled(_, let display, let counter, _), .ticketRecalled(_, let display, let counter, _),
+                 .ticketReturned(_, let display, let counter):
+                call = (display, counter)
+            default:
+                continue
+            }
+            played += 1
+            await announce(settings.sentence(number: call.0, counter: call.1), number: call.0, counter: call.1, sequence: played)
+        }
+        try? await gracefulShutdown()
+    }
+
+    private func announce(_ text: String, number: String, counter: CounterNumber, sequence: Int) async {
+        let settings = self.settings, speech = self.speech
+        let result: Result<String, any Error> = await withCheckedContinuation { done in
+            work.async {
+                done.resume(returning: Result {
+                    let audio = (settings.chime ? PCMAudio.chime() : PCMAudio(sampleRate: 22050, samples: [])) + (try speech.synthesize(text))
+                    return try Self.play(audio, settings.output, name: String(format: "%06d-%@-quay%d.wav", sequence, number, counter.rawValue))
+                })
+            }
+        }
+        switch result {
+        case .success(let where_):
+            logger.info("announced", metadata: ["text": "\(text)", "audio": "\(where_)"])
+        case .failure(let error):
+            logger.error("announcement failed", metadata: ["text": "\(text)", "error": "\(error)"])
+        }
+    }
+
+    /// Plays (or files) one announcement and waits until it is over.
+    static func play(_ audio: PCMAudio, _ output: VoiceSettings.Output, name: String) throws -> String {
+        switch output {
+        case .directory(let folder):
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let path = "\(folder)/\(name)"
+            try audio.wav().write(to: URL(fileURLWithPath: path))
+            return path
+        case .command(let template):
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(name)")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try audio.wav().write(to: file)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", template.replacingOccurrences(of: "{file}", with: "'\(file.path)'")]
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw AudioCommandFailed(description: "audio command exited with \(process.terminationStatus): \(template)")
+            }
+            return template
+        }
+    }
+}
+
+struct AudioCommandFailed: Error, CustomStringConvertible {
+    let description: String
+}

@@ -1,0 +1,59 @@
+import Foundation
+import KioskCore
+import KioskDevices
+import KioskStore
+import Logging
+import Testing
+@testable import KioskService
+
+@Suite struct VoiceTests {
+    @Test func theSentenceSpellsTheNumberAndNamesTheCounter() {
+        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: true, output: .directory("/tmp"))
+        #expect(settings.sentence(number: "1023", counter: CounterNumber(3))
+                == "Mời công dân có số thứ tự một nghìn không trăm hai mươi ba đến quầy số ba")
+        #expect(settings.sentence(number: "A015", counter: CounterNumber(12)) == "Mời công dân có số thứ tự a mười lăm đến quầy số mười hai")
+        var english = settings
+        english.wording = "Number {number}, please go to counter {counter}"
+        #expect(english.sentence(number: "B007", counter: CounterNumber(2)) == "Number bê bảy, please go to counter hai")
+    }
+
+    @Test func callsAreSpokenOneAfterAnotherInOrder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
+        let database = try KioskDatabase(path: "\(folder)/kiosk.sqlite")
+        try database.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: Date()))
+        let rules = QueueRules(services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
+                               counters: [CounterDefinition(number: CounterNumber(3), services: [ServiceCode("A")])])
+        let engine = try QueueEngine(rules: rules, database: database)
+        let settings = VoiceSettings(voice: "vi", speed: 160, wording: VoiceSettings.defaultWording, chime: true,
+                                     output: .directory("\(folder)/voice"))
+        let voice = Task { try await VoiceService(engine: engine, settings: settings, logger: Logger(label: "test")).run() }
+        try await Task.sleep(for: .milliseconds(100))
+        let three = CounterNumber(3)
+        try await engine.perform(.signIn(counter: three, officer: OfficerID("an")))
+        try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false))
+        try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false))
+        try await engine.perform(.callNext(counter: three))
+        try await engine.perform(.recall(counter: three))
+        try await engine.perform(.callNext(counter: three))
+        func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/voice")) ?? []).sorted() }
+        for _ in 0..<300 where files().count < 3 { try await Task.sleep(for: .milliseconds(50)) }
+        await engine.closeSubscriptions()
+        voice.cancel()
+        #expect(files() == ["000001-A001-quay3.wav", "000002-A001-quay3.wav", "000003-A002-quay3.wav"],
+                "call, recall, next call: in that order, each once")
+        for file in files() {
+            let audio = try #require(PCMAudio(wav: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/voice/\(file)"))))
+            #expect(audio.sampleRate == 22050)
+            // A chime (about a second) and a sentence of some fifteen words.
+            #expect(audio.duration > 2.5 && audio.duration < 12, "\(file): \(audio.duration) s")
+        }
+    }
+
+    @Test func aChimeAndSpeechJoinIntoOneWAV() throws {
+        let speech = try EspeakSpeech(voice: "vi-vn-x-south").synthesize("Xin cảm ơn")
+        let joined = PCMAudio.chime() + speech
+        let back = try #require(PCMAudio(wav: joined.wav()))
+        #expect(back == joined)
+        #expect(abs(back.duration - (PCMAudio.chime().duration + speech.duration)) < 0.001)
+    }
+}
