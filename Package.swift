@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
         .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices", "KioskTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
     ]
 )

@@ -32,6 +32,9 @@ public struct KioskDaemon: Sendable {
         for keypad in config.keypads {
             services.append(KeypadService(settings: keypad, router: router, health: health, logger: logger))
         }
+        if !config.boards.isEmpty {
+            services.append(LEDBoardService(engine: engine, boards: config.boards, logger: logger))
+        }
         if let voice = config.voice {
             services.append(VoiceService(engine: engine, settings: voice, logger: logger))
         }

@@ -93,9 +93,51 @@ public enum ConfigLoader {
                                   chime: try v.bool("chime", default: true), output: output)
             try v.finish()
         }
+        let boards = try readBoards(top, counters: counters, resolve: resolve)
         try top.finish()
         return KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
-                           controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads, voice: voice)
+                           controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
+                           boards: boards, voice: voice)
+    }
+
+    /// `[[boards]]`: a preset protocol, with any part of it overridden.
+    private static func readBoards(_ top: TableReader, counters: [CounterDefinition], resolve: (String) -> String) throws(ConfigError) -> [BoardSettings] {
+        var boards: [BoardSettings] = []
+        for t in try top.tables("boards") {
+            let counter = CounterNumber(try t.int("counter", in: 1...999))
+            guard counters.contains(where: { $0.number == counter }) else { throw t.error("counter", "no counter \(counter) is defined in [[counters]]") }
+            let presetName = try t.string("preset", default: "soh-07")
+            guard var format = LEDFrameFormat.presets[presetName] else {
+                throw t.error("preset", "\(presetName) is not a board protocol: use one of \(LEDFrameFormat.presets.keys.sorted().joined(separator: ", "))")
+            }
+            if t.has("prefix") { format.prefix = try t.ints("prefix", in: 0...255).map { UInt8($0) } }
+            if t.has("suffix") { format.suffix = try t.ints("suffix", in: 0...255).map { UInt8($0) } }
+            if t.has("separator") { format.separator = Array(try t.string("separator").utf8) }
+            if t.has("payload") { format.payload = try t.string("payload") }
+            if t.has("address_encoding") {
+                switch try t.string("address_encoding") {
+                case "binary": format.address = .binary
+                case "ascii": format.address = .ascii(width: try t.int("address_width", default: 3, in: 1...6))
+                case "none": format.address = .none
+                default: throw t.error("address_encoding", "use binary, ascii or none")
+                }
+            }
+            if t.has("checksum") {
+                let name = try t.string("checksum")
+                guard let kind = LEDFrameFormat.Checksum(rawValue: name) else {
+                    throw t.error("checksum", "\(name) is not a checksum: use one of \(LEDFrameFormat.Checksum.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                format.checksum = kind
+            }
+            format.checksumIncludesPrefix = try t.bool("checksum_includes_prefix", default: format.checksumIncludesPrefix)
+            format.gapMilliseconds = try t.int("gap_ms", default: format.gapMilliseconds, in: 0...5000)
+            let baud = try t.int("baud", default: 9600, in: 1200...115200)
+            guard SerialPort.supportedBauds[baud] != nil else { throw t.error("baud", "\(baud) is not a serial speed") }
+            boards.append(BoardSettings(counter: counter, port: resolve(try t.string("port")), address: try t.int("address", default: 1, in: 0...999),
+                                        baud: baud, format: format, refreshSeconds: try t.int("refresh_seconds", default: 30, in: 1...3600)))
+            try t.finish()
+        }
+        return boards
     }
 
     public static let defaultFooter = ["Vui lòng giữ phiếu và chờ gọi số.", "Xin cảm ơn!"]

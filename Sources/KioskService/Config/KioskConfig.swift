@@ -15,6 +15,8 @@ public struct KioskConfig: Sendable {
     public var printer: PrinterSettings?
     public var ticket: TicketLayout
     public var keypads: [KeypadSettings]
+    /// Counter LED boards.
+    public var boards: [BoardSettings] = []
     /// Calls spoken aloud; nil when `[voice]` is absent.
     public var voice: VoiceSettings?
 

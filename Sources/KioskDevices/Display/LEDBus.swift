@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One serial bus (often RS-485) shared by several LED boards. Frames go out one at a time
+/// with the protocol's gap between them; a board's newer state replaces an older one not yet
+/// sent (only the newest matters); every `refresh` the current state of every board is sent
+/// again, because boards boot blank and never acknowledge.
+public actor LEDBus {
+    public let path: String
+    let baud: Int
+    let gap: Duration
+    let refresh: Duration
+    private var current: [Int: [UInt8]] = [:]
+    private var pending: [Int] = []
+    private var wake: CheckedContinuation<Void, Never>?
+    private let io = DispatchQueue(label: "kiosk.led")
+    /// Frames actually written, for tests and the benchmark: (board, time written).
+    public private(set) var written: [(board: Int, at: ContinuousClock.Instant)] = []
+    public private(set) var lastError: DeviceError?
+
+    public init(path: String, baud: Int = 9600, gap: Duration, refresh: Duration = .seconds(30)) {
+        self.path = path
+        self.baud = baud
+        self.gap = gap
+        self.refresh = refresh
+    }
+
+    /// The frame each board should show now.
+    public var frames: [Int: [UInt8]] { current }
+
+    /// What board `address` should show now.
+    public func show(_ frame: [UInt8], on address: Int) {
+        current[address] = frame
+        if !pending.contains(address) { pending.append(address) }
+        wake?.resume()
+        wake = nil
+    }
+
+    /// Sends until cancelled.
+    public func run() async {
+        var lastRefresh = ContinuousClock.now
+        while !Task.isCancelled {
+            if pending.isEmpty {
+                let untilRefresh = refresh - (ContinuousClock.now - lastRefresh)
+                if untilRefresh <= .zero {
+                    pending = current.keys.sorted()
+                    lastRefresh = .now
+                    continue
+                }
+                await waitForWork(atMost: untilRefresh)
+                continue
+            }
+            let board = pending.removeFirst()
+            guard let frame = current[board] else { continue }
+            await send(frame)
+            written.append((board, .now))
+            try? await Task.sleep(for: gap)
+        }
+    }
+
+    private func waitForWork(atMost timeout: Duration) async {
+        let sleeper = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.nudge()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { self.wake = $0 }
+        } onCancel: {
+            Task { await self.nudge() }
+        }
+        sleeper.cancel()
+    }
+
+    private func nudge() {
+        wake?.resume()
+        wake = nil
+    }
+
+    private func send(_ frame: [UInt8]) async {
+        let printer = DevicePathPrinter(path: path, baud: baud, writeTimeoutMs: 2000)
+        let result = await withCheckedContinuation { (done: CheckedContinuation<DeviceError?, Never>) in
+            io.async {
+                do throws(DeviceError) { try printer.send(frame); done.resume(returning: nil) } catch { done.resume(returning: error) }
+            }
+        }
+        lastError = result
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import KioskTestSupport
+import Testing
+@testable import KioskDevices
+
+@Suite struct LEDBoardTests {
+    @Test func checksumsMatchKnownVectors() {
+        #expect(LEDFrameFormat.checksum(.crc16Modbus, Array("123456789".utf8)) == [0x37, 0x4B]) // CRC-16/MODBUS check value 0x4B37
+        #expect(LEDFrameFormat.checksum(.lrc, [0x11, 0x03, 0x00, 0x6B, 0x00, 0x03]) == [0x7E]) // the Modbus ASCII spec's example
+        #expect(LEDFrameFormat.checksum(.xor, [0x01, 0x02, 0x04, 0x10]) == [0x17])
+        #expect(LEDFrameFormat.checksum(.sum8, [0xFF, 0x02, 0x10]) == [0x11])
+        #expect(LEDFrameFormat.checksum(.none, [1, 2, 3]) == [])
+    }
+
+    @Test func presetsFrameTheNumber() {
+        #expect(LEDFrameFormat.soh07.frame(address: 3, number: "A015", counter: 3) == [0x01, 0x03] + Array("A015".utf8) + [0x07])
+        #expect(LEDFrameFormat.dollarHash.frame(address: 7, number: "1023", counter: 2) == Array("$007,1023#".utf8))
+        let modbus = LEDFrameFormat.modbus16.frame(address: 1, number: "A015", counter: 1)
+        #expect(Array(modbus.prefix(11)) == [0x01, 0x10, 0x00, 0x00, 0x00, 0x02, 0x04] + Array("A015".utf8))
+        // A frame with its CRC appended has a CRC residue of zero: the board's own check.
+        #expect(LEDFrameFormat.checksum(.crc16Modbus, modbus) == [0x00, 0x00])
+        // Odd lengths are padded to whole registers.
+        #expect(LEDFrameFormat.modbus16.frame(address: 2, number: "A1", counter: 1)[5] == 1)
+        #expect(LEDFrameFormat.modbus16.frame(address: 2, number: "A12", counter: 1)[5] == 2)
+        // A generic format: payload template, ASCII address, XOR over address and payload.
+        let custom = LEDFrameFormat(prefix: [0x02], address: .ascii(width: 2), payload: "{number}>{counter}", checksum: .xor, suffix: [0x03])
+        let frame = custom.frame(address: 5, number: "Đ12", counter: 4)
+        #expect(Array(frame.dropLast(2)) == [0x02] + Array("05D12>4".utf8))
+        #expect(frame[frame.count - 2] == Array("05D12>4".utf8).reduce(0, ^))
+    }
+
+    @Test func theBusPacesFramesAndSendsOnlyTheNewestState() async throws {
+        let pty = try PseudoTerminal()
+        let far = SimulatedPrinter()
+        far.serve(pty)
+        defer { far.stop() }
+        let bus = LEDBus(path: pty.slavePath, baud: 9600, gap: .milliseconds(150), refresh: .seconds(60))
+        let running = Task { await bus.run() }
+        defer { running.cancel() }
+        let format = LEDFrameFormat.soh07
+        await bus.show(format.frame(address: 1, number: "A001", counter: 1), on: 1)
+        try await Task.sleep(for: .milliseconds(30))
+        for n in 2...10 { await bus.show(format.frame(address: 1, number: String(format: "A%03d", n), counter: 1), on: 1) }
+        await bus.show(format.frame(address: 2, number: "B001", counter: 2), on: 2)
+        try await Task.sleep(for: .milliseconds(700))
+        let written = await bus.written
+        #expect(written.map(\.board) == [1, 1, 2], "A001 at once, then only A010 and board 2's B001")
+        for (a, b) in zip(written, written.dropFirst()) { #expect(b.at - a.at >= .milliseconds(150)) }
+        #expect(far.received == format.frame(address: 1, number: "A001", counter: 1) + format.frame(address: 1, number: "A010", counter: 1)
+                + format.frame(address: 2, number: "B001", counter: 2))
+    }
+
+    @Test func boardsAreRefreshedBecauseTheyBootBlank() async throws {
+        let pty = try PseudoTerminal()
+        let far = SimulatedPrinter()
+        far.serve(pty)
+        defer { far.stop() }
+        let bus = LEDBus(path: pty.slavePath, gap: .milliseconds(20), refresh: .milliseconds(300))
+        let running = Task { await bus.run() }
+        defer { running.cancel() }
+        await bus.show([0x01, 0x01, 0x41, 0x07], on: 1)
+        try await Task.sleep(for: .milliseconds(1000))
+        let count = await bus.written.count
+        #expect(count >= 3 && count <= 5, "sent once, then again every 300 ms: \(count)")
+    }
+}
