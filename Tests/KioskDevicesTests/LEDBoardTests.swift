@@ -59,8 +59,11 @@ import Testing
         let running = Task { await bus.run() }
         defer { running.cancel() }
         await bus.show([0x01, 0x01, 0x41, 0x07], on: 1)
-        try await Task.sleep(for: .milliseconds(1000))
-        let count = await bus.written.count
-        #expect(count >= 3 && count <= 5, "sent once, then again every 300 ms: \(count)")
+        for _ in 0..<150 where await bus.written.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        let written = await bus.written
+        #expect(written.count >= 3, "sent once, then again and again")
+        // Refreshes come at the refresh period, not in a busy loop.
+        for (a, b) in zip(written, written.dropFirst()) { #expect(b.at - a.at >= .milliseconds(250)) }
+        #expect(Array(far.received.prefix(4)) == [0x01, 0x01, 0x41, 0x07])
     }
 }
