@@ -28,6 +28,44 @@ public enum WebServer {
                          try await DisplayStream.run(engine: engine, centre: centre, encoder: encoder, writer: &writer)
                      })
         }
+        router.get("/display/counter/{number}") { _, context in
+            let number = try context.parameters.require("number", as: Int.self)
+            guard daemon.config.rules.counter(CounterNumber(number)) != nil else {
+                return problem(.notFound, "không có quầy số \(number) (no counter \(number))")
+            }
+            return html(CounterPage.html(counter: number))
+        }
+        router.get("/kiosk") { _, _ in html(KioskPage.html) }
+        router.get("/api/kiosk/services") { _, _ in
+            let printer = await daemon.health.all.first { $0.device == "printer" }
+            let services = daemon.config.rules.services.map { KioskService(code: $0.code.rawValue, name: $0.name) }
+            return json(try encoder.encode(KioskServices(services: services, printerReady: printer?.state != .unavailable,
+                                                         printerProblem: printer?.state == .unavailable ? printer?.detail : nil)))
+        }
+        // The citizens' touch kiosk: it can take a ticket, and nothing else.
+        router.post("/api/kiosk/tickets") { request, context in
+            let wanted: TicketRequest
+            do { wanted = try await request.decode(as: TicketRequest.self, context: context) } catch {
+                return problem(.badRequest, "expected {\"service\": \"A\", \"priority\": false}")
+            }
+            let code = ServiceCode(wanted.service)
+            guard let service = daemon.config.rules.service(code) else {
+                return problem(.badRequest, "no service with code \(wanted.service)")
+            }
+            do {
+                let events = try await daemon.router.perform(.issueTicket(service: code, priority: wanted.priority ?? false))
+                guard case .ticketIssued(let ticket, let ahead)? = events.first(where: { $0.name == "ticketIssued" })?.kind else {
+                    return problem(.internalServerError, "no ticket was issued")
+                }
+                let unprinted = events.contains { $0.name == "ticketPrintFailed" }
+                return json(try encoder.encode(IssuedTicket(number: ticket.display, service: service.name, waitingAhead: ahead,
+                                                            printed: !unprinted)), status: .created)
+            } catch let CommandError.notPrinted(reason) {
+                return problem(.serviceUnavailable, "Máy in chưa in được phiếu: \(reason). Vui lòng báo cán bộ.")
+            } catch {
+                return problem(.conflict, "\(error)")
+            }
+        }
         router.get("/health") { _, _ in
             let devices = await daemon.health.all
             let report = HealthReport(status: devices.allSatisfy { $0.state != .unavailable } ? "ok" : "degraded", devices: devices)
@@ -42,6 +80,34 @@ public enum WebServer {
             logger: logger)
     }
 
+    struct TicketRequest: Decodable {
+        var service: String
+        var priority: Bool?
+    }
+
+    struct IssuedTicket: Encodable {
+        var number: String
+        var service: String
+        var waitingAhead: Int
+        var printed: Bool
+    }
+
+    struct KioskService: Encodable {
+        var code: String
+        var name: String
+    }
+
+    struct KioskServices: Encodable {
+        var services: [KioskService]
+        var printerReady: Bool
+        var printerProblem: String?
+    }
+
+    static func problem(_ status: HTTPResponse.Status, _ reason: String) -> Response {
+        let body = (try? JSONEncoder().encode(["error": reason])) ?? Data()
+        return json(body, status: status)
+    }
+
     struct HealthReport: Encodable {
         var status: String
         var devices: [DeviceHealth.Entry]
@@ -51,8 +117,8 @@ public enum WebServer {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ data: Data) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    static func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

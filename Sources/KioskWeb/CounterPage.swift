@@ -1,0 +1,40 @@
+/// A counter's own small screen: the number it serves, large, and its last calls.
+enum CounterPage {
+    static func html(counter: Int) -> String {
+        #"""
+        <!DOCTYPE html>
+        <html lang="vi">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Quầy số COUNTER</title>
+        <style>
+          html, body { margin: 0; height: 100%; background: #0b2545; color: #fff; font-family: "DejaVu Sans", Arial, sans-serif; }
+          body { display: flex; flex-direction: column; align-items: center; justify-content: center; text-align: center; }
+          #counter { font-size: 9vh; color: #8db3e2; }
+          #number { font-size: 40vh; font-weight: bold; color: #ffd60a; line-height: 1; }
+          #status { font-size: 5vh; margin-top: 2vh; }
+        </style>
+        </head>
+        <body>
+        <div id="counter">Quầy số COUNTER</div>
+        <div id="number">—</div>
+        <div id="status">Đang kết nối…</div>
+        <script>
+        "use strict";
+        const counter = COUNTER;
+        function render(state) {
+          const mine = state.counters.find((c) => c.number === counter);
+          const lastCall = state.calls.find((c) => c.counter === counter);
+          document.getElementById("number").textContent = (mine && mine.serving) || (lastCall && lastCall.number) || "—";
+          document.getElementById("status").textContent = mine && mine.open ? "Mời công dân" : "Tạm dừng";
+        }
+        const source = new EventSource("/api/display/events");
+        source.addEventListener("state", (e) => render(JSON.parse(e.data)));
+        source.onerror = () => { document.getElementById("status").textContent = "Mất kết nối, đang kết nối lại…"; };
+        </script>
+        </body>
+        </html>
+        """#.replacingOccurrences(of: "COUNTER", with: String(counter))
+    }
+}
