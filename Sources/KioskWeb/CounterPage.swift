@@ -29,6 +29,7 @@ enum CounterPage {
           document.getElementById("number").textContent = (mine && mine.serving) || (lastCall && lastCall.number) || "—";
           document.getElementById("status").textContent = mine && mine.open ? "Mời công dân" : "Tạm dừng";
         }
+        fetch("/api/queue").then((r) => r.json()).then(render).catch(() => {});
         const source = new EventSource("/api/display/events");
         source.addEventListener("state", (e) => render(JSON.parse(e.data)));
         source.onerror = () => { document.getElementById("status").textContent = "Mất kết nối, đang kết nối lại…"; };

@@ -70,6 +70,7 @@ enum DisplayPage {
     function render(state) {
       $("centre").textContent = state.centre;
       timeZone = state.timeZone;
+      tick();
       const calls = state.calls;
       const latest = calls[0];
       $("latest-number").textContent = latest ? latest.number : "—";
@@ -102,6 +103,9 @@ enum DisplayPage {
         "  " + now.toLocaleDateString("vi-VN", { timeZone });
     }
     setInterval(tick, 1000); tick();
+
+    // The state at once, then live by push (the stream also resends it after a reconnect).
+    fetch("/api/queue").then((r) => r.json()).then(render).catch(() => {});
 
     function connect() {
       const source = new EventSource("/api/display/events");
