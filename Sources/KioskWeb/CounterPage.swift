@@ -1,6 +1,6 @@
 /// A counter's own small screen: the number it serves, large, and its last calls.
 enum CounterPage {
-    static func html(counter: Int) -> String {
+    static func html(counter: Int, initialState json: String) -> String {
         #"""
         <!DOCTYPE html>
         <html lang="vi">
@@ -29,7 +29,7 @@ enum CounterPage {
           document.getElementById("number").textContent = (mine && mine.serving) || (lastCall && lastCall.number) || "—";
           document.getElementById("status").textContent = mine && mine.open ? "Mời công dân" : "Tạm dừng";
         }
-        fetch("/api/queue").then((r) => r.json()).then(render).catch(() => {});
+        render(INITIAL_STATE);
         const source = new EventSource("/api/display/events");
         source.addEventListener("state", (e) => render(JSON.parse(e.data)));
         source.onerror = () => { document.getElementById("status").textContent = "Mất kết nối, đang kết nối lại…"; };
@@ -37,5 +37,6 @@ enum CounterPage {
         </body>
         </html>
         """#.replacingOccurrences(of: "COUNTER", with: String(counter))
+            .replacingOccurrences(of: "INITIAL_STATE", with: DisplayPage.scriptSafe(json))
     }
 }

@@ -1,7 +1,16 @@
 /// The hall display: a full-screen page for the TV (1920×1080), readable from ten metres.
 /// It follows `/api/display/events` and rebuilds itself from each full state it receives.
 enum DisplayPage {
-    static let html = #"""
+    static func html(initialState json: String) -> String {
+        template.replacingOccurrences(of: "INITIAL_STATE", with: scriptSafe(json))
+    }
+
+    /// JSON inside a <script>: `</` would end the script early.
+    static func scriptSafe(_ json: String) -> String {
+        json.replacingOccurrences(of: "</", with: "<\\/")
+    }
+
+    static let template = #"""
     <!DOCTYPE html>
     <html lang="vi">
     <head>
@@ -104,8 +113,8 @@ enum DisplayPage {
     }
     setInterval(tick, 1000); tick();
 
-    // The state at once, then live by push (the stream also resends it after a reconnect).
-    fetch("/api/queue").then((r) => r.json()).then(render).catch(() => {});
+    // The state the page was served with, at once; then live by push (the stream resends it after a reconnect).
+    render(INITIAL_STATE);
 
     function connect() {
       const source = new EventSource("/api/display/events");

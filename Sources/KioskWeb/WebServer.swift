@@ -17,7 +17,9 @@ public enum WebServer {
         encoder.outputFormatting = [.sortedKeys]
 
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/display"]) }
-        router.get("/display") { _, _ in html(DisplayPage.html) }
+        router.get("/display") { _, _ in
+            html(DisplayPage.html(initialState: String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)), as: UTF8.self)))
+        }
         router.get("/api/queue") { _, _ in
             json(try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)))
         }
@@ -33,7 +35,8 @@ public enum WebServer {
             guard daemon.config.rules.counter(CounterNumber(number)) != nil else {
                 return problem(.notFound, "không có quầy số \(number) (no counter \(number))")
             }
-            return html(CounterPage.html(counter: number))
+            let state = String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)), as: UTF8.self)
+            return html(CounterPage.html(counter: number, initialState: state))
         }
         router.get("/kiosk") { _, _ in html(KioskPage.html) }
         router.get("/api/kiosk/services") { _, _ in
