@@ -219,7 +219,8 @@ import Testing
         var events = InputEvent.tap(code: KeyNames.code(of: "KEY_KP7")!, seconds: 1_800_000_000, microseconds: 0)
         events.insert(InputEvent(seconds: 1_800_000_000, microseconds: 40_000, type: 1, code: KeyNames.code(of: "KEY_KP7")!, value: 2), at: 2)
         events += InputEvent.tap(code: KeyNames.code(of: "KEY_KPENTER")!, seconds: 1_800_000_001, microseconds: 0)
-        try InputEventWriter.write(events, to: fifo)
+        // The watcher opens the keypad on its own thread: write once it reads.
+        try eventually(10, "the watcher to open the keypad") { (try? InputEventWriter.write(events, to: fifo)) != nil }
         try eventually(10, "the two keys") { text().contains("KEY_KPENTER") }
         let pressed = text().split(separator: "\n").dropFirst().map { String($0.split(separator: " ").last!) }
         #expect(pressed == ["KEY_KP7", "KEY_KPENTER"], "one line per press, autorepeat ignored")
