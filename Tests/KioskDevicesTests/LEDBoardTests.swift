@@ -39,10 +39,13 @@ import Testing
         defer { running.cancel() }
         let format = LEDFrameFormat.soh07
         await bus.show(format.frame(address: 1, number: "A001", counter: 1), on: 1)
-        try await Task.sleep(for: .milliseconds(30))
+        for _ in 0..<250 where await bus.written.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+        // Within the gap after A001: nine newer numbers for board 1, one for board 2.
         for n in 2...10 { await bus.show(format.frame(address: 1, number: String(format: "A%03d", n), counter: 1), on: 1) }
         await bus.show(format.frame(address: 2, number: "B001", counter: 2), on: 2)
-        try await Task.sleep(for: .milliseconds(700))
+        for _ in 0..<250 where await bus.written.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(300)) // nothing more may follow
+        for _ in 0..<50 where far.received.count < 20 { try await Task.sleep(for: .milliseconds(20)) }
         let written = await bus.written
         #expect(written.map(\.board) == [1, 1, 2], "A001 at once, then only A010 and board 2's B001")
         for (a, b) in zip(written, written.dropFirst()) { #expect(b.at - a.at >= .milliseconds(150)) }
