@@ -14,7 +14,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print measurements as tab-separated lines (used by scripts/bench).",
         shouldDisplay: false,
-        subcommands: [Tickets.self, Keypads.self])
+        subcommands: [Tickets.self, Keypads.self, Calls.self])
 
     struct Tickets: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time building one ticket per printer text mode.")
@@ -95,6 +95,135 @@ struct Bench: ParsableCommand {
             func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
             print("keypads\tpresses\tapplied\tp50_ms\tp99_ms\tmax_ms")
             print("\(keypads)\t\(presses)\t\(latencies.count)\t\(String(format: "%.2f", percentile(0.5)))\t\(String(format: "%.2f", percentile(0.99)))\t\(String(format: "%.2f", latencies.last ?? 0))")
+        }
+    }
+
+    struct Calls: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Latency from a call command to the LED frame on the port and to the push message at a display client.")
+        @Option(help: "Calls to time.") var calls = 500
+        @Option(help: "Counters, each with a board on one shared bus.") var counters = 5
+        @Option(help: "Milliseconds between calls (more than the bus's gap, so pacing is left out).") var intervalMs = 20
+
+        func run() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let bus = try PseudoTerminal()
+            let port = freeLocalPort()
+            var config = "[centre]\nname = \"Bench\"\n[database]\npath = \"bench.sqlite\"\n[http]\nbind = \"127.0.0.1:\(port)\"\n"
+                + "[control]\nsocket = \"control.sock\"\n[[services]]\ncode = \"A\"\nname = \"A\"\nprefix = \"A\"\nlast_number = 9999\n"
+            for c in 1...counters {
+                config += "[[counters]]\nnumber = \(c)\nservices = [\"A\"]\n[[boards]]\ncounter = \(c)\nport = \"\(bus.slavePath)\"\naddress = \(c)\ngap_ms = 2\n"
+            }
+            let file = "\(folder)/bench.toml"
+            try config.write(toFile: file, atomically: true, encoding: .utf8)
+            let database = try KioskDatabase(path: "\(folder)/bench.sqlite")
+            for c in 1...counters { try database.addOfficer(Officer(id: OfficerID("o\(c)"), name: "O\(c)", createdAt: Date())) }
+
+            let daemon = Process()
+            daemon.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            daemon.arguments = ["run", "--config", file, "--log-level", "error"]
+            try daemon.run()
+            defer { daemon.terminate(); daemon.waitUntilExit() }
+            let socket = "\(folder)/control.sock"
+            func send(_ request: String) throws {
+                let reply = try ControlClient.send(request, to: socket)
+                guard reply.hasPrefix("ok") else { throw ValidationError("\(request): \(reply)") }
+            }
+            var started = false
+            for _ in 0..<200 where !started {
+                started = (try? send("sign-in 1 o1")) != nil
+                if !started { usleep(50_000) }
+            }
+            for c in 1...counters { try send("sign-in \(c) o\(c)") }
+            for _ in 0..<calls { try send("issue A") }
+            let sse = try openEventStream(port: port)
+            defer { close(sse) }
+            var sseText = "", busBytes: [UInt8] = []
+            _ = waitFor(sse: sse, bus: bus.master, sseText: &sseText, busBytes: &busBytes) { text, _ in text.contains("event: state") }
+
+            var push: [Double] = [], led: [Double] = []
+            for i in 0..<calls {
+                let counter = i % counters + 1
+                sseText = ""
+                busBytes = []
+                let start = ContinuousClock.now
+                try send("next \(counter)")
+                var pushAt: ContinuousClock.Instant?, ledAt: ContinuousClock.Instant?
+                var number: String?
+                let ok = waitFor(sse: sse, bus: bus.master, sseText: &sseText, busBytes: &busBytes) { text, bytes in
+                    if pushAt == nil, let range = text.range(of: "event: call\ndata: "), text[range.upperBound...].contains("\n") {
+                        pushAt = .now
+                        let json = text[range.upperBound...].prefix { $0 != "\n" }
+                        number = json.components(separatedBy: "\"number\":\"").dropFirst().first?.components(separatedBy: "\"").first
+                    }
+                    if ledAt == nil, let number, let end = bytes.lastIndex(of: 0x07),
+                       String(decoding: bytes[..<end], as: UTF8.self).hasSuffix(number) {
+                        ledAt = .now
+                    }
+                    return pushAt != nil && ledAt != nil
+                }
+                guard ok, let pushAt, let ledAt else { throw ValidationError("call \(i) at counter \(counter) not seen within 5 s") }
+                push.append(Double((pushAt - start) / .microseconds(1)) / 1000)
+                led.append(Double((ledAt - start) / .microseconds(1)) / 1000)
+                usleep(UInt32(intervalMs * 1000))
+            }
+            func p(_ values: [Double], _ q: Double) -> String {
+                let sorted = values.sorted()
+                return String(format: "%.2f", sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))])
+            }
+            print("path\tcalls\tp50_ms\tp99_ms")
+            print("call→push(SSE)\t\(calls)\t\(p(push, 0.5))\t\(p(push, 0.99))")
+            print("call→LED frame\t\(calls)\t\(p(led, 0.5))\t\(p(led, 0.99))")
+        }
+
+        /// Reads the display stream and the bus until `done` says so, or 5 s pass.
+        private func waitFor(sse: Int32, bus: Int32, sseText: inout String, busBytes: inout [UInt8],
+                             _ done: (String, [UInt8]) -> Bool) -> Bool {
+            let deadline = ContinuousClock.now + .seconds(5)
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while ContinuousClock.now < deadline {
+                if done(sseText, busBytes) { return true }
+                var fds = [pollfd(fd: sse, events: Int16(POLLIN), revents: 0), pollfd(fd: bus, events: Int16(POLLIN), revents: 0)]
+                guard poll(&fds, 2, 100) > 0 else { continue }
+                if fds[0].revents & Int16(POLLIN) != 0 {
+                    let n = read(sse, &buffer, buffer.count)
+                    if n > 0 { sseText += String(decoding: buffer[0..<n], as: UTF8.self) }
+                }
+                if fds[1].revents & Int16(POLLIN) != 0 {
+                    let n = read(bus, &buffer, buffer.count)
+                    if n > 0 { busBytes += buffer[0..<n] }
+                }
+            }
+            return done(sseText, busBytes)
+        }
+
+        private func openEventStream(port: Int) throws -> Int32 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            addr.sin_port = UInt16(port).bigEndian
+            let ok = withUnsafeMutablePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard ok == 0 else { throw ValidationError("cannot connect to the display stream on port \(port)") }
+            let request = Array("GET /api/display/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+            _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            return fd
+        }
+
+        private func freeLocalPort() -> Int {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+            return Int(UInt16(bigEndian: addr.sin_port))
         }
     }
 }

@@ -3,39 +3,6 @@ import Glibc
 import KioskDevices
 import Synchronization
 
-/// A real pseudo-terminal: the daemon writes to its slave side as to /dev/ttyUSB0.
-public final class PseudoTerminal: @unchecked Sendable {
-    public let master: Int32
-    public let slavePath: String
-
-    public init() throws {
-        // posix_openpt and friends are not visible from Swift: do what they do.
-        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        guard master >= 0, ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0,
-              ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0 else {
-            throw DeviceError(path: "/dev/ptmx", operation: "open a pseudo-terminal", errno: errno)
-        }
-        slavePath = "/dev/pts/\(number)"
-    }
-
-    deinit { close(master) }
-
-    /// Reads what arrived within `timeoutMs`.
-    public func drain(timeoutMs: Int32 = 500) -> [UInt8] {
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, timeoutMs) > 0 else { return out }
-            let n = read(master, &buffer, buffer.count)
-            guard n > 0 else { return out }
-            out += buffer[0..<n]
-        }
-    }
-}
-
 /// The far end of a printer link (a pseudo-terminal's master side, or a TCP connection):
 /// keeps what it receives, minus status queries, and answers `DLE EOT n` as a real printer
 /// with the given condition would, or not at all.
