@@ -57,3 +57,38 @@ import Testing
         #expect(abs(back.duration - (PCMAudio.chime().duration + speech.duration)) < 0.001)
     }
 }
+
+@Suite struct ClipVoiceTests {
+    /// Clips "recorded" with espeak-ng, named after what they say.
+    func folderOfClips(_ phrases: [String]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-clips-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for phrase in phrases {
+            try EspeakSpeech().synthesize(phrase).wav().write(to: URL(fileURLWithPath: "\(folder)/\(phrase).wav"))
+        }
+        return folder
+    }
+
+    @Test func clipsAreJoinedLongestPhraseFirst() throws {
+        let folder = try folderOfClips(["mời công dân có số thứ tự", "mời", "a", "mười", "lăm", "đến", "quầy số", "ba"])
+        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: false, output: .directory(folder), clips: folder)
+        let sentence = settings.sentence(number: "A015", counter: CounterNumber(3))
+        let speech = ClipSpeech(folder: folder)
+        #expect(try speech.plan(sentence) == ["mời công dân có số thứ tự", "a", "mười", "lăm", "đến", "quầy số", "ba"])
+        let audio = try speech.synthesize(sentence)
+        let parts = try ["mời công dân có số thứ tự", "a", "mười", "lăm", "đến", "quầy số", "ba"].map {
+            try #require(PCMAudio(wav: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\($0).wav"))))
+        }
+        let expected = parts.reduce(0) { $0 + $1.samples.count } + 6 * (audio.sampleRate / 20)
+        #expect(audio.samples.count == expected, "the clips and five-centisecond pauses, nothing else")
+    }
+
+    @Test func aMissingClipIsNamedForTheInstaller() throws {
+        let folder = try folderOfClips(["mời công dân có số thứ tự", "đến", "quầy số", "ba"])
+        #expect(throws: ClipSpeech.MissingClips.self) { try ClipSpeech(folder: folder).plan("Mời công dân có số thứ tự a mười lăm đến quầy số ba") }
+        do { _ = try ClipSpeech(folder: folder).plan("Mời công dân có số thứ tự a mười lăm đến quầy số ba") } catch {
+            #expect(error.words == ["a", "mười", "lăm"])
+            #expect(error.description.contains("mười.wav"))
+        }
+    }
+}

@@ -88,9 +88,17 @@ public enum ConfigLoader {
             guard ["vi", "vi-vn-x-central", "vi-vn-x-south"].contains(name) else {
                 throw v.error("voice", "\(name) is not a Vietnamese voice: use vi, vi-vn-x-central or vi-vn-x-south")
             }
+            if v.has("clips") {
+                let folder = resolve(try v.string("clips"))
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                    throw v.error("clips", "\(folder) is not a folder of WAV clips")
+                }
+            }
             voice = VoiceSettings(voice: name, speed: try v.int("speed", default: 140, in: 80...300),
                                   wording: try v.string("wording", default: VoiceSettings.defaultWording),
-                                  chime: try v.bool("chime", default: true), output: output)
+                                  chime: try v.bool("chime", default: true), output: output,
+                                  clips: v.has("clips") ? resolve(try v.string("clips")) : nil)
             try v.finish()
         }
         let boards = try readBoards(top, counters: counters, resolve: resolve)

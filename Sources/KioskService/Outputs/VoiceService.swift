@@ -20,6 +20,17 @@ public struct VoiceSettings: Sendable, Equatable {
     public var wording: String
     public var chime: Bool
     public var output: Output
+    /// A folder of recorded clips to join instead of espeak-ng.
+    public var clips: String?
+
+    public init(voice: String, speed: Int, wording: String, chime: Bool, output: Output, clips: String? = nil) {
+        self.voice = voice
+        self.speed = speed
+        self.wording = wording
+        self.chime = chime
+        self.output = output
+        self.clips = clips
+    }
 
     public static let defaultWording = "Mời công dân có số thứ tự {số} đến quầy số {quầy}"
 
@@ -72,7 +83,9 @@ public struct VoiceService: Service {
         let result: Result<String, any Error> = await withCheckedContinuation { done in
             work.async {
                 done.resume(returning: Result {
-                    let audio = (settings.chime ? PCMAudio.chime() : PCMAudio(sampleRate: 22050, samples: [])) + (try speech.synthesize(text))
+                    let words = try settings.clips.map { try ClipSpeech(folder: $0).synthesize(text) } ?? speech.synthesize(text)
+                    let chime = settings.chime ? PCMAudio.chime(sampleRate: words.sampleRate) : PCMAudio(sampleRate: words.sampleRate, samples: [])
+                    let audio = chime + words
                     return try Self.play(audio, settings.output, name: String(format: "%06d-%@-quay%d.wav", sequence, number, counter.rawValue))
                 })
             }
