@@ -27,6 +27,9 @@ import Testing
         let frame = custom.frame(address: 5, number: "Đ12", counter: 4)
         #expect(Array(frame.dropLast(2)) == [0x02] + Array("05D12>4".utf8))
         #expect(frame[frame.count - 2] == Array("05D12>4".utf8).reduce(0, ^))
+        var unicode = custom
+        unicode.encoding = .utf8
+        #expect(Array(unicode.frame(address: 5, number: "Đ12", counter: 4).dropFirst(3).prefix(2)) == [0xC4, 0x90], "Đ in UTF-8")
     }
 
     @Test func theBusPacesFramesAndSendsOnlyTheNewestState() async throws {

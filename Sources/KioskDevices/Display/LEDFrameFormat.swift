@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one LED board protocol frames a message: prefix, address, payload, checksum,
 /// suffix. The boards are write-only and vendor-specific, so this is data, not code.
 public struct LEDFrameFormat: Sendable, Equatable {
@@ -22,7 +24,16 @@ public struct LEDFrameFormat: Sendable, Equatable {
         case lrc
     }
 
+    /// How the text becomes bytes on the board.
+    public enum TextEncoding: String, Sendable, Equatable, CaseIterable {
+        /// Vietnamese marks dropped: what nearly every board can show.
+        case ascii
+        /// UTF-8 as it is, for boards with a Unicode font.
+        case utf8 = "utf-8"
+    }
+
     public var prefix: [UInt8]
+    public var encoding: TextEncoding = .ascii
     public var address: Address
     /// Bytes between the address and the payload (`,` in `$001,A015#`).
     public var separator: [UInt8]
@@ -66,8 +77,7 @@ public struct LEDFrameFormat: Sendable, Equatable {
         let filled = payload.replacingOccurrences(of: "{number}", with: number)
             .replacingOccurrences(of: "{counter}", with: String(counter))
             .replacingOccurrences(of: "{text}", with: text)
-        // Boards show ASCII: Vietnamese marks are dropped, as on the simplest printers.
-        let body = PrinterTextEncoding.ascii(filled)
+        let body = encoding == .utf8 ? Array(filled.precomposedStringWithCanonicalMapping.utf8) : PrinterTextEncoding.ascii(filled)
         if modbusFunction16 {
             let data = body.count % 2 == 0 ? body : body + [0x20]
             var frame: [UInt8] = [UInt8(value & 0xFF), 0x10, 0x00, 0x00, 0x00, UInt8(data.count / 2), UInt8(data.count)] + data

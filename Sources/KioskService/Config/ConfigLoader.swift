@@ -122,6 +122,13 @@ public enum ConfigLoader {
             if t.has("suffix") { format.suffix = try t.ints("suffix", in: 0...255).map { UInt8($0) } }
             if t.has("separator") { format.separator = Array(try t.string("separator").utf8) }
             if t.has("payload") { format.payload = try t.string("payload") }
+            if t.has("encoding") {
+                let name = try t.string("encoding")
+                guard let encoding = LEDFrameFormat.TextEncoding(rawValue: name) else {
+                    throw t.error("encoding", "\(name) is not a board encoding: use ascii or utf-8")
+                }
+                format.encoding = encoding
+            }
             if t.has("address_encoding") {
                 switch try t.string("address_encoding") {
                 case "binary": format.address = .binary
