@@ -1,6 +1,6 @@
 /// A counter's own small screen: the number it serves, large, and its last calls.
 enum CounterPage {
-    static func html(counter: Int, initialState json: String) -> String {
+    static func html(counter: Int, initialState json: String, thanks: String, thanksSeconds: Int) -> String {
         #"""
         <!DOCTYPE html>
         <html lang="vi">
@@ -14,12 +14,15 @@ enum CounterPage {
           #counter { font-size: 9vh; color: #8db3e2; }
           #number { font-size: 40vh; font-weight: bold; color: #ffd60a; line-height: 1; }
           #status { font-size: 5vh; margin-top: 2vh; }
+          #thanks { position: fixed; inset: 0; display: none; align-items: center; justify-content: center; text-align: center;
+            background: #2b9348; color: #fff; font-size: 11vh; font-weight: bold; padding: 4vw; }
         </style>
         </head>
         <body>
         <div id="counter">Quầy số COUNTER</div>
         <div id="number">—</div>
         <div id="status">Đang kết nối…</div>
+        <div id="thanks">THANKS_TEXT</div>
         <script>
         "use strict";
         const counter = COUNTER;
@@ -32,11 +35,25 @@ enum CounterPage {
         render(INITIAL_STATE);
         const source = new EventSource("/api/display/events");
         source.addEventListener("state", (e) => render(JSON.parse(e.data)));
+        let thanksTimer = null;
+        source.addEventListener("thanks", (e) => {
+          if (JSON.parse(e.data).counter !== counter) return;
+          const box = document.getElementById("thanks");
+          box.style.display = "flex";
+          clearTimeout(thanksTimer);
+          thanksTimer = setTimeout(() => { box.style.display = "none"; }, THANKS_MS);
+        });
         source.onerror = () => { document.getElementById("status").textContent = "Mất kết nối, đang kết nối lại…"; };
         </script>
         </body>
         </html>
         """#.replacingOccurrences(of: "COUNTER", with: String(counter))
             .replacingOccurrences(of: "INITIAL_STATE", with: DisplayPage.scriptSafe(json))
+            .replacingOccurrences(of: "THANKS_TEXT", with: escapeHTML(thanks))
+            .replacingOccurrences(of: "THANKS_MS", with: String(thanksSeconds * 1000))
+    }
+
+    static func escapeHTML(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }

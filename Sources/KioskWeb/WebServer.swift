@@ -36,7 +36,8 @@ public enum WebServer {
                 return problem(.notFound, "không có quầy số \(number) (no counter \(number))")
             }
             let state = String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)), as: UTF8.self)
-            return html(CounterPage.html(counter: number, initialState: state))
+            return html(CounterPage.html(counter: number, initialState: state, thanks: daemon.config.thanks.message,
+                                         thanksSeconds: daemon.config.thanks.seconds))
         }
         router.get("/kiosk") { _, _ in html(KioskPage.html) }
         router.get("/api/kiosk/services") { _, _ in
@@ -140,6 +141,9 @@ enum DisplayStream {
                 let call = CallMessage(number: number, counter: counter.rawValue,
                                        recall: { if case .ticketRecalled = event.kind { true } else { false } }())
                 try await writer.write(message("call", try encoder.encode(call)))
+            case .ratingRecorded(let rating):
+                // Which counter was thanked, never which button: officers see aggregates only.
+                try await writer.write(message("thanks", try encoder.encode(["counter": rating.counter.rawValue])))
             default:
                 break
             }

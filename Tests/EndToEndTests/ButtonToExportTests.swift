@@ -107,6 +107,8 @@ import Testing
         _ = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "rating-1", "KEY_KP1"])
         _ = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "rating-2", "KEY_KP3"])
         _ = try kiosk.run(["simulate", "press", "--config", config, "--keypad", "officer-1", "KEY_KPASTERISK"])
+        try stream.read("the thanks at counter 1") { $0.contains("event: thanks\ndata: {\"counter\":1}") }
+        #expect(!stream.text.contains("\"level\""), "the display stream never says which button was pressed")
         try eventually(10, "two ratings and the finish") {
             logText().components(separatedBy: "ratingRecorded").count == 3 && logText().contains("ticketFinished")
         }

@@ -72,6 +72,13 @@ public struct LEDFrameFormat: Sendable, Equatable {
 
     public static let presets: [String: LEDFrameFormat] = ["soh-07": soh07, "dollar-hash": dollarHash, "modbus-16": modbus16]
 
+    /// The same format with another gap between frames.
+    public func with(gap milliseconds: Int) -> LEDFrameFormat {
+        var copy = self
+        copy.gapMilliseconds = milliseconds
+        return copy
+    }
+
     /// The bytes that tell board `address` to show this.
     public func frame(address value: Int, number: String, counter: Int, text: String = "") -> [UInt8] {
         let filled = payload.replacingOccurrences(of: "{number}", with: number)

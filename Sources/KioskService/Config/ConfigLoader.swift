@@ -56,7 +56,7 @@ public enum ConfigLoader {
         let services = try readServices(top)
         let counters = try readCounters(top, services: services)
         let (policy, recallLimit) = try readQueue(top)
-        let (scale, window) = try readRating(top)
+        let (scale, window, thanks) = try readRating(top)
         let rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
                                ratingScale: scale, ratingWindow: window, timeZone: timeZone)
 
@@ -105,7 +105,7 @@ public enum ConfigLoader {
         try top.finish()
         return KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
                            controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
-                           boards: boards, voice: voice)
+                           thanks: thanks, boards: boards, voice: voice)
     }
 
     /// `[[boards]]`: a preset protocol, with any part of it overridden.
@@ -252,16 +252,20 @@ public enum ConfigLoader {
         return (policy, recallLimit)
     }
 
-    private static func readRating(_ top: TableReader) throws(ConfigError) -> (RatingScale, TimeInterval) {
-        guard let t = try top.table("rating") else { return (.threeLevels, 120) }
+    private static func readRating(_ top: TableReader) throws(ConfigError) -> (RatingScale, TimeInterval, ThanksSettings) {
+        guard let t = try top.table("rating") else { return (.threeLevels, 120, ThanksSettings()) }
         let labels = try t.strings("levels", default: RatingScale.threeLevels.levels.map(\.label))
         guard (2...7).contains(labels.count) else { throw t.error("levels", "a scale has 2 to 7 levels, best first") }
         let defaultSatisfied = labels.count == 3 ? 2 : labels.count / 2
         let satisfied = try t.int("satisfied_levels", default: defaultSatisfied, in: 1...labels.count - 1)
         let window = try t.int("link_window_seconds", default: 120, in: 0...3600)
+        var thanks = ThanksSettings()
+        thanks.message = try t.string("thanks", default: thanks.message)
+        thanks.board = try t.string("board_thanks", default: thanks.board)
+        thanks.seconds = try t.int("thanks_seconds", default: thanks.seconds, in: 1...60)
         try t.finish()
         let scale = RatingScale(levels: labels.enumerated().map { RatingLevel(label: $0.element, satisfied: $0.offset < satisfied) })
-        return (scale, TimeInterval(window))
+        return (scale, TimeInterval(window), thanks)
     }
 
     private static func readKeypads(_ top: TableReader, services: [ServiceDefinition], counters: [CounterDefinition],

@@ -15,12 +15,24 @@ public struct KioskConfig: Sendable {
     public var printer: PrinterSettings?
     public var ticket: TicketLayout
     public var keypads: [KeypadSettings]
+    /// What the citizen sees after rating.
+    public var thanks = ThanksSettings()
     /// Counter LED boards.
     public var boards: [BoardSettings] = []
     /// Calls spoken aloud; nil when `[voice]` is absent.
     public var voice: VoiceSettings?
 
     public var timeZone: TimeZone { rules.timeZone }
+}
+
+/// The thanks after a rating press, on the counter's screen and board.
+public struct ThanksSettings: Sendable, Equatable {
+    public var message = "Xin cảm ơn Ông/Bà đã đánh giá!"
+    /// What the LED board shows meanwhile (boards show ASCII).
+    public var board = "CAM ON"
+    public var seconds = 5
+
+    public init() {}
 }
 
 public struct HTTPSettings: Sendable, Equatable {

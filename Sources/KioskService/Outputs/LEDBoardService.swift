@@ -20,12 +20,15 @@ public struct BoardSettings: Sendable, Equatable {
 public struct LEDBoardService: Service {
     let engine: QueueEngine
     let boards: [BoardSettings]
+    let thanks: ThanksSettings
     let logger: Logger
     public let buses: [String: LEDBus]
+    private let showing = BoardTexts()
 
-    public init(engine: QueueEngine, boards: [BoardSettings], logger: Logger) {
+    public init(engine: QueueEngine, boards: [BoardSettings], thanks: ThanksSettings = ThanksSettings(), logger: Logger) {
         self.engine = engine
         self.boards = boards
+        self.thanks = thanks
         self.logger = logger
         var buses: [String: LEDBus] = [:]
         for board in boards where buses[board.port] == nil {
@@ -38,16 +41,24 @@ public struct LEDBoardService: Service {
     public func run() async throws {
         let (state, events) = await engine.subscribe()
         // After a restart the boards are blank: show what each counter is serving.
-        for board in boards { await show(state.counterShowing(board.counter) ?? "", on: board) }
+        for board in boards { await show(state.counterShowing(board.counter) ?? "", at: board.counter) }
         await withTaskGroup(of: Void.self) { group in
             for bus in buses.values { group.addTask { await bus.run() } }
             for await event in events {
                 switch event.kind {
                 case .ticketCalled(_, let number, let counter, _), .ticketRecalled(_, let number, let counter, _),
                      .ticketReturned(_, let number, let counter):
-                    for board in boards where board.counter == counter { await show(number, on: board) }
+                    await show(number, at: counter)
                 case .dayStarted:
-                    for board in boards { await show("", on: board) }
+                    for board in boards { await show("", at: board.counter) }
+                case .ratingRecorded(let rating):
+                    // Thanks for a few seconds, then the number again, unless a new call came meanwhile.
+                    let turn = await showing.thank(rating.counter)
+                    await write(thanks.board, at: rating.counter)
+                    group.addTask { [self] in
+                        try? await Task.sleep(for: .seconds(thanks.seconds))
+                        if let number = await showing.afterThanks(rating.counter, turn: turn) { await write(number, at: rating.counter) }
+                    }
                 default:
                     break
                 }
@@ -57,9 +68,38 @@ public struct LEDBoardService: Service {
         try? await gracefulShutdown()
     }
 
-    private func show(_ number: String, on board: BoardSettings) async {
-        let frame = board.format.frame(address: board.address, number: number, counter: board.counter.rawValue)
-        await buses[board.port]?.show(frame, on: board.address)
+    /// The counter's number from now on.
+    private func show(_ number: String, at counter: CounterNumber) async {
+        await showing.set(number, at: counter)
+        await write(number, at: counter)
+    }
+
+    private func write(_ text: String, at counter: CounterNumber) async {
+        for board in boards where board.counter == counter {
+            let frame = board.format.frame(address: board.address, number: text, counter: counter.rawValue, text: text)
+            await buses[board.port]?.show(frame, on: board.address)
+        }
+    }
+}
+
+/// Each counter's number, and which thanks is the latest, so an old thanks never covers a new call.
+actor BoardTexts {
+    private var numbers: [CounterNumber: String] = [:]
+    private var turns: [CounterNumber: Int] = [:]
+
+    func set(_ number: String, at counter: CounterNumber) {
+        numbers[counter] = number
+        turns[counter, default: 0] += 1
+    }
+
+    func thank(_ counter: CounterNumber) -> Int {
+        turns[counter, default: 0] += 1
+        return turns[counter]!
+    }
+
+    /// The number to show again, if nothing happened at the counter since that thanks.
+    func afterThanks(_ counter: CounterNumber, turn: Int) -> String? {
+        turns[counter] == turn ? (numbers[counter] ?? "") : nil
     }
 }
 
