@@ -5,6 +5,7 @@ import KioskService
 import KioskStore
 
 extension ReportGrouping: ExpressibleByArgument {}
+extension SatisfactionReport.Layout: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,8 +21,11 @@ struct Export: ParsableCommand {
     @Option(help: "Last day (included), YYYY-MM-DD.")
     var to: String
 
-    @Option(help: "officer, counter, service or day.")
+    @Option(help: "officer, counter, service, day, month, quarter or year.")
     var by: ReportGrouping = .officer
+
+    @Option(help: "full (every figure) or filing (officer, total ratings, count and percentage per level).")
+    var layout: SatisfactionReport.Layout = .full
 
     @Option(help: "csv (UTF-8 for Excel) or json.")
     var format: Format = .csv
@@ -40,7 +44,7 @@ struct Export: ParsableCommand {
         let database = try KioskDatabase(path: config.databasePath)
         let report = try SatisfactionReport(database: database, config: config, from: LocalDay(iso: from)!,
                                             to: LocalDay(iso: to)!, by: by)
-        let data = format == .csv ? report.csv() : try report.json()
+        let data = format == .csv ? report.csv(layout) : try report.json()
         if let out {
             try data.write(to: URL(fileURLWithPath: out))
         } else {

@@ -123,8 +123,18 @@ import Testing
         #expect(export.status == 0, "\(export.err)")
         #expect(Array(export.out.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM, for Excel")
         let rows = String(decoding: export.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
-        #expect(rows[0] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Số lượt đánh giá,Số phiếu đã phục vụ,Tỷ lệ hài lòng (%)")
-        #expect(rows[1] == "an,Nguyễn Văn An,1,0,0,1,1,100.0")
+        #expect(rows[0] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Rất hài lòng (%),Hài lòng (%),Không hài lòng (%),"
+                + "Số lượt đánh giá,Số phiếu đã phục vụ,Tỷ lệ hài lòng (%),Tỷ lệ đánh giá (%),Chờ trung bình (phút),Chờ P90 (phút),"
+                + "Phục vụ trung bình (phút),Vắng mặt,Chuyển")
+        let cells = rows[1].components(separatedBy: ",")
+        #expect(Array(cells.prefix(12)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100.0", "0.0", "0.0", "1", "1", "100.0", "100.0"])
+        #expect(Array(cells.suffix(2)) == ["0", "0"], "no no-show, no transfer")
+        #expect(cells.count == 17 && Double(cells[12]) != nil && Double(cells[14]) != nil, "waits and service time in minutes")
+
+        let filing = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "officer", "--layout", "filing"])
+        let filed = String(decoding: filing.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(filed[0] == "Mã cán bộ,Họ và tên,Tổng số lượt đánh giá,Rất hài lòng,Rất hài lòng (%),Hài lòng,Hài lòng (%),Không hài lòng,Không hài lòng (%)")
+        #expect(filed[1] == "an,Nguyễn Văn An,1,1,100.0,0,0.0,0,0.0")
         #expect(rows.count == 3 && rows[2].isEmpty, "one officer row only: the stray press is not counted")
 
         let byCounter = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "counter", "--format", "json"])

@@ -37,3 +37,24 @@ import KioskCore
         #expect(verdicts([5000, 1400, 1401], .init(debounce: 0.05, limit: 3, window: 20)) == [.accepted, .accepted, .accepted])
     }
 }
+
+@Suite struct FormulaTests {
+    @Test func percentilesAreNearestRank() {
+        #expect(ServiceTimes.percentile([], 0.9) == nil)
+        #expect(ServiceTimes.percentile([7], 0.9) == 7)
+        #expect(ServiceTimes.percentile((1...10).map(Double.init), 0.9) == 9)
+        #expect(ServiceTimes.percentile((1...11).map(Double.init), 0.9) == 10)
+        #expect(ServiceTimes.percentile([60, 180, 300], 0.9) == 300)
+        #expect(ServiceTimes.percentile([10, 20, 30, 40], 0.5) == 20)
+    }
+
+    @Test func ratesAndShares() {
+        let f = SatisfactionFigures(levelCounts: [3, 1, 0, 1, 1], satisfiedCount: 4, finished: 8)
+        #expect(f.rated == 6)
+        #expect(f.satisfactionRate == 4.0 / 6.0)
+        #expect(f.responseRate == 6.0 / 8.0)
+        #expect(f.levelShares == [0.5, 1.0 / 6.0, 0, 1.0 / 6.0, 1.0 / 6.0])
+        let none = SatisfactionFigures(levelCounts: [0, 0, 0], satisfiedCount: 0, finished: 0)
+        #expect(none.satisfactionRate == nil && none.responseRate == nil && none.levelShares == nil)
+    }
+}

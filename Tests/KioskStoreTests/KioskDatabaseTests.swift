@@ -137,5 +137,17 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         #expect(flagged == ["alreadyRated", "unlinked"])
         let other = LocalDay(year: 2026, month: 3, day: 3)
         #expect(try db.satisfaction(from: other, to: other, by: .officer, scaleSize: 3).isEmpty)
+
+        // Waits (issue 08:01 → calls at 08:02, 08:04, 08:06 and 08:08) and service times, exactly.
+        #expect(rows[0].times == ServiceTimes(called: 3, noShows: 0, transfers: 0, meanWait: 180, p90Wait: 300, meanService: 100))
+        #expect(rows[1].times == ServiceTimes(called: 1, noShows: 0, transfers: 0, meanWait: 420, p90Wait: 420, meanService: 120))
+        // The same tickets by quarter and by year: one group each, with everything in it.
+        for grouping in [ReportGrouping.quarter, .year, .month] {
+            let period = try db.satisfaction(from: day, to: day, by: grouping, scaleSize: 3)
+            #expect(period.map(\.key) == [grouping == .quarter ? "2026-Q1" : grouping == .year ? "2026" : "2026-03"])
+            #expect(period.first?.figures == SatisfactionFigures(levelCounts: [1, 1, 1], satisfiedCount: 2, finished: 4))
+            #expect(period.first?.times.p90Wait == 420)
+            #expect(period.first?.times.meanWait == 240)
+        }
     }
 }

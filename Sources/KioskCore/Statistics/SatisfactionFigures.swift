@@ -27,3 +27,41 @@ public struct SatisfactionFigures: Hashable, Codable, Sendable {
         finished == 0 ? nil : Double(rated) / Double(finished)
     }
 }
+
+extension SatisfactionFigures {
+    /// Each level's share of the counted ratings, level 1 first; nil when nothing was rated.
+    public var levelShares: [Double]? {
+        rated == 0 ? nil : levelCounts.map { Double($0) / Double(rated) }
+    }
+}
+
+/// How long citizens waited and were served in a group, and how tickets ended.
+public struct ServiceTimes: Hashable, Codable, Sendable {
+    /// Tickets called at least once.
+    public var called: Int
+    public var noShows: Int
+    public var transfers: Int
+    /// Seconds from the ticket's issue to its first call.
+    public var meanWait: Double?
+    /// The wait that 90 % of the called tickets did not exceed (nearest rank).
+    public var p90Wait: Double?
+    /// Seconds from the first call to the finish, for finished tickets.
+    public var meanService: Double?
+
+    public init(called: Int = 0, noShows: Int = 0, transfers: Int = 0, meanWait: Double? = nil, p90Wait: Double? = nil, meanService: Double? = nil) {
+        self.called = called
+        self.noShows = noShows
+        self.transfers = transfers
+        self.meanWait = meanWait
+        self.p90Wait = p90Wait
+        self.meanService = meanService
+    }
+
+    /// The nearest-rank percentile of sorted values: the smallest value with at least
+    /// `fraction` of all values at or below it.
+    public static func percentile(_ sorted: [Double], _ fraction: Double) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+        return sorted[max(0, min(sorted.count, rank) - 1)]
+    }
+}

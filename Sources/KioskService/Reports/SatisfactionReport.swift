@@ -2,15 +2,23 @@ import Foundation
 import KioskCore
 import KioskStore
 
-/// A satisfaction report over a period, grouped by officer, counter, service or day, ready
-/// to be written as CSV (for Excel) or JSON.
+/// A satisfaction report over a period, grouped by officer, counter, service, day, month,
+/// quarter or year, ready to be written as CSV (for Excel) or JSON.
 public struct SatisfactionReport: Sendable {
     public struct Row: Sendable, Equatable {
-        /// Officer id, counter number, service code or day.
+        /// Officer id, counter number, service code, or the period (`2026-11-27`, `2026-11`, `2026-Q4`, `2026`).
         public var key: String
-        /// The officer's full name, the counter's or the service's name; empty for days.
+        /// The officer's full name, the counter's or the service's name; empty for periods.
         public var name: String
         public var figures: SatisfactionFigures
+        public var times: ServiceTimes
+    }
+
+    /// The columns: every figure, or the form centres file (officer, total ratings, then
+    /// count and percentage per level).
+    public enum Layout: String, Sendable, CaseIterable {
+        case full
+        case filing
     }
 
     public var from: LocalDay
@@ -34,11 +42,13 @@ public struct SatisfactionReport: Sendable {
             case .officer: name = officers[row.key] ?? (row.key.isEmpty ? "(không có cán bộ đăng nhập)" : "")
             case .counter: name = Int(row.key).flatMap { config.rules.counter(CounterNumber($0))?.name } ?? ""
             case .service: name = config.rules.service(ServiceCode(row.key))?.name ?? ""
-            case .day: name = ""
+            case .day, .month, .quarter, .year: name = ""
             }
-            return Row(key: row.key, name: name, figures: row.figures)
+            return Row(key: row.key, name: name, figures: row.figures, times: row.times)
         }
     }
+
+    var hasNames: Bool { [.officer, .counter, .service].contains(grouping) }
 
     var keyHeaders: [String] {
         switch grouping {
@@ -46,25 +56,53 @@ public struct SatisfactionReport: Sendable {
         case .counter: ["Quầy", "Tên quầy"]
         case .service: ["Mã dịch vụ", "Dịch vụ"]
         case .day: ["Ngày"]
+        case .month: ["Tháng"]
+        case .quarter: ["Quý"]
+        case .year: ["Năm"]
+        }
+    }
+
+    /// The table: header row, then one row per group.
+    public func table(_ layout: Layout = .full) -> [[String]] {
+        switch layout {
+        case .filing:
+            let header = keyHeaders + ["Tổng số lượt đánh giá"] + levelLabels.flatMap { [$0, "\($0) (%)"] }
+            return [header] + rows.map { row in
+                let key = hasNames ? [row.key, row.name] : [row.key]
+                let shares = row.figures.levelShares
+                return key + [String(row.figures.rated)] + row.figures.levelCounts.indices.flatMap { i in
+                    [String(row.figures.levelCounts[i]), Self.percent(shares?[i])]
+                }
+            }
+        case .full:
+            let header = keyHeaders + levelLabels + levelLabels.map { "\($0) (%)" }
+                + ["Số lượt đánh giá", "Số phiếu đã phục vụ", "Tỷ lệ hài lòng (%)", "Tỷ lệ đánh giá (%)",
+                   "Chờ trung bình (phút)", "Chờ P90 (phút)", "Phục vụ trung bình (phút)", "Vắng mặt", "Chuyển"]
+            return [header] + rows.map { row in
+                let key = hasNames ? [row.key, row.name] : [row.key]
+                let f = row.figures, t = row.times
+                return key + f.levelCounts.map(String.init) + (f.levelShares?.map { Self.percent($0) } ?? f.levelCounts.map { _ in "" })
+                    + [String(f.rated), String(f.finished), Self.percent(f.satisfactionRate), Self.percent(f.responseRate),
+                       Self.minutes(t.meanWait), Self.minutes(t.p90Wait), Self.minutes(t.meanService), String(t.noShows), String(t.transfers)]
+            }
         }
     }
 
     /// UTF-8 with a byte-order mark and CRLF line ends, so that Excel opens the Vietnamese
     /// text correctly with a double click.
-    public func csv() -> Data {
-        var lines: [[String]] = [keyHeaders + levelLabels + ["Số lượt đánh giá", "Số phiếu đã phục vụ", "Tỷ lệ hài lòng (%)"]]
-        for row in rows {
-            let key = grouping == .day ? [row.key] : [row.key, row.name]
-            lines.append(key + row.figures.levelCounts.map(String.init)
-                         + [String(row.figures.rated), String(row.figures.finished), Self.percent(row.figures.satisfactionRate)])
-        }
-        let text = lines.map { $0.map(Self.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    public func csv(_ layout: Layout = .full) -> Data {
+        let text = table(layout).map { $0.map(Self.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
     }
 
-    /// `66.7` for two thirds; empty when nothing was rated.
+    /// `66.7` for two thirds; empty when there is nothing to divide.
     static func percent(_ rate: Double?) -> String {
         rate.map { String(format: "%.1f", $0 * 100) } ?? ""
+    }
+
+    /// Seconds as minutes with one decimal.
+    static func minutes(_ seconds: Double?) -> String {
+        seconds.map { String(format: "%.1f", $0 / 60) } ?? ""
     }
 
     /// Quotes when needed; a cell that a spreadsheet would run as a formula is neutralised.
@@ -88,10 +126,15 @@ public struct SatisfactionReport: Sendable {
             var levelCounts: [Int]
             var rated: Int, finished: Int
             var satisfactionRate: Double?
+            var responseRate: Double?
+            var meanWaitSeconds: Double?, p90WaitSeconds: Double?, meanServiceSeconds: Double?
+            var noShows: Int, transfers: Int
         }
         let document = Document(from: from.iso, to: to.iso, by: grouping.rawValue, levels: levelLabels, rows: rows.map {
             JSONRow(key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
-                    finished: $0.figures.finished, satisfactionRate: $0.figures.satisfactionRate)
+                    finished: $0.figures.finished, satisfactionRate: $0.figures.satisfactionRate, responseRate: $0.figures.responseRate,
+                    meanWaitSeconds: $0.times.meanWait, p90WaitSeconds: $0.times.p90Wait, meanServiceSeconds: $0.times.meanService,
+                    noShows: $0.times.noShows, transfers: $0.times.transfers)
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
