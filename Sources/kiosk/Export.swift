@@ -6,6 +6,7 @@ import KioskStore
 
 extension ReportGrouping: ExpressibleByArgument {}
 extension SatisfactionReport.Layout: ExpressibleByArgument {}
+extension RawExport.Kind: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +34,13 @@ struct Export: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var out: String?
 
+    @Option(help: "Raw rows instead of a summary: tickets (with all their times) or ratings (with their flags).")
+    var rows: RawExport.Kind?
+
+    @Option(help: "Only this officer's account.") var officer: String?
+    @Option(help: "Only this counter.") var counter: Int?
+    @Option(help: "Only this service's code.") var service: String?
+
     func validate() throws {
         guard let first = LocalDay(iso: from) else { throw ValidationError("--from \(from) is not a day: write it as YYYY-MM-DD") }
         guard let last = LocalDay(iso: to) else { throw ValidationError("--to \(to) is not a day: write it as YYYY-MM-DD") }
@@ -42,6 +50,24 @@ struct Export: ParsableCommand {
     func run() throws {
         let config = try loadConfig(options.config)
         let database = try KioskDatabase(path: config.databasePath)
+        if let rows {
+            guard format == .csv else { throw ValidationError("--rows writes CSV: leave out --format json") }
+            let filter = ExportFilter(from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, officer: officer.map { OfficerID($0) },
+                                      counter: counter.map { CounterNumber($0) }, service: service.map { ServiceCode($0) })
+            let handle: FileHandle
+            if let out {
+                _ = FileManager.default.createFile(atPath: out, contents: nil)
+                guard let opened = FileHandle(forWritingAtPath: out) else { throw ValidationError("cannot write \(out)") }
+                handle = opened
+            } else {
+                handle = FileHandle.standardOutput
+            }
+            try RawExport.csv(rows, database: database, filter: filter, timeZone: config.timeZone, to: handle)
+            return
+        }
+        guard officer == nil && counter == nil && service == nil else {
+            throw ValidationError("--officer, --counter and --service filter raw rows (--rows); a summary groups with --by")
+        }
         let report = try SatisfactionReport(database: database, config: config, from: LocalDay(iso: from)!,
                                             to: LocalDay(iso: to)!, by: by)
         let data = format == .csv ? report.csv(layout) : try report.json()

@@ -144,6 +144,24 @@ import Testing
         #expect(counterRows.first?["key"] as? String == "1")
         #expect(counterRows.first?["levelCounts"] as? [Int] == [1, 0, 0])
 
+        // The raw rows: every press with its flag, every ticket with its times.
+        let ratings = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "ratings"])
+        let ratingLines = String(decoding: ratings.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(ratingLines.count == 3)
+        #expect(ratingLines[0] == "Mã đánh giá,Ngày,Giờ,Quầy,Số phiếu,Dịch vụ,Cán bộ,Mức,Nhãn,Thang,Hài lòng,Cờ")
+        #expect(ratingLines[1].hasSuffix(",1,A001,A,an,1,Rất hài lòng,3,1,"), "\(ratingLines[1])")
+        #expect(ratingLines[2].hasSuffix(",2,,,,3,Không hài lòng,3,0,unlinked"), "\(ratingLines[2])")
+        let tickets = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets",
+                                     "--officer", "an"])
+        let ticketLines = String(decoding: tickets.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(ticketLines.count == 2)
+        let ticket = ticketLines[1].components(separatedBy: ",")
+        #expect(ticket[2...7] == ["A", "A001", "0", "finished", "1", "an"])
+        #expect(ticket[13] == "served" && ticket[16] == "0")
+        #expect(Int(ticket[11]) != nil && Int(ticket[12]) != nil, "wait and service in seconds")
+        let nobody = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets", "--counter", "2"])
+        #expect(String(decoding: nobody.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)
+
         // Started again on the same database, the daemon shows the same queue.
         let again = try kiosk.start(["run", "--config", config], log: log)
         defer { if again.isRunning { again.terminate() } }

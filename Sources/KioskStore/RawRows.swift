@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// Which rows an export takes.
+public struct ExportFilter: Sendable {
+    public var from: LocalDay
+    public var to: LocalDay
+    public var officer: OfficerID?
+    public var counter: CounterNumber?
+    public var service: ServiceCode?
+
+    public init(from: LocalDay, to: LocalDay, officer: OfficerID? = nil, counter: CounterNumber? = nil, service: ServiceCode? = nil) {
+        self.from = from
+        self.to = to
+        self.officer = officer
+        self.counter = counter
+        self.service = service
+    }
+
+    /// The WHERE clause for a table with day, officer, counter and service columns.
+    func clause(_ table: String) -> (String, StatementArguments) {
+        var sql = "\(table).day BETWEEN ? AND ?"
+        var arguments: StatementArguments = [from.iso, to.iso]
+        if let officer { sql += " AND \(table).officer = ?"; arguments += [officer.rawValue] }
+        if let counter { sql += " AND \(table).counter = ?"; arguments += [counter.rawValue] }
+        if let service { sql += " AND \(table).service = ?"; arguments += [service.rawValue] }
+        return (sql, arguments)
+    }
+}
+
+/// One ticket with all its times, as the raw export writes it.
+public struct TicketExportRow: Sendable {
+    public var id: Int64, day: String, service: String, number: String, priority: Bool, status: String
+    public var counter: Int?, officer: String?
+    public var issuedAt: Double, calledAt: Double?, finishedAt: Double?
+    public var outcome: String?, recalls: Int, transfers: Int, unprinted: Bool
+}
+
+/// One rating press with its links and flag.
+public struct RatingExportRow: Sendable {
+    public var id: Int64, day: String, at: Double, counter: Int, ticket: String?, service: String?, officer: String?
+    public var level: Int, label: String, scaleSize: Int, satisfied: Bool, flag: String?
+}
+
+extension KioskDatabase {
+    /// Every ticket the filter takes, in order, one at a time: memory stays flat however many.
+    public func forEachTicket(_ filter: ExportFilter, _ body: (TicketExportRow) throws -> Void) throws {
+        try pool.read { db in
+            let (clause, arguments) = filter.clause("ticket")
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT id, day, service, display, priority, status, counter, officer, issued_at, called_at, finished_at,
+                       outcome, recalls, transfers, unprinted
+                FROM ticket WHERE \(clause) ORDER BY id
+                """, arguments: arguments)
+            while let r = try cursor.next() {
+                try body(TicketExportRow(id: r[0], day: r[1], service: r[2], number: r[3], priority: r[4], status: r[5], counter: r[6],
+                                         officer: r[7], issuedAt: r[8], calledAt: r[9], finishedAt: r[10], outcome: r[11],
+                                         recalls: r[12], transfers: r[13], unprinted: r[14]))
+            }
+        }
+    }
+
+    /// Every rating press the filter takes, flagged ones included, in order.
+    public func forEachRating(_ filter: ExportFilter, _ body: (RatingExportRow) throws -> Void) throws {
+        try pool.read { db in
+            let (clause, arguments) = filter.clause("rating")
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT rating.id, rating.day, rating.at, rating.counter, ticket.display, rating.service, rating.officer,
+                       rating.level, rating.label, rating.scale_size, rating.satisfied, rating.flag
+                FROM rating LEFT JOIN ticket ON ticket.id = rating.ticket_id
+                WHERE \(clause) ORDER BY rating.id
+                """, arguments: arguments)
+            while let r = try cursor.next() {
+                try body(RatingExportRow(id: r[0], day: r[1], at: r[2], counter: r[3], ticket: r[4], service: r[5], officer: r[6],
+                                         level: r[7], label: r[8], scaleSize: r[9], satisfied: r[10], flag: r[11]))
+            }
+        }
+    }
+}
