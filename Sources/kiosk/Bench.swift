@@ -14,7 +14,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print measurements as tab-separated lines (used by scripts/bench).",
         shouldDisplay: false,
-        subcommands: [Tickets.self, Keypads.self, Calls.self])
+        subcommands: [Tickets.self, Keypads.self, Calls.self, SampleYear.self, Reports.self])
 
     struct Tickets: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time building one ticket per printer text mode.")
@@ -224,6 +224,47 @@ struct Bench: ParsableCommand {
             _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
             _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
             return Int(UInt16(bigEndian: addr.sin_port))
+        }
+    }
+
+    struct SampleYear: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sample-year", abstract: "Make a database with a generated year of a busy centre (for benchmarks).")
+        @Option(help: "The database to create (must not exist).") var database: String
+        @Option(help: "Tickets per working day (313 days).") var ticketsPerDay = 1917
+        @Option(help: "Share of finished tickets that are rated.") var rated = 0.7
+
+        func run() throws {
+            guard !FileManager.default.fileExists(atPath: database) else { throw ValidationError("\(database) exists already") }
+            let services = (1...8).map { ServiceCode(String(UnicodeScalar(UInt8(64 + $0)))) }
+            let made = try KioskDatabase(path: database).fillWithSampleYear(year: 2026, services: services, officers: 20, counters: 10,
+                                                                            ticketsPerDay: ticketsPerDay, ratedShare: rated)
+            print("tickets\tratings")
+            print("\(made.tickets)\t\(made.ratings)")
+        }
+    }
+
+    struct Reports: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Time the quarterly per-officer report and the year's summary by service.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "The database to report on.") var database: String
+
+        func run() throws {
+            var config = try loadConfig(options.config)
+            config.databasePath = database
+            let db = try KioskDatabase(path: database)
+            print("report\trows\tseconds")
+            for (name, from, to, by) in [("Q2 per officer", "2026-04-01", "2026-06-30", ReportGrouping.officer),
+                                         ("2026 by service", "2026-01-01", "2026-12-31", ReportGrouping.service)] {
+                let clock = ContinuousClock()
+                var rows = 0
+                let elapsed = try clock.measure {
+                    let report = try SatisfactionReport(database: db, config: config, from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, by: by)
+                    rows = report.rows.count
+                    _ = report.csv()
+                }
+                print("\(name)\t\(rows)\t\(String(format: "%.3f", Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)))")
+            }
         }
     }
 }

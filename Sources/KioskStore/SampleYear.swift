@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import KioskCore
+
+extension KioskDatabase {
+    /// Fills an empty database with a plausible year of a busy centre, straight into the
+    /// tables (the event log stays empty): for benchmarks and demonstrations of the reports,
+    /// never for a real centre. Deterministic for a given seed.
+    public func fillWithSampleYear(year: Int, services: [ServiceCode], officers: Int, counters: Int,
+                                   ticketsPerDay: Int, ratedShare: Double, seed: UInt64 = 42) throws -> (tickets: Int, ratings: Int) {
+        var random = SplitMix64(seed: seed)
+        var tickets = 0, ratings = 0
+        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        try pool.write { db in
+            for o in 1...officers {
+                try db.execute(sql: "INSERT INTO officer (id, name, active, created_at) VALUES (?, ?, 1, 0)",
+                               arguments: ["officer\(o)", "Cán bộ số \(o)"])
+            }
+            let insertTicket = try db.makeStatement(sql: """
+                INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, counter, officer,
+                                    called_at, finished_at, outcome, recalls, transfers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                """)
+            let insertRating = try db.makeStatement(sql: """
+                INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 3, ?, ?)
+                """)
+            let labels = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            var date = calendar.date(from: DateComponents(year: year, month: 1, day: 1))!
+            var id: Int64 = 0
+            while calendar.component(.year, from: date) == year {
+                defer { date = calendar.date(byAdding: .day, value: 1, to: date)! }
+                if calendar.component(.weekday, from: date) == 1 { continue } // closed on Sundays
+                let day = LocalDay(date, in: zone).iso
+                let opening = date.timeIntervalSince1970 + 7.5 * 3600
+                var sequence: [ServiceCode: Int] = [:]
+                for n in 0..<ticketsPerDay {
+                    id += 1
+                    let service = services[Int(random.next() % UInt64(services.count))]
+                    sequence[service, default: 0] += 1
+                    let seq = sequence[service]!
+                    let issued = opening + Double(n) * (9 * 3600 / Double(ticketsPerDay))
+                    let counter = Int(random.next() % UInt64(counters)) + 1
+                    // Two officers share a counter, on alternate days.
+                    let officer = "officer\((counter - 1) * 2 % officers + (calendar.ordinality(of: .day, in: .year, for: date)! % 2) + 1)"
+                    let called = issued + Double(random.next() % 2400)
+                    let roll = random.next() % 100
+                    let status = roll < 95 ? "finished" : roll < 98 ? "noShow" : "expired"
+                    let finished: Double? = status == "expired" ? nil : called + 180 + Double(random.next() % 1020)
+                    try insertTicket.execute(arguments: [
+                        id, day, service.rawValue, seq, seq % 999 + 1, "\(service.rawValue)\(seq % 999 + 1)", roll % 10 == 0,
+                        issued, status, status == "expired" ? nil : counter, status == "expired" ? nil : officer,
+                        status == "expired" ? nil : called, finished, status == "finished" ? "served" : nil, roll == 50 ? 1 : 0,
+                    ])
+                    tickets += 1
+                    if status == "finished", let finished, Double(random.next() % 1000) < ratedShare * 1000 {
+                        let pick = random.next() % 100
+                        let level = pick < 70 ? 1 : pick < 95 ? 2 : 3
+                        try insertRating.execute(arguments: [finished + 5, day, counter, id, service.rawValue, officer, level,
+                                                             labels[level - 1], level <= 2, nil as String?])
+                        ratings += 1
+                    }
+                }
+            }
+        }
+        return (tickets, ratings)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a sample year is the same every run.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
