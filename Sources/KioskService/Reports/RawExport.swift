@@ -13,7 +13,7 @@ public enum RawExport {
     public static func csv(_ kind: Kind, database: KioskDatabase, filter: ExportFilter, timeZone: TimeZone, to out: FileHandle) throws {
         var writer = BufferedWriter(out)
         writer.write("\u{FEFF}")
-        let time = LocalTimeFormatter(timeZone)
+        var time = LocalTimeFormatter(timeZone)
         func line(_ cells: [String]) { writer.write(cells.map(SatisfactionReport.csvCell).joined(separator: ",") + "\r\n") }
         switch kind {
         case .tickets:
@@ -21,7 +21,8 @@ public enum RawExport {
                   "Giờ kết thúc", "Chờ (giây)", "Phục vụ (giây)", "Kết quả", "Số lần gọi lại", "Số lần chuyển", "Chưa in"])
             try database.forEachTicket(filter) { t in
                 line([String(t.id), t.day, t.service, t.number, t.priority ? "1" : "0", t.status, t.counter.map(String.init) ?? "",
-                      t.officer ?? "", time.format(t.issuedAt), t.calledAt.map(time.format) ?? "", t.finishedAt.map(time.format) ?? "",
+                      t.officer ?? "", time.format(t.issuedAt), t.calledAt.map { time.format($0) } ?? "",
+                      t.finishedAt.map { time.format($0) } ?? "",
                       t.calledAt.map { String(Int(($0 - t.issuedAt).rounded())) } ?? "",
                       t.calledAt.flatMap { c in t.finishedAt.map { String(Int(($0 - c).rounded())) } } ?? "",
                       t.outcome ?? "", String(t.recalls), String(t.transfers), t.unprinted ? "1" : "0"])
@@ -58,17 +59,40 @@ struct BufferedWriter {
     }
 }
 
-/// `2026-11-27 08:15:03` in the centre's time zone, fast (no DateFormatter per row).
+/// `2026-11-27 08:15:03` in the centre's time zone, fast: the zone's offset and the date
+/// are worked out once per day, the time of day by arithmetic.
 struct LocalTimeFormatter {
+    let timeZone: TimeZone
     var calendar: Calendar
+    /// Local day number (days since 1970 in local time) → its date text.
+    private var dates: [Int: String] = [:]
+    private var offsetHour = Int.min
+    private var offset = 0
 
     init(_ timeZone: TimeZone) {
+        self.timeZone = timeZone
         calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+        calendar.timeZone = TimeZone(identifier: "UTC")!
     }
 
-    func format(_ seconds: Double) -> String {
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: seconds))
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!)
+    mutating func format(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        // Offsets change at most on the hour (daylight saving, where there is any).
+        if whole / 3600 != offsetHour {
+            offsetHour = whole / 3600
+            offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(whole)))
+        }
+        let local = whole + offset
+        let dayNumber = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let inDay = local - dayNumber * 86400
+        let date: String
+        if let known = dates[dayNumber] {
+            date = known
+        } else {
+            date = LocalDay(Date(timeIntervalSince1970: Double(dayNumber * 86400)), in: TimeZone(identifier: "UTC")!).iso
+            dates[dayNumber] = date
+        }
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(date) \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60))"
     }
 }

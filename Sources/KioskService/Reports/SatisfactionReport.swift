@@ -107,6 +107,11 @@ public struct SatisfactionReport: Sendable {
 
     /// Quotes when needed; a cell that a spreadsheet would run as a formula is neutralised.
     static func csvCell(_ value: String) -> String {
+        // Most cells are plain: numbers, names, codes. Check the bytes once and return them as they are.
+        if let first = value.utf8.first, !"=+-@\t\r".utf8.contains(first),
+           !value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
+            return value
+        }
         var cell = value
         if let first = cell.first, "=+-@\t\r".contains(first), Double(cell) == nil { cell = "'" + cell }
         if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
