@@ -85,6 +85,9 @@ public final class KioskDatabase: Sendable {
         case .ticketExpired(let id):
             try db.execute(sql: "UPDATE ticket SET status = 'expired' WHERE id = ?", arguments: [id.rawValue])
         case .ratingRecorded(let r):
+            if r.replacesVote, let ticket = r.ticket {
+                try db.execute(sql: "UPDATE rating SET flag = 'replaced' WHERE ticket_id = ? AND flag IS NULL", arguments: [ticket.rawValue])
+            }
             try db.execute(sql: """
                 INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

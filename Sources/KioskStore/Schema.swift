@@ -75,6 +75,32 @@ enum Schema {
                 ALTER TABLE ticket ADD COLUMN reprints INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v3: burst and replaced rating flags") { db in
+            // SQLite cannot change a CHECK constraint in place: rebuild the table, keeping every row.
+            try db.execute(sql: """
+                CREATE TABLE rating_v3 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    day TEXT NOT NULL,
+                    counter INTEGER NOT NULL,
+                    ticket_id INTEGER REFERENCES ticket(id),
+                    service TEXT,
+                    officer TEXT REFERENCES officer(id),
+                    level INTEGER NOT NULL CHECK (level >= 1),
+                    label TEXT NOT NULL,
+                    scale_size INTEGER NOT NULL,
+                    satisfied INTEGER NOT NULL CHECK (satisfied IN (0, 1)),
+                    flag TEXT CHECK (flag IN ('unlinked', 'alreadyRated', 'burst', 'replaced')),
+                    CHECK (level <= scale_size),
+                    CHECK (flag IS NOT NULL OR ticket_id IS NOT NULL)
+                );
+                INSERT INTO rating_v3 SELECT * FROM rating;
+                DROP TABLE rating;
+                ALTER TABLE rating_v3 RENAME TO rating;
+                CREATE UNIQUE INDEX rating_one_vote_per_ticket ON rating(ticket_id) WHERE flag IS NULL;
+                CREATE INDEX rating_by_day ON rating(day);
+                """)
+        }
         return migrator
     }
 }

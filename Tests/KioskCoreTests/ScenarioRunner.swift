@@ -17,6 +17,8 @@ struct ScenarioRunner {
     private var ratingWindow: TimeInterval = 120
     private var timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
     private var scale = RatingScale.threeLevels
+    private var vote = RatingVote.first
+    private var burst: RatingBurst? = RatingBurst(presses: 4, seconds: 3)
     private var state: QueueState?
     private var events: [QueueEvent] = []
     private var currentDay: String?
@@ -60,6 +62,8 @@ struct ScenarioRunner {
         case "policy": policy = words[1] == "strict" ? .strict : .interleave(normalCalls: Int(words[2])!)
         case "recall-limit": recallLimit = Int(words[1])!
         case "rating-window": ratingWindow = TimeInterval(words[1])!
+        case "vote": vote = words[1] == "first" ? .first : .last(correction: TimeInterval(words[2])!)
+        case "burst": burst = words[1] == "off" ? nil : RatingBurst(presses: Int(words[1])!, seconds: TimeInterval(words[2])!)
         case "scale": scale = RatingScale(levels: words.dropFirst().map { RatingLevel(label: $0.hasSuffix("+") ? String($0.dropLast()) : $0, satisfied: $0.hasSuffix("+")) })
         case "day":
             currentDay = words[1]
@@ -99,8 +103,11 @@ struct ScenarioRunner {
     }
 
     private func rules() -> QueueRules {
-        QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
-                   ratingScale: scale, ratingWindow: ratingWindow, timeZone: timeZone)
+        var rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
+                               ratingScale: scale, ratingWindow: ratingWindow, timeZone: timeZone)
+        rules.ratingVote = vote
+        rules.ratingBurst = burst
+        return rules
     }
 
     private func command(_ words: [String]) throws -> QueueCommand {
@@ -184,7 +191,7 @@ struct ScenarioRunner {
         case .ticketReprinted(_, let d): return "reprinted \(d)"
         case .ratingRecorded(let r):
             let who = r.officer.map { " by \($0)" } ?? ""
-            let flag = r.flag.map { " \($0.rawValue)" } ?? ""
+            let flag = (r.flag.map { " \($0.rawValue)" } ?? "") + (r.replacesVote ? " replaces" : "")
             return "rated \(r.ticketDisplay ?? "nothing") at \(r.counter) level \(r.level) \(r.label)\(who)\(flag)"
         }
     }

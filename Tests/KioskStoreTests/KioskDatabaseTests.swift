@@ -150,4 +150,22 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
             #expect(period.first?.times.meanWait == 240)
         }
     }
+
+    @Test func aCorrectedVoteReplacesTheFirstInTheFile() throws {
+        let db = try KioskDatabase(path: temporaryPath())
+        try db.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: at(7, 0)))
+        var correcting = rules
+        correcting.ratingVote = .last(correction: 10)
+        var state = QueueState(rules: correcting)
+        let one = CounterNumber(1)
+        try run([(.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
+                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                 (.callNext(counter: one), at(8, 2)),
+                 (.rate(counter: one, level: 3), at(8, 3)),
+                 (.rate(counter: one, level: 1), at(8, 3).addingTimeInterval(5))], on: &state, db)
+        let flags = try db.pool.read { db in try Row.fetchAll(db, sql: "SELECT level, flag FROM rating ORDER BY id").map { "\($0[0] as Int):\(($0[1] as String?) ?? "counted")" } }
+        #expect(flags == ["3:replaced", "1:counted"])
+        let day = LocalDay(year: 2026, month: 3, day: 2)
+        #expect(try db.satisfaction(from: day, to: day, by: .officer, scaleSize: 3).first?.figures.levelCounts == [1, 0, 0])
+    }
 }

@@ -100,7 +100,17 @@ extension QueueState {
             counters[c]?.officer = nil
 
         case .ratingRecorded(let rating):
-            if rating.flag == nil, let id = rating.ticket { update(id) { $0.rated = true } }
+            if rating.flag == nil, let id = rating.ticket {
+                update(id) {
+                    $0.rated = true
+                    $0.ratedAt = at
+                }
+            }
+            if let burst = rules.ratingBurst {
+                var presses = counters[rating.counter, default: CounterState()].recentPresses.filter { at.timeIntervalSince($0) < burst.seconds }
+                presses.append(at)
+                counters[rating.counter]?.recentPresses = presses
+            }
 
         case .ticketPrintFailed(let id, _, _):
             update(id) { $0.unprinted = true }

@@ -11,6 +11,8 @@ public struct CounterState: Hashable, Sendable {
     public var normalCallsSincePriority = 0
     /// The last ticket finished here: a rating press may still link to it.
     public var lastFinished: TicketID?
+    /// Rating presses here within the burst window, oldest first.
+    public var recentPresses: [Date] = []
 
     public init() {}
 }
@@ -253,9 +255,20 @@ public struct QueueState: Hashable, Sendable {
         }
         let candidates = [serving, recent].compactMap { $0 }
         let ticket = candidates.first { !$0.rated } ?? candidates.first
-        let flag: RatingFlag? = ticket.map { $0.rated ? .alreadyRated : nil } ?? .unlinked
+        var flag: RatingFlag? = ticket.map { $0.rated ? .alreadyRated : nil } ?? .unlinked
+        var replaces = false
+        if flag == .alreadyRated, case .last(let correction) = rules.ratingVote,
+           let ratedAt = ticket?.ratedAt, now.timeIntervalSince(ratedAt) <= correction {
+            flag = nil
+            replaces = true
+        }
+        if let burst = rules.ratingBurst,
+           counter.recentPresses.filter({ now.timeIntervalSince($0) < burst.seconds }).count + 1 >= burst.presses {
+            flag = .burst
+            replaces = false
+        }
         return Rating(counter: c, ticket: ticket?.id, ticketDisplay: ticket?.display, service: ticket?.service,
                       officer: ticket?.officer ?? counter.officer, level: level, label: chosen.label,
-                      scaleSize: rules.ratingScale.count, satisfied: chosen.satisfied, flag: flag)
+                      scaleSize: rules.ratingScale.count, satisfied: chosen.satisfied, flag: flag, replacesVote: replaces)
     }
 }

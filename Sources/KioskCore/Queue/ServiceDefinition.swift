@@ -65,6 +65,26 @@ public enum ServiceOutcome: String, Hashable, Codable, Sendable, CaseIterable {
     case declined
 }
 
+/// Which press counts when a ticket is rated more than once.
+public enum RatingVote: Hashable, Sendable {
+    /// The first press counts; later ones are kept, flagged `alreadyRated`.
+    case first
+    /// A press within `correction` seconds of the counted one replaces it (a citizen
+    /// correcting a mis-press); the replaced one is kept, flagged `replaced`.
+    case last(correction: TimeInterval)
+}
+
+/// Presses too many and too fast to be a citizen's opinion.
+public struct RatingBurst: Hashable, Sendable {
+    public var presses: Int
+    public var seconds: TimeInterval
+
+    public init(presses: Int, seconds: TimeInterval) {
+        self.presses = presses
+        self.seconds = seconds
+    }
+}
+
 /// Everything the queue rules need from the installation's config.
 public struct QueueRules: Hashable, Sendable {
     public var services: [ServiceDefinition]
@@ -76,6 +96,10 @@ public struct QueueRules: Hashable, Sendable {
     /// How long after finishing a ticket a rating press still links to it.
     public var ratingWindow: TimeInterval
     public var timeZone: TimeZone
+    /// One vote per ticket: the first press, or the last within a correction time.
+    public var ratingVote: RatingVote = .first
+    /// This many presses at one counter within `seconds` is a burst: those presses are flagged.
+    public var ratingBurst: RatingBurst? = RatingBurst(presses: 4, seconds: 3)
     /// How many recent calls the displays show.
     public var recentCallsKept: Int
 

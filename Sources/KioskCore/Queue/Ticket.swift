@@ -38,6 +38,8 @@ public struct Ticket: Hashable, Codable, Sendable {
     public var recalls: Int = 0
     public var outcome: ServiceOutcome?
     public var rated: Bool = false
+    /// When the counted vote was pressed.
+    public var ratedAt: Date?
     /// The printer failed on it and it has not been reprinted yet.
     public var unprinted: Bool = false
 

@@ -40,6 +40,10 @@ public enum RatingFlag: String, Hashable, Codable, Sendable {
     case unlinked
     /// The ticket had already been rated: one vote per ticket, the first one counts.
     case alreadyRated
+    /// One of many presses in a few seconds at that counter.
+    case burst
+    /// Counted once, then replaced by the citizen's correction (vote = last).
+    case replaced
 }
 
 /// A stored rating press, with what it was linked to.
@@ -55,9 +59,11 @@ public struct Rating: Hashable, Codable, Sendable {
     public var scaleSize: Int
     public var satisfied: Bool
     public var flag: RatingFlag?
+    /// This press replaces the ticket's counted vote, which becomes `replaced`.
+    public var replacesVote: Bool = false
 
     public init(counter: CounterNumber, ticket: TicketID?, ticketDisplay: String?, service: ServiceCode?, officer: OfficerID?,
-                level: Int, label: String, scaleSize: Int, satisfied: Bool, flag: RatingFlag?) {
+                level: Int, label: String, scaleSize: Int, satisfied: Bool, flag: RatingFlag?, replacesVote: Bool = false) {
         self.counter = counter
         self.ticket = ticket
         self.ticketDisplay = ticketDisplay
@@ -68,5 +74,26 @@ public struct Rating: Hashable, Codable, Sendable {
         self.scaleSize = scaleSize
         self.satisfied = satisfied
         self.flag = flag
+        self.replacesVote = replacesVote
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case counter, ticket, ticketDisplay, service, officer, level, label, scaleSize, satisfied, flag, replacesVote
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        counter = try c.decode(CounterNumber.self, forKey: .counter)
+        ticket = try c.decodeIfPresent(TicketID.self, forKey: .ticket)
+        ticketDisplay = try c.decodeIfPresent(String.self, forKey: .ticketDisplay)
+        service = try c.decodeIfPresent(ServiceCode.self, forKey: .service)
+        officer = try c.decodeIfPresent(OfficerID.self, forKey: .officer)
+        level = try c.decode(Int.self, forKey: .level)
+        label = try c.decode(String.self, forKey: .label)
+        scaleSize = try c.decode(Int.self, forKey: .scaleSize)
+        satisfied = try c.decode(Bool.self, forKey: .satisfied)
+        flag = try c.decodeIfPresent(RatingFlag.self, forKey: .flag)
+        // Stored before corrections existed: absent means no.
+        replacesVote = try c.decodeIfPresent(Bool.self, forKey: .replacesVote) ?? false
     }
 }

@@ -56,9 +56,11 @@ public enum ConfigLoader {
         let services = try readServices(top)
         let counters = try readCounters(top, services: services)
         let (policy, recallLimit) = try readQueue(top)
-        let (scale, window, thanks) = try readRating(top)
-        let rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
+        let (scale, window, thanks, vote, burst) = try readRating(top)
+        var rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
                                ratingScale: scale, ratingWindow: window, timeZone: timeZone)
+        rules.ratingVote = vote
+        rules.ratingBurst = burst
 
         var printer: PrinterSettings?
         if let p = try top.table("printer") {
@@ -252,8 +254,10 @@ public enum ConfigLoader {
         return (policy, recallLimit)
     }
 
-    private static func readRating(_ top: TableReader) throws(ConfigError) -> (RatingScale, TimeInterval, ThanksSettings) {
-        guard let t = try top.table("rating") else { return (.threeLevels, 120, ThanksSettings()) }
+    private static func readRating(_ top: TableReader) throws(ConfigError)
+        -> (RatingScale, TimeInterval, ThanksSettings, RatingVote, RatingBurst?) {
+        let defaultBurst = RatingBurst(presses: 4, seconds: 3)
+        guard let t = try top.table("rating") else { return (.threeLevels, 120, ThanksSettings(), .first, defaultBurst) }
         let labels = try t.strings("levels", default: RatingScale.threeLevels.levels.map(\.label))
         guard (2...7).contains(labels.count) else { throw t.error("levels", "a scale has 2 to 7 levels, best first") }
         let defaultSatisfied = labels.count == 3 ? 2 : labels.count / 2
@@ -263,9 +267,19 @@ public enum ConfigLoader {
         thanks.message = try t.string("thanks", default: thanks.message)
         thanks.board = try t.string("board_thanks", default: thanks.board)
         thanks.seconds = try t.int("thanks_seconds", default: thanks.seconds, in: 1...60)
+        let voteName = try t.string("vote", default: "first")
+        let vote: RatingVote
+        switch voteName {
+        case "first": vote = .first
+        case "last": vote = .last(correction: TimeInterval(try t.int("correction_seconds", default: 10, in: 1...120)))
+        default: throw t.error("vote", "\(voteName) is not a vote rule: use first, or last (with correction_seconds)")
+        }
+        let burstPresses = try t.int("burst_presses", default: defaultBurst.presses, in: 0...100)
+        let burstSeconds = try t.int("burst_seconds", default: Int(defaultBurst.seconds), in: 1...600)
         try t.finish()
         let scale = RatingScale(levels: labels.enumerated().map { RatingLevel(label: $0.element, satisfied: $0.offset < satisfied) })
-        return (scale, TimeInterval(window), thanks)
+        return (scale, TimeInterval(window), thanks, vote,
+                burstPresses == 0 ? nil : RatingBurst(presses: burstPresses, seconds: TimeInterval(burstSeconds)))
     }
 
     private static func readKeypads(_ top: TableReader, services: [ServiceDefinition], counters: [CounterDefinition],
