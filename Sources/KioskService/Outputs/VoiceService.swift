@@ -91,8 +91,8 @@ public struct VoiceService: Service {
             }
         }
         switch result {
-        case .success(let where_):
-            logger.info("announced", metadata: ["text": "\(text)", "audio": "\(where_)"])
+        case .success(let destination):
+            logger.info("announced", metadata: ["text": "\(text)", "audio": "\(destination)"])
         case .failure(let error):
             logger.error("announcement failed", metadata: ["text": "\(text)", "error": "\(error)"])
         }
