@@ -29,15 +29,21 @@ extension KioskDatabase {
     /// Counted ratings (flagged presses left out) and finished tickets per group, for the days
     /// from `from` to `to` inclusive. `scaleSize` is the number of level columns wanted.
     public func satisfaction(from: LocalDay, to: LocalDay, by grouping: ReportGrouping, scaleSize: Int) throws -> [SatisfactionRow] {
+        try satisfaction(ExportFilter(from: from, to: to), by: grouping, scaleSize: scaleSize)
+    }
+
+    /// The same, for the tickets and ratings the filter takes (one officer, counter or service).
+    public func satisfaction(_ filter: ExportFilter, by grouping: ReportGrouping, scaleSize: Int) throws -> [SatisfactionRow] {
         try pool.read { db in
             let column = grouping.column
             var rows: [String: SatisfactionFigures] = [:]
+            let (ratingClause, ratingArguments) = filter.clause("rating")
             func blank() -> SatisfactionFigures { SatisfactionFigures(levelCounts: Array(repeating: 0, count: scaleSize), satisfiedCount: 0, finished: 0) }
             let ratings = try Row.fetchAll(db, sql: """
                 SELECT CAST(\(column) AS TEXT) AS key, level, COUNT(*) AS n, SUM(satisfied) AS satisfied
-                FROM rating WHERE flag IS NULL AND day BETWEEN ? AND ?
+                FROM rating WHERE flag IS NULL AND \(ratingClause)
                 GROUP BY key, level
-                """, arguments: [from.iso, to.iso])
+                """, arguments: ratingArguments)
             for row in ratings {
                 let key: String = row["key"] ?? ""
                 let level: Int = row["level"]
@@ -47,7 +53,7 @@ extension KioskDatabase {
                 figures.satisfiedCount += row["satisfied"] as Int
                 rows[key] = figures
             }
-            let (times, finished) = try serviceTimes(db, column: column, from: from, to: to)
+            let (times, finished) = try serviceTimes(db, column: column, filter: filter)
             for key in times.keys where rows[key] == nil { rows[key] = blank() }
             for (key, count) in finished { rows[key]?.finished = count }
             let width = rows.values.map(\.levelCounts.count).max() ?? scaleSize
@@ -66,7 +72,8 @@ extension KioskDatabase {
 
     /// Waits, service times, no-shows, transfers and finished tickets per group, in one pass
     /// over the tickets; the 90th percentile sorts each group's waits in memory (8 bytes a ticket).
-    private func serviceTimes(_ db: Database, column: String, from: LocalDay, to: LocalDay) throws -> ([String: ServiceTimes], [String: Int]) {
+    private func serviceTimes(_ db: Database, column: String, filter: ExportFilter) throws -> ([String: ServiceTimes], [String: Int]) {
+        let (clause, arguments) = filter.clause("ticket")
         struct Sums {
             var called = 0, noShows = 0, transfers = 0, finished = 0, served = 0
             var waitSum = 0.0, serviceSum = 0.0
@@ -76,8 +83,8 @@ extension KioskDatabase {
         // A ticket nobody called has no officer or counter: it counts for its service and period only.
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT CAST(\(column) AS TEXT), status, transfers, called_at - issued_at, finished_at - called_at
-            FROM ticket WHERE day BETWEEN ? AND ? AND \(column) IS NOT NULL
-            """, arguments: [from.iso, to.iso])
+            FROM ticket WHERE \(clause) AND \(column) IS NOT NULL
+            """, arguments: arguments)
         while let row = try cursor.next() {
             let key: String = row[0]
             let status: String = row[1]

@@ -50,10 +50,10 @@ struct Export: ParsableCommand {
     func run() throws {
         let config = try loadConfig(options.config)
         let database = try KioskDatabase(path: config.databasePath)
+        let filter = ExportFilter(from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, officer: officer.map { OfficerID($0) },
+                                  counter: counter.map { CounterNumber($0) }, service: service.map { ServiceCode($0) })
         if let rows {
             guard format == .csv else { throw ValidationError("--rows writes CSV: leave out --format json") }
-            let filter = ExportFilter(from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, officer: officer.map { OfficerID($0) },
-                                      counter: counter.map { CounterNumber($0) }, service: service.map { ServiceCode($0) })
             let handle: FileHandle
             if let out {
                 _ = FileManager.default.createFile(atPath: out, contents: nil)
@@ -65,11 +65,7 @@ struct Export: ParsableCommand {
             try RawExport.csv(rows, database: database, filter: filter, timeZone: config.timeZone, to: handle)
             return
         }
-        guard officer == nil && counter == nil && service == nil else {
-            throw ValidationError("--officer, --counter and --service filter raw rows (--rows); a summary groups with --by")
-        }
-        let report = try SatisfactionReport(database: database, config: config, from: LocalDay(iso: from)!,
-                                            to: LocalDay(iso: to)!, by: by)
+        let report = try SatisfactionReport(database: database, config: config, filter: filter, by: by)
         let data = format == .csv ? report.csv(layout) : try report.json()
         if let out {
             try data.write(to: URL(fileURLWithPath: out))

@@ -135,6 +135,14 @@ import Testing
         let filed = String(decoding: filing.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
         #expect(filed[0] == "Mã cán bộ,Họ và tên,Tổng số lượt đánh giá,Rất hài lòng,Rất hài lòng (%),Hài lòng,Hài lòng (%),Không hài lòng,Không hài lòng (%)")
         #expect(filed[1] == "an,Nguyễn Văn An,1,1,100.0,0,0.0,0,0.0")
+
+        // Summaries take the same filters as the raw rows.
+        func summaryRows(_ extra: [String]) throws -> [String] {
+            let result = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31"] + extra)
+            return String(decoding: result.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        }
+        #expect(try summaryRows(["--by", "officer", "--counter", "2"]).count == 1, "nobody served at counter 2: the header only")
+        #expect(try summaryRows(["--by", "counter", "--service", "A"]).dropFirst().map { $0.components(separatedBy: ",")[0] } == ["1"])
         #expect(rows.count == 3 && rows[2].isEmpty, "one officer row only: the stray press is not counted")
 
         let byCounter = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "counter", "--format", "json"])

@@ -28,11 +28,15 @@ public struct SatisfactionReport: Sendable {
     public var rows: [Row]
 
     public init(database: KioskDatabase, config: KioskConfig, from: LocalDay, to: LocalDay, by grouping: ReportGrouping) throws {
-        self.from = from
-        self.to = to
+        try self.init(database: database, config: config, filter: ExportFilter(from: from, to: to), by: grouping)
+    }
+
+    public init(database: KioskDatabase, config: KioskConfig, filter: ExportFilter, by grouping: ReportGrouping) throws {
+        from = filter.from
+        to = filter.to
         self.grouping = grouping
         let scale = config.rules.ratingScale
-        let found = try database.satisfaction(from: from, to: to, by: grouping, scaleSize: scale.count)
+        let found = try database.satisfaction(filter, by: grouping, scaleSize: scale.count)
         let width = found.first?.figures.levelCounts.count ?? scale.count
         levelLabels = (1...max(width, scale.count)).map { scale.level($0)?.label ?? "Mức \($0)" }
         let officers = grouping == .officer ? Dictionary(uniqueKeysWithValues: try database.officers().map { ($0.id.rawValue, $0.name) }) : [:]
