@@ -12,7 +12,7 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export satisfaction figures per officer, counter, service or day.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, xlsx }
 
     @OptionGroup var options: ConfigOption
 
@@ -28,7 +28,7 @@ struct Export: ParsableCommand {
     @Option(help: "full (every figure) or filing (officer, total ratings, count and percentage per level).")
     var layout: SatisfactionReport.Layout = .full
 
-    @Option(help: "csv (UTF-8 for Excel) or json.")
+    @Option(help: "csv (UTF-8 for Excel), xlsx (a workbook: the summary, then the filing form) or json.")
     var format: Format = .csv
 
     @Option(help: "Write to this file instead of standard output.")
@@ -66,7 +66,15 @@ struct Export: ParsableCommand {
             return
         }
         let report = try SatisfactionReport(database: database, config: config, filter: filter, by: by)
-        let data = format == .csv ? report.csv(layout) : try report.json()
+        let data: Data
+        switch format {
+        case .csv: data = report.csv(layout)
+        case .json: data = try report.json()
+        case .xlsx:
+            guard out != nil else { throw ValidationError("xlsx is a file: give --out report.xlsx") }
+            data = XLSXWriter.workbook([XLSXWriter.Sheet(name: "Tổng hợp", rows: report.table(.full)),
+                                        XLSXWriter.Sheet(name: "Mẫu báo cáo", rows: report.table(.filing))])
+        }
         if let out {
             try data.write(to: URL(fileURLWithPath: out))
         } else {

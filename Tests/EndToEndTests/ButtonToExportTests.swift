@@ -136,6 +136,15 @@ import Testing
         #expect(filed[0] == "Mã cán bộ,Họ và tên,Tổng số lượt đánh giá,Rất hài lòng,Rất hài lòng (%),Hài lòng,Hài lòng (%),Không hài lòng,Không hài lòng (%)")
         #expect(filed[1] == "an,Nguyễn Văn An,1,1,100.0,0,0.0,0,0.0")
 
+        // The workbook, read back by LibreOffice: both sheets, numbers as numbers ("100", not the text "100.0").
+        let workbook = "\(folder)/report.xlsx"
+        let xlsx = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "xlsx", "--out", workbook])
+        #expect(xlsx.status == 0, "\(xlsx.err)")
+        let sheets = try LibreOffice.sheetsAsCSV(workbook, into: "\(folder)/lo")
+        #expect(sheets["Mẫu báo cáo"]?.dropFirst().first == "an,Nguyễn Văn An,1,1,100,0,0,0,0")
+        let summary = sheets["Tổng hợp"]?.dropFirst().first?.components(separatedBy: ",") ?? []
+        #expect(Array(summary.prefix(12)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100", "0", "0", "1", "1", "100", "100"])
+
         // Summaries take the same filters as the raw rows.
         func summaryRows(_ extra: [String]) throws -> [String] {
             let result = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31"] + extra)
@@ -262,5 +271,33 @@ import Testing
         try eventually(10, "the two keys") { text().contains("KEY_KPENTER") }
         let pressed = text().split(separator: "\n").dropFirst().map { String($0.split(separator: " ").last!) }
         #expect(pressed == ["KEY_KP7", "KEY_KPENTER"], "one line per press, autorepeat ignored")
+    }
+}
+
+/// LibreOffice (Debian's libreoffice-calc-nogui, installed by scripts/test), headless: what
+/// a spreadsheet user would see in each sheet, as CSV lines.
+enum LibreOffice {
+    static func sheetsAsCSV(_ workbook: String, into folder: String) throws -> [String: [String]] {
+        guard let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw TestFailure("LibreOffice is not installed: scripts/test installs it (apt-get install libreoffice-calc-nogui)")
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: soffice)
+        // A profile of its own, so parallel runs do not wait for each other; -1: every sheet to its own file.
+        process.arguments = ["-env:UserInstallation=file://\(folder)/profile", "--headless", "--convert-to",
+                             "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", folder, workbook]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        var sheets: [String: [String]] = [:]
+        let base = URL(fileURLWithPath: workbook).deletingPathExtension().lastPathComponent
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasPrefix(base + "-") && file.hasSuffix(".csv") {
+            let name = String(file.dropFirst(base.count + 1).dropLast(4))
+            let text = try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)
+            sheets[name.precomposedStringWithCanonicalMapping] = text.components(separatedBy: "\n").filter { !$0.isEmpty }
+        }
+        return sheets
     }
 }

@@ -92,3 +92,16 @@ import KioskDevices
         #expect(bytes.count > 20_000 && bytes.count < 80_000, "\(bytes.count) bytes")
     }
 }
+
+@Suite struct XLSXTests {
+    @Test func columnsAndTheZipContainer() {
+        #expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(XLSXWriter.column) == ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"])
+        let book = XLSXWriter.workbook([XLSXWriter.Sheet(name: "Tổng hợp", rows: [["Quầy", "Số"], ["1", "=2+3"]])])
+        #expect(Array(book.prefix(4)) == [0x50, 0x4B, 0x03, 0x04])
+        #expect(Array(book.suffix(22).prefix(4)) == [0x50, 0x4B, 0x05, 0x06], "ends with the central directory's end record")
+        let text = String(decoding: book, as: UTF8.self)
+        #expect(text.contains("<c r=\"A2\"><v>1</v></c>"), "a number is a number")
+        #expect(text.contains("<t xml:space=\"preserve\">=2+3</t>"), "a formula-looking text stays text")
+        #expect(ZipArchive.crc32(Data("123456789".utf8)) == 0xCBF4_3926)
+    }
+}
