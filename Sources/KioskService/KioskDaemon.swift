@@ -33,7 +33,7 @@ public struct KioskDaemon: Sendable {
             services.append(KeypadService(settings: keypad, router: router, health: health, logger: logger))
         }
         if !config.boards.isEmpty {
-            services.append(LEDBoardService(engine: engine, boards: config.boards, thanks: config.thanks, logger: logger))
+            services.append(LEDBoardService(engine: engine, boards: config.boards, thanks: config.thanks, health: health, logger: logger))
         }
         if let voice = config.voice {
             services.append(VoiceService(engine: engine, settings: voice, logger: logger))

@@ -92,7 +92,7 @@ struct Bench: ParsableCommand {
             let applied = await collector.value
             writers.forEach { close($0) }
             let latencies = pressed.compactMap { key, at in applied[key].map { ($0 - at) * 1000 } }.sorted()
-            func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            func percentile(_ p: Double) -> Double { ServiceTimes.percentile(latencies, p) ?? 0 }
             print("keypads\tpresses\tapplied\tp50_ms\tp99_ms\tmax_ms")
             print("\(keypads)\t\(presses)\t\(latencies.count)\t\(String(format: "%.2f", percentile(0.5)))\t\(String(format: "%.2f", percentile(0.99)))\t\(String(format: "%.2f", latencies.last ?? 0))")
         }
@@ -170,8 +170,7 @@ struct Bench: ParsableCommand {
                 usleep(UInt32(intervalMs * 1000))
             }
             func p(_ values: [Double], _ q: Double) -> String {
-                let sorted = values.sorted()
-                return String(format: "%.2f", sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))])
+                String(format: "%.2f", ServiceTimes.percentile(values.sorted(), q) ?? 0)
             }
             print("path\tcalls\tp50_ms\tp99_ms")
             print("call→push(SSE)\t\(calls)\t\(p(push, 0.5))\t\(p(push, 0.99))")

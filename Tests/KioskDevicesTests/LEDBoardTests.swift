@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import KioskTestSupport
 import Testing
 @testable import KioskDevices
@@ -73,4 +74,29 @@ import Testing
         #expect(Double(written.count - 1) <= span / .milliseconds(300) + 1, "\(written.count) frames in \(span)")
         #expect(Array(far.received.prefix(4)) == [0x01, 0x01, 0x41, 0x07])
     }
+
+    @Test func aMissingBoardPortIsReportedOnceNotPerFrame() async throws {
+        let reports = ReportLog()
+        let bus = LEDBus(path: "/dev/ttyUSB-not-here", gap: .milliseconds(5), refresh: .milliseconds(50)) { error in
+            reports.add(error)
+        }
+        let running = Task { await bus.run() }
+        defer { running.cancel() }
+        await bus.show([0x01, 0x01, 0x41, 0x07], on: 1)
+        for _ in 0..<100 where await bus.attempts < 4 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(await bus.attempts >= 4, "it keeps trying")
+        #expect(await bus.written.isEmpty)
+        let seen = reports.all
+        #expect(seen.count == 1)
+        #expect(seen.first??.path == "/dev/ttyUSB-not-here")
+        #expect(seen.first??.errno == ENOENT)
+    }
+}
+
+/// Collects what a callback was given, from any thread.
+final class ReportLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [DeviceError?] = []
+    func add(_ item: DeviceError?) { lock.lock(); items.append(item); lock.unlock() }
+    var all: [DeviceError?] { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -16,19 +16,22 @@ public actor LEDBus {
     private var pending: [Int] = []
     private var wake: CheckedContinuation<Void, Never>?
     private let io = DispatchQueue(label: "kiosk.led")
+    /// Frames tried, written or not.
+    public private(set) var attempts = 0
     /// Frames actually written, for tests and the benchmark: (board, time written).
     public private(set) var written: [(board: Int, at: ContinuousClock.Instant)] = []
-    public private(set) var lastError: DeviceError?
+    /// Told when the port starts failing (the error) or works again (nil), not on every frame.
+    let report: @Sendable (DeviceError?) -> Void
+    private var failing: DeviceError?
 
-    public init(path: String, baud: Int = 9600, gap: Duration, refresh: Duration = .seconds(30)) {
+    public init(path: String, baud: Int = 9600, gap: Duration, refresh: Duration = .seconds(30),
+                report: @escaping @Sendable (DeviceError?) -> Void = { _ in }) {
         self.path = path
         self.baud = baud
         self.gap = gap
         self.refresh = refresh
+        self.report = report
     }
-
-    /// The frame each board should show now.
-    public var frames: [Int: [UInt8]] { current }
 
     /// What board `address` should show now.
     public func show(_ frame: [UInt8], on address: Int) {
@@ -53,9 +56,9 @@ public actor LEDBus {
                 continue
             }
             let board = pending.removeFirst()
+            attempts += 1
             guard let frame = current[board] else { continue }
-            await send(frame)
-            written.append((board, .now))
+            if await send(frame) { written.append((board, .now)) }
             try? await Task.sleep(for: gap)
         }
     }
@@ -78,13 +81,18 @@ public actor LEDBus {
         wake = nil
     }
 
-    private func send(_ frame: [UInt8]) async {
+    /// Whether the frame went out.
+    private func send(_ frame: [UInt8]) async -> Bool {
         let printer = DevicePathPrinter(path: path, baud: baud, writeTimeoutMs: 2000)
         let result = await withCheckedContinuation { (done: CheckedContinuation<DeviceError?, Never>) in
             io.async {
                 do throws(DeviceError) { try printer.send(frame); done.resume(returning: nil) } catch { done.resume(returning: error) }
             }
         }
-        lastError = result
+        if result != failing {
+            failing = result
+            report(result)
+        }
+        return result == nil
     }
 }

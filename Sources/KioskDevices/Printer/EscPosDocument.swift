@@ -83,9 +83,6 @@ public struct EscPosDocument: Sendable {
         }
     }
 
-    /// `GS V 66 0`: feed to the cutter, then a partial cut.
-    public mutating func feedAndCut() { cut(.partial) }
-
     /// A QR code (`GS ( k`): model 2, module size in dots, error correction level.
     public mutating func qrCode(_ data: [UInt8], moduleSize: Int = 6, errorLevel: QRErrorLevel = .medium) {
         let stored = data.count + 3

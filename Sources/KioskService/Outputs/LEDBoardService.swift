@@ -25,15 +25,25 @@ public struct LEDBoardService: Service {
     public let buses: [String: LEDBus]
     private let showing = BoardTexts()
 
-    public init(engine: QueueEngine, boards: [BoardSettings], thanks: ThanksSettings = ThanksSettings(), logger: Logger) {
+    public init(engine: QueueEngine, boards: [BoardSettings], thanks: ThanksSettings = ThanksSettings(),
+                health: DeviceHealth = DeviceHealth(), logger: Logger) {
         self.engine = engine
         self.boards = boards
         self.thanks = thanks
         self.logger = logger
         var buses: [String: LEDBus] = [:]
         for board in boards where buses[board.port] == nil {
-            buses[board.port] = LEDBus(path: board.port, baud: board.baud, gap: .milliseconds(board.format.gapMilliseconds),
-                                       refresh: .seconds(board.refreshSeconds))
+            let port = board.port
+            // A board that vanishes is reported; the bus keeps trying, and the refresh repaints it when it is back.
+            buses[port] = LEDBus(path: port, baud: board.baud, gap: .milliseconds(board.format.gapMilliseconds),
+                                 refresh: .seconds(board.refreshSeconds)) { error in
+                if let error {
+                    logger.error("LED board port failing", metadata: ["device.path": "\(port)", "error": "\(error)"])
+                } else {
+                    logger.info("LED board port working", metadata: ["device.path": "\(port)"])
+                }
+                Task { await health.set("LED bus \(port)", path: port, error == nil ? .ok : .unavailable, detail: error?.description) }
+            }
         }
         self.buses = buses
     }
