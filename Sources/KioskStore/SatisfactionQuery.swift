@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KioskCore
+import Synchronization
 
 /// How a report groups its rows.
 public enum ReportGrouping: String, CaseIterable, Sendable {
@@ -33,86 +34,149 @@ extension KioskDatabase {
     }
 
     /// The same, for the tickets and ratings the filter takes (one officer, counter or service).
+    ///
+    /// The period is read in slices of days, side by side on every core, and the slices'
+    /// sums are merged (the 90th percentile from all their waits together). Each slice is its
+    /// own read: a report made while the hall is open may see a ticket that one slice read
+    /// before it was finished, never the same ticket twice.
     public func satisfaction(_ filter: ExportFilter, by grouping: ReportGrouping, scaleSize: Int) throws -> [SatisfactionRow] {
-        try pool.read { db in
-            let column = grouping.column
-            var rows: [String: SatisfactionFigures] = [:]
-            let (ratingClause, ratingArguments) = filter.clause("rating")
-            func blank() -> SatisfactionFigures { SatisfactionFigures(levelCounts: Array(repeating: 0, count: scaleSize), satisfiedCount: 0, finished: 0) }
-            let ratings = try Row.fetchAll(db, sql: """
-                SELECT CAST(\(column) AS TEXT) AS key, level, COUNT(*) AS n, SUM(satisfied) AS satisfied
-                FROM rating WHERE flag IS NULL AND \(ratingClause)
-                GROUP BY key, level
-                """, arguments: ratingArguments)
-            for row in ratings {
-                let key: String = row["key"] ?? ""
-                let level: Int = row["level"]
-                var figures = rows[key] ?? blank()
-                while figures.levelCounts.count < level { figures.levelCounts.append(0) }
-                figures.levelCounts[level - 1] += row["n"] as Int
-                figures.satisfiedCount += row["satisfied"] as Int
-                rows[key] = figures
+        let column = grouping.column
+        let slices = filter.slices(max(2, ProcessInfo.processInfo.activeProcessorCount * 2))
+        let parts = Mutex<[Result<[String: GroupSums], Error>]>([])
+        DispatchQueue.concurrentPerform(iterations: slices.count * 2) { job in
+            let slice = slices[job / 2]
+            let result = Result {
+                try pool.read { db in
+                    job % 2 == 0 ? try ratingSums(db, column: column, filter: slice, scaleSize: scaleSize)
+                                 : try ticketSums(db, column: column, filter: slice)
+                }
             }
-            let (times, finished) = try serviceTimes(db, column: column, filter: filter)
-            for key in times.keys where rows[key] == nil { rows[key] = blank() }
-            for (key, count) in finished { rows[key]?.finished = count }
-            let width = rows.values.map(\.levelCounts.count).max() ?? scaleSize
-            return rows.map { key, figures in
-                var padded = figures
-                padded.levelCounts += Array(repeating: 0, count: width - figures.levelCounts.count)
-                return SatisfactionRow(key: key, figures: padded, times: times[key] ?? ServiceTimes())
-            }
-            .sorted { a, b in
-                // numbers (counters) in numeric order, everything else as text
-                if let x = Int(a.key), let y = Int(b.key) { return x < y }
-                return a.key < b.key
+            parts.withLock { $0.append(result) }
+        }
+        var groups: [String: GroupSums] = [:]
+        for part in parts.withLock({ $0 }) {
+            for (key, sums) in try part.get() { groups[key, default: GroupSums()].add(sums) }
+        }
+        let width = max(scaleSize, groups.values.map(\.levelCounts.count).max() ?? 0)
+        return groups.map { key, sums in
+            var counts = sums.levelCounts
+            counts += Array(repeating: 0, count: width - counts.count)
+            let figures = SatisfactionFigures(levelCounts: counts, satisfiedCount: sums.satisfied, finished: sums.finished)
+            let times = ServiceTimes(called: sums.called, noShows: sums.noShows, transfers: sums.transfers,
+                                     meanWait: sums.called == 0 ? nil : sums.waitSum / Double(sums.called),
+                                     p90Wait: ServiceTimes.percentile(sums.waits.sorted(), 0.9),
+                                     meanService: sums.served == 0 ? nil : sums.serviceSum / Double(sums.served))
+            return SatisfactionRow(key: key, figures: figures, times: times)
+        }
+        .sorted { a, b in
+            // numbers (counters) in numeric order, everything else as text
+            if let x = Int(a.key), let y = Int(b.key) { return x < y }
+            return a.key < b.key
+        }
+    }
+
+    /// Counted ratings per group and level (flagged presses left out).
+    private func ratingSums(_ db: Database, column: String, filter: ExportFilter, scaleSize: Int) throws -> [String: GroupSums] {
+        let (clause, arguments) = filter.clause("rating")
+        var groups: [String: GroupSums] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT CAST(\(column) AS TEXT), level, COUNT(*), SUM(satisfied)
+            FROM rating WHERE flag IS NULL AND \(clause)
+            GROUP BY 1, 2
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            let key: String = row[0] ?? ""
+            let level: Int = row[1]
+            groups[key, default: GroupSums(levels: scaleSize)].count(level: level, times: row[2], satisfied: row[3])
+        }
+        return groups
+    }
+
+    /// Waits, service times, no-shows, transfers and finished tickets per group, in one pass
+    /// over the tickets; the 90th percentile keeps each group's waits (8 bytes a ticket).
+    private func ticketSums(_ db: Database, column: String, filter: ExportFilter) throws -> [String: GroupSums] {
+        let (clause, arguments) = filter.clause("ticket")
+        var groups: [String: GroupSums] = [:]
+        // A ticket nobody called has no officer or counter: it counts for its service and period only.
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT CAST(\(column) AS TEXT), status, transfers, called_at - issued_at, finished_at - called_at
+            FROM ticket WHERE \(clause) AND \(column) IS NOT NULL
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            let status: String = row[1]
+            // Updated in place: a copy of the group would copy its waits on every row.
+            groups[row[0] as String, default: GroupSums()].count(status: status, transfers: row[2], wait: row[3], service: row[4])
+        }
+        return groups
+    }
+}
+
+/// The running sums of one group, from one slice of days or from all of them.
+struct GroupSums {
+    var levelCounts: [Int]
+    var satisfied = 0
+    var called = 0, noShows = 0, transfers = 0, finished = 0, served = 0
+    var waitSum = 0.0, serviceSum = 0.0
+    var waits: [Double] = []
+
+    init(levels: Int = 0) {
+        levelCounts = Array(repeating: 0, count: levels)
+    }
+
+    mutating func count(level: Int, times: Int, satisfied: Int) {
+        while levelCounts.count < level { levelCounts.append(0) }
+        levelCounts[level - 1] += times
+        self.satisfied += satisfied
+    }
+
+    mutating func count(status: String, transfers: Int, wait: Double?, service: Double?) {
+        self.transfers += transfers
+        if let wait {
+            called += 1
+            waitSum += wait
+            waits.append(wait)
+        }
+        if status == "noShow" { noShows += 1 }
+        if status == "finished" {
+            finished += 1
+            if let service {
+                served += 1
+                serviceSum += service
             }
         }
     }
 
-    /// Waits, service times, no-shows, transfers and finished tickets per group, in one pass
-    /// over the tickets; the 90th percentile sorts each group's waits in memory (8 bytes a ticket).
-    private func serviceTimes(_ db: Database, column: String, filter: ExportFilter) throws -> ([String: ServiceTimes], [String: Int]) {
-        let (clause, arguments) = filter.clause("ticket")
-        struct Sums {
-            var called = 0, noShows = 0, transfers = 0, finished = 0, served = 0
-            var waitSum = 0.0, serviceSum = 0.0
-            var waits: [Double] = []
+    mutating func add(_ other: GroupSums) {
+        while levelCounts.count < other.levelCounts.count { levelCounts.append(0) }
+        for (i, n) in other.levelCounts.enumerated() { levelCounts[i] += n }
+        satisfied += other.satisfied
+        called += other.called
+        noShows += other.noShows
+        transfers += other.transfers
+        finished += other.finished
+        served += other.served
+        waitSum += other.waitSum
+        serviceSum += other.serviceSum
+        waits += other.waits
+    }
+}
+
+extension ExportFilter {
+    /// The same filter over `count` consecutive runs of days covering the period (fewer
+    /// when the period is shorter).
+    func slices(_ count: Int) -> [ExportFilter] {
+        let utc = TimeZone(identifier: "UTC")!
+        let first = Int(from.start(in: utc).timeIntervalSince1970 / 86400)
+        let last = Int(to.start(in: utc).timeIntervalSince1970 / 86400)
+        guard last >= first else { return [self] }
+        let days = last - first + 1
+        let parts = min(count, days)
+        return (0..<parts).map { i in
+            var slice = self
+            let start = first + days * i / parts, end = first + days * (i + 1) / parts - 1
+            slice.from = LocalDay(Date(timeIntervalSince1970: Double(start * 86400)), in: utc)
+            slice.to = LocalDay(Date(timeIntervalSince1970: Double(end * 86400)), in: utc)
+            return slice
         }
-        var groups: [String: Sums] = [:]
-        // A ticket nobody called has no officer or counter: it counts for its service and period only.
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT CAST(\(column) AS TEXT), status, transfers, called_at - issued_at, finished_at - called_at
-            FROM ticket WHERE \(clause) AND \(column) IS NOT NULL
-            """, arguments: arguments)
-        while let row = try cursor.next() {
-            let key: String = row[0]
-            let status: String = row[1]
-            // Updated in place: a copy of the group would copy its waits on every row.
-            if groups[key] == nil { groups[key] = Sums() }
-            groups[key]!.transfers += row[2] as Int
-            if let wait = row[3] as Double? {
-                groups[key]!.called += 1
-                groups[key]!.waitSum += wait
-                groups[key]!.waits.append(wait)
-            }
-            if status == "noShow" { groups[key]!.noShows += 1 }
-            if status == "finished" {
-                groups[key]!.finished += 1
-                if let service = row[4] as Double? {
-                    groups[key]!.served += 1
-                    groups[key]!.serviceSum += service
-                }
-            }
-        }
-        var times: [String: ServiceTimes] = [:], finished: [String: Int] = [:]
-        for (key, sums) in groups {
-            times[key] = ServiceTimes(called: sums.called, noShows: sums.noShows, transfers: sums.transfers,
-                                      meanWait: sums.called == 0 ? nil : sums.waitSum / Double(sums.called),
-                                      p90Wait: ServiceTimes.percentile(sums.waits.sorted(), 0.9),
-                                      meanService: sums.served == 0 ? nil : sums.serviceSum / Double(sums.served))
-            finished[key] = sums.finished
-        }
-        return (times, finished)
     }
 }

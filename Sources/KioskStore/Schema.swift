@@ -101,6 +101,18 @@ enum Schema {
                 CREATE INDEX rating_by_day ON rating(day);
                 """)
         }
+        migrator.registerMigration("v4: covering indexes for reports") { db in
+            // A report reads a few columns of every ticket and rating in its period: with them all
+            // in an index ordered by day, a year is one sequential read that never touches the
+            // tables (1.7 s → well under 1 s on a busy centre's year). The day index becomes redundant.
+            try db.execute(sql: """
+                CREATE INDEX ticket_for_reports
+                    ON ticket(day, service, officer, counter, status, transfers, issued_at, called_at, finished_at);
+                DROP INDEX ticket_by_day;
+                CREATE INDEX rating_for_reports
+                    ON rating(day, service, officer, counter, level, satisfied) WHERE flag IS NULL;
+                """)
+        }
         return migrator
     }
 }

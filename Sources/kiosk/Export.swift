@@ -34,7 +34,7 @@ struct Export: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var out: String?
 
-    @Option(help: "Raw rows instead of a summary: tickets (with all their times) or ratings (with their flags).")
+    @Option(help: "Raw rows instead of a summary: tickets (with all their times) or ratings (with their flags); CSV or JSON.")
     var rows: RawExport.Kind?
 
     @Option(help: "Only this officer's account.") var officer: String?
@@ -53,7 +53,12 @@ struct Export: ParsableCommand {
         let filter = ExportFilter(from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, officer: officer.map { OfficerID($0) },
                                   counter: counter.map { CounterNumber($0) }, service: service.map { ServiceCode($0) })
         if let rows {
-            guard format == .csv else { throw ValidationError("--rows writes CSV: leave out --format json") }
+            let rowFormat: RawExport.Format
+            switch format {
+            case .csv: rowFormat = .csv
+            case .json: rowFormat = .json
+            case .xlsx: throw ValidationError("--rows writes CSV or JSON: a year of rows is too big for a workbook")
+            }
             let handle: FileHandle
             if let out {
                 _ = FileManager.default.createFile(atPath: out, contents: nil)
@@ -62,7 +67,7 @@ struct Export: ParsableCommand {
             } else {
                 handle = FileHandle.standardOutput
             }
-            try RawExport.csv(rows, database: database, filter: filter, timeZone: config.timeZone, to: handle)
+            try RawExport.write(rows, as: rowFormat, database: database, filter: filter, timeZone: config.timeZone, to: handle)
             return
         }
         let report = try SatisfactionReport(database: database, config: config, filter: filter, by: by)

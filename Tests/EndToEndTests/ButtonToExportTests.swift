@@ -168,6 +168,18 @@ import Testing
         #expect(ratingLines[0] == "Mã đánh giá,Ngày,Giờ,Quầy,Số phiếu,Dịch vụ,Cán bộ,Mức,Nhãn,Thang,Hài lòng,Cờ")
         #expect(ratingLines[1].hasSuffix(",1,A001,A,an,1,Rất hài lòng,3,1,"), "\(ratingLines[1])")
         #expect(ratingLines[2].hasSuffix(",2,,,,3,Không hài lòng,3,0,unlinked"), "\(ratingLines[2])")
+        // The same rows as JSON, for other programs: English keys, numbers as numbers, null for nothing.
+        let ratingsJSON = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "ratings",
+                                         "--format", "json"])
+        let presses = try JSONSerialization.jsonObject(with: ratingsJSON.out) as? [[String: Any]] ?? []
+        #expect(presses.count == 2)
+        #expect(presses.first?["ticket"] as? String == "A001" && presses.first?["officer"] as? String == "an")
+        #expect(presses.first?["level"] as? Int == 1 && presses.first?["label"] as? String == "Rất hài lòng")
+        #expect(presses.first?["satisfied"] as? Bool == true && presses.first?["flag"] is NSNull)
+        #expect(presses.last?["flag"] as? String == "unlinked" && presses.last?["officer"] is NSNull)
+        let rowsWorkbook = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets",
+                                      "--format", "xlsx", "--out", "/dev/null"])
+        #expect(rowsWorkbook.status != 0 && rowsWorkbook.err.contains("CSV or JSON"), "\(rowsWorkbook.err)")
         let tickets = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets",
                                      "--officer", "an"])
         let ticketLines = String(decoding: tickets.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }

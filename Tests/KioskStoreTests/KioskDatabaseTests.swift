@@ -168,4 +168,36 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         let day = LocalDay(year: 2026, month: 3, day: 2)
         #expect(try db.satisfaction(from: day, to: day, by: .officer, scaleSize: 3).first?.figures.levelCounts == [1, 0, 0])
     }
+
+    @Test func aPeriodReadInSlicesGivesTheFiguresOfTheWhole() throws {
+        let db = try KioskDatabase(path: temporaryPath())
+        _ = try db.fillWithSampleYear(year: 2026, services: ["A", "B", "C"].map { ServiceCode($0) }, officers: 4, counters: 2,
+                                      ticketsPerDay: 12, ratedShare: 0.6)
+        let year = ExportFilter(from: LocalDay(year: 2026, month: 1, day: 1), to: LocalDay(year: 2026, month: 12, day: 31))
+        let slices = year.slices(4)
+        #expect(slices.map(\.from.iso) == ["2026-01-01", "2026-04-02", "2026-07-02", "2026-10-01"])
+        #expect(slices.map(\.to.iso) == ["2026-04-01", "2026-07-01", "2026-09-30", "2026-12-31"])
+        #expect(ExportFilter(from: year.from, to: year.from).slices(4).count == 1)
+
+        // The same figures worked out the plain way: one query over the whole year per group.
+        let rows = try db.satisfaction(year, by: .service, scaleSize: 3)
+        #expect(rows.map(\.key) == ["A", "B", "C"])
+        for row in rows {
+            let expected = try db.pool.read { db in
+                let levels = try (1...3).map { level in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rating WHERE flag IS NULL AND service = ? AND level = ?",
+                                     arguments: [row.key, level])!
+                }
+                let finished = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket WHERE service = ? AND status = 'finished'",
+                                                arguments: [row.key])!
+                let waits = try Double.fetchAll(db, sql: "SELECT called_at - issued_at FROM ticket WHERE service = ? AND called_at IS NOT NULL ORDER BY 1",
+                                                arguments: [row.key])
+                return (levels, finished, waits)
+            }
+            #expect(row.figures == SatisfactionFigures(levelCounts: expected.0, satisfiedCount: expected.0[0] + expected.0[1], finished: expected.1))
+            #expect(row.times.called == expected.2.count)
+            #expect(row.times.p90Wait == expected.2[Int((0.9 * Double(expected.2.count)).rounded(.up)) - 1])
+            #expect(abs(row.times.meanWait! - expected.2.reduce(0, +) / Double(expected.2.count)) < 1e-6)
+        }
+    }
 }

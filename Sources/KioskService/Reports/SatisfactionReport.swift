@@ -111,17 +111,21 @@ public struct SatisfactionReport: Sendable {
 
     /// Quotes when needed; a cell that a spreadsheet would run as a formula is neutralised.
     static func csvCell(_ value: String) -> String {
-        // Most cells are plain: numbers, names, codes. Check the bytes once and return them as they are.
-        if let first = value.utf8.first, !"=+-@\t\r".utf8.contains(first),
-           !value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
-            return value
-        }
+        if isPlainCSV(value) { return value }
         var cell = value
         if let first = cell.first, "=+-@\t\r".contains(first), Double(cell) == nil { cell = "'" + cell }
         if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             cell = "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return cell
+    }
+
+    /// Most cells are plain (numbers, names, codes): no quote, comma or line break, and no
+    /// first character a spreadsheet would take for a formula. One look at the bytes.
+    static func isPlainCSV(_ value: String) -> Bool {
+        guard let first = value.utf8.first else { return true }
+        return !"=+-@\t\r".utf8.contains(first)
+            && !value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
     }
 
     public func json() throws -> Data {
