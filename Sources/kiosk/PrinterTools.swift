@@ -63,3 +63,26 @@ struct Reprint: ParsableCommand {
 
     func run() throws { try send("reprint \(number)", options) }
 }
+
+struct ReadPrint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read-print",
+        abstract: "Show the text of ESC/POS bytes captured from a printer port or a file printer, line by line.")
+
+    @Option(help: "The profile whose code pages the bytes use (for TCVN-3 text).") var profile = "epson-tm-t82"
+    @Argument(help: "A file of ESC/POS bytes, as the daemon sent them.") var file: String
+
+    func run() throws {
+        let chosen = try printerProfile(profile, config: nil)
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        for element in try EscPosDecoder(tcvn3Pages: chosen.tcvn3Pages).decode(Array(data)) {
+            switch element {
+            case .text(let line): print(line.text)
+            case .image(let bitmap): print("[image \(bitmap.width)×\(bitmap.height)]")
+            case .qrCode(let content): print("[QR \(content)]")
+            case .feed(let lines): print("[feed \(lines)]")
+            case .cut: print("[cut]")
+            }
+        }
+    }
+}
