@@ -255,6 +255,12 @@ import Testing
         let letters = lines.joined().filter { !$0.isASCII }
         #expect(Set(letters) == Set(TCVN3.letters), "the chart shows every Vietnamese letter")
         #expect(lines.first == "KIỂM TRA MÁY IN")
+        // read-print shows captured bytes as the printer would print them, line by line.
+        let readBack = try kiosk.run(["read-print", "--profile", "epson-tm-t88", "\(folder)/chart.bin"])
+        #expect(readBack.status == 0, "\(readBack.err)")
+        let shown = String(decoding: readBack.out, as: UTF8.self).components(separatedBy: "\n")
+        #expect(shown.first == "KIỂM TRA MÁY IN")
+        #expect(shown.contains("[cut]"))
 
         let unknown = try kiosk.run(["print-test", "--profile", "epson-tm-t99", "\(folder)/x.bin"])
         #expect(unknown.status != 0)
