@@ -148,7 +148,10 @@ class Guest:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.ctl], [], [], left)[0]:
                 return None
-            chunk = self.ctl.recv(65536)
+            try:
+                chunk = self.ctl.recv(65536)
+            except OSError:
+                chunk = b""
             if not chunk:
                 raise GuestError("the control port closed")
             self.ctl_buffer += chunk

@@ -64,16 +64,16 @@ class Hall:
         test = " || ".join(f"[ -e {p} ]" for p in paths)
         wait_for("gone: " + " ".join(paths), lambda: self.sh(f"{test} || echo gone", check=False).strip() == "gone", timeout, 0.5)
 
-    def start_daemon(self, config, log="/tmp/hil/daemon.log"):
+    def start_daemon(self, config, log="/run/hil/daemon.log"):
         self.daemon_log_path = log
-        self.sh(f"mkdir -p /tmp/hil; setsid -f sh -c 'echo $$ > /tmp/hil/daemon.pid; exec {self.kiosk} run --config {config} > {log} 2>&1'")
+        self.sh(f"mkdir -p /run/hil; setsid -f sh -c 'echo $$ > /run/hil/daemon.pid; exec {self.kiosk} run --config {config} > {log} 2>&1'")
         wait_for("the daemon's web server", lambda: "hall display ready" in self.log(), 60, 0.5)
 
     def stop_daemon(self):
-        self.sh("kill -TERM $(cat /tmp/hil/daemon.pid); for i in $(seq 100); do kill -0 $(cat /tmp/hil/daemon.pid) 2>/dev/null || exit 0; sleep 0.1; done; exit 1")
+        self.sh("kill -TERM $(cat /run/hil/daemon.pid); for i in $(seq 100); do kill -0 $(cat /run/hil/daemon.pid) 2>/dev/null || exit 0; sleep 0.1; done; exit 1")
 
     def daemon_running(self):
-        return self.sh("kill -0 $(cat /tmp/hil/daemon.pid) && echo running", check=False).strip() == "running"
+        return self.sh("kill -0 $(cat /run/hil/daemon.pid) && echo running", check=False).strip() == "running"
 
     def log(self):
         return self.sh(f"cat {self.daemon_log_path}", check=False)
@@ -210,11 +210,14 @@ def paper_end_then_the_port_goes_and_returns(hall):
 
 def a_usb_printer_class_device_prints(hall):
     hall.stop_daemon()
-    hall.sh(f"bash {hall.repo}/hardware/hil/guest-usb-printer /tmp/hil/lp0.bin", timeout=60)
+    hall.sh(f"bash {hall.repo}/hardware/hil/guest-usb-printer /run/hil/lp0.bin", timeout=60)
     config = os.path.join(hall.repo, "hardware/hil/guest-usblp.toml")
-    hall.start_daemon(config, log="/tmp/hil/daemon-usblp.log")
+    hall.start_daemon(config, log="/run/hil/daemon-usblp.log")
     hall.guest.press("kiosk", "kp_1")
-    data = wait_for("the ticket on /dev/usb/lp0", lambda: (lambda d: d if b"\x1dVB\x00" in d else None)(hall.guest.read_file("/tmp/hil/lp0.bin")), 30, 0.5)
+    try:
+        data = wait_for("the ticket on /dev/usb/lp0", lambda: (lambda d: d if b"\x1dVB\x00" in d else None)(hall.guest.read_file("/run/hil/lp0.bin")), 30, 0.5)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n" + hall.sh("ls -l /run/hil /dev/usb; pgrep -a cat; dmesg | tail -n 15", check=False)) from None
     # The daemon asks for the status first; the gadget does not answer, so the reply is unknown and it prints.
     while data.startswith(b"\x10\x04"):
         data = data[3:]
@@ -278,7 +281,7 @@ def main():
         try:
             for name in ("daemon.log", "daemon-usblp.log"):
                 with open(os.path.join(args.work, name), "w") as f:
-                    f.write(hall.sh(f"cat /tmp/hil/{name}", check=False, timeout=10))
+                    f.write(hall.sh(f"cat /run/hil/{name}", check=False, timeout=10))
         except Exception:  # noqa: BLE001 - the guest may be gone
             pass
         hall.guest.stop()

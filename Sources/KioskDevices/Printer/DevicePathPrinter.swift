@@ -26,7 +26,19 @@ public struct DevicePathPrinter: TicketPrinter {
         let fd = try openPort(forStatus: false)
         defer { close(fd) }
         try writeAll(bytes, to: fd, path: path, timeoutMs: writeTimeoutMs)
-        if isatty(fd) == 1 { _ = tcdrain(fd) }
+        if isatty(fd) == 1 {
+            _ = tcdrain(fd)
+        } else if isCharacterDevice(fd) {
+            // The usblp driver takes a non-blocking write at once and sends it afterwards, and
+            // closing the descriptor cancels what is still in flight: a lost ticket, found under
+            // QEMU (scripts/hil). It reports writable again once the last transfer has ended.
+            try waitWritable(fd, path: path, timeoutMs: writeTimeoutMs)
+        }
+    }
+
+    private func isCharacterDevice(_ fd: Int32) -> Bool {
+        var info = stat()
+        return fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR
     }
 
     /// Serial ports and device nodes answer; files and FIFOs cannot.
