@@ -56,6 +56,8 @@ struct Devices: ParsableCommand {
                                 line("\(path)  \(KeyNames.name(of: e.code) ?? "code \(e.code)")")
                             case .unavailable(let error):
                                 line("\(path)  unavailable: \(error)")
+                            case .resynchronised:
+                                line("\(path)  events dropped by the kernel: resynchronised")
                             case .opened, .event:
                                 break
                             }

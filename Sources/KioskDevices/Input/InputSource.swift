@@ -9,6 +9,9 @@ import Glibc
 public enum InputSourceUpdate: Sendable, Equatable {
     case opened(path: String)
     case unavailable(DeviceError)
+    /// The kernel dropped events because they were not read in time (`SYN_DROPPED`): the
+    /// reader caught up with the keypad's state and counted nothing from the gap.
+    case resynchronised(path: String)
     case event(InputEvent)
 }
 
@@ -169,6 +172,7 @@ private final class Reader: @unchecked Sendable {
                         repeat {
                             rc = libevdev_next_event(dev, UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue), &ev)
                         } while rc == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue)
+                        continuation.yield(.resynchronised(path: path))
                         continue
                     }
                     if rc == Int32(LIBEVDEV_READ_STATUS_SUCCESS.rawValue) {

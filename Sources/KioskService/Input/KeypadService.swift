@@ -44,6 +44,9 @@ public struct KeypadService: Service {
                 case .unavailable(let error):
                     logger.warning("keypad unavailable, retrying", metadata: meta.merging(["error": "\(error)"]) { $1 })
                     await health.set(device, path: settings.path, .unavailable, detail: error.description)
+                case .resynchronised:
+                    logger.warning("keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
+                                   metadata: meta)
                 case .event(let event):
                     guard event.isKeyPress else { continue }
                     let time = Double(event.seconds) + Double(event.microseconds) / 1e6
