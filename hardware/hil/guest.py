@@ -46,7 +46,9 @@ class Guest:
         for path in (qmp_path, ctl_path, self.printer_socket):
             if os.path.exists(path):
                 os.unlink(path)
-        args = ["qemu-system-x86_64", "-accel", self.accelerator, "-cpu", "qemu64" if self.accelerator == "kvm" else "max", "-m", "1024", "-smp", "2" if self.accelerator == "kvm" else "1",
+        kvm = self.accelerator == "kvm"
+        args = ["qemu-system-x86_64", "-accel", self.accelerator, "-cpu", "qemu64" if kvm else "max",
+                "-m", "1024", "-smp", "2" if kvm else "1",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                 "-kernel", self.kernel, "-initrd", self.initramfs,
                 "-append", f"console=ttyS0 quiet panic=-1 hil_repo={self.repo}",
@@ -60,9 +62,9 @@ class Guest:
                 "-device", f"qemu-xhci,id=xhci,p2=8,p3=0,addr={self.XHCI_SLOT:#x}",
                 "-chardev", f"socket,id=printer,path={self.printer_socket},server=on,wait=off",
                 "-device", "usb-serial,id=printer,bus=xhci.0,port=8,chardev=printer,always-plugged=off"]
-        for number, (name, serial, port) in enumerate(self.keypads, start=1):
-            args += ["-device", f"bochs-display,id=display-{name}",
-                     "-device", self.keypad_device(name)]
+        # Each keypad is bound to a display of its own, so that QMP can press keys on one keypad only.
+        for name, _, _ in self.keypads:
+            args += ["-device", f"bochs-display,id=display-{name}", "-device", self.keypad_device(name)]
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=open(os.path.join(self.work, "qemu.log"), "wb"),
                                         stderr=subprocess.STDOUT)
         self.qmp = self._connect(qmp_path, timeout=10)
