@@ -243,7 +243,11 @@ def paper_end_then_the_port_goes_and_returns(hall):
 def a_usb_printer_class_device_prints(hall):
     hall.stop_daemon()
     hall.sh(f"bash {hall.repo}/hardware/hil/guest-usb-printer /run/hil/lp0.bin", timeout=60)
-    config = os.path.join(hall.repo, "hardware/hil/guest-usblp.toml")
+    # The same hall with the printer on /dev/usb/lp0, and a database of its own.
+    config = "/run/hil/guest-usblp.toml"
+    hall.sh(f"sed -e 's#^path = \"/dev/serial/by-path/.*\"#path = \"/dev/usb/lp0\"#' "
+            f"-e 's#/run/hil/kiosk.sqlite#/run/hil/usblp.sqlite#' {hall.config} > {config}")
+    expect("/dev/usb/lp0" in hall.sh(f"grep '^path' {config}"), "the usblp configuration names /dev/usb/lp0")
     hall.start_daemon(config, log="/run/hil/daemon-usblp.log")
     hall.guest.press("kiosk", "kp_1")
     try:
