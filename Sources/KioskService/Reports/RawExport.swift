@@ -35,11 +35,11 @@ public enum RawExport {
         case .tickets:
             var w = RowWriter(out, format: format, columns: ticketColumns, timeZone: timeZone)
             try database.forEachTicket(filter) { t in
-                w.int(Int(t.id)); w.text(t.day); w.text(t.service); w.text(t.number); w.flag(t.priority); w.text(t.status)
+                w.int(Int(t.id)); w.text(t.day); w.text(t.service); w.text(t.number); w.yesNo(t.priority); w.text(t.status)
                 w.int(t.counter); w.text(t.officer); w.time(t.issuedAt); w.time(t.calledAt); w.time(t.finishedAt)
                 w.int(t.calledAt.map { Int(($0 - t.issuedAt).rounded()) })
                 w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } })
-                w.text(t.outcome); w.int(t.recalls); w.int(t.transfers); w.flag(t.unprinted)
+                w.text(t.outcome); w.int(t.recalls); w.int(t.transfers); w.yesNo(t.unprinted)
                 w.endRow()
             }
             w.finish()
@@ -47,7 +47,7 @@ public enum RawExport {
             var w = RowWriter(out, format: format, columns: ratingColumns, timeZone: timeZone)
             try database.forEachRating(filter) { r in
                 w.int(Int(r.id)); w.text(r.day); w.time(r.at); w.int(r.counter); w.text(r.ticket); w.text(r.service)
-                w.text(r.officer); w.int(r.level); w.text(r.label); w.int(r.scaleSize); w.flag(r.satisfied); w.text(r.flag)
+                w.text(r.officer); w.int(r.level); w.text(r.label); w.int(r.scaleSize); w.yesNo(r.satisfied); w.text(r.flag)
                 w.endRow()
             }
             w.finish()
@@ -139,7 +139,7 @@ struct RowWriter {
     }
 
     /// Yes/no as 1/0 in CSV (Excel sums them), true/false in JSON.
-    mutating func flag(_ value: Bool) {
+    mutating func yesNo(_ value: Bool) {
         beginCell()
         switch format {
         case .csv: buffer.append(value ? UInt8(ascii: "1") : UInt8(ascii: "0"))
