@@ -14,12 +14,15 @@ public struct KioskDaemon: Sendable {
     public let health: DeviceHealth
     public let router: CommandRouter
     public let services: [any Service]
+    /// Held for the daemon's life: no second daemon on the same database.
+    public let lock: InstanceLock
 
     public init(config: KioskConfig, logger: Logger) throws {
         self.config = config
+        lock = try InstanceLock(database: config.databasePath, config: config.file)
         database = try KioskDatabase(path: config.databasePath)
-        engine = try QueueEngine(rules: config.rules, database: database, logger: logger)
         health = DeviceHealth()
+        engine = try QueueEngine(rules: config.rules, database: database, health: health, logger: logger)
         var services: [any Service] = [ClockService(engine: engine)]
         var issuer: TicketIssuer?
         if let printer = config.printer {

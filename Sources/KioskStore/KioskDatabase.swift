@@ -42,16 +42,34 @@ public final class KioskDatabase: Sendable {
     }()
 
     /// Stores the events of one command and updates the projections, in one transaction.
-    public func append(_ events: [QueueEvent], day: LocalDay) throws {
+    ///
+    /// `durable: false` commits without waiting for the disk (`synchronous = NORMAL`): for
+    /// facts that can be lost in a power cut because the daemon recovers them (a print
+    /// outcome becomes "print unknown"). The next durable commit flushes them too.
+    public func append(_ events: [QueueEvent], day: LocalDay, durable: Bool = true) throws {
         guard !events.isEmpty else { return }
-        try pool.write { db in
-            for event in events {
-                try project(event, day: day, db)
-                let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
-                try db.execute(
-                    sql: "INSERT INTO event (at, day, kind, ticket_id, payload) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [event.at.timeIntervalSince1970, day.iso, event.name, event.ticketID?.rawValue, payload])
+        if durable {
+            try pool.write { db in try insert(events, day: day, db) }
+            return
+        }
+        try pool.writeWithoutTransaction { db in
+            // The level can only change outside a transaction.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.inTransaction {
+                try insert(events, day: day, db)
+                return .commit
             }
+        }
+    }
+
+    private func insert(_ events: [QueueEvent], day: LocalDay, _ db: Database) throws {
+        for event in events {
+            try project(event, day: day, db)
+            let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
+            try db.execute(
+                sql: "INSERT INTO event (at, day, kind, ticket_id, payload) VALUES (?, ?, ?, ?, ?)",
+                arguments: [event.at.timeIntervalSince1970, day.iso, event.name, event.ticketID?.rawValue, payload])
         }
     }
 
@@ -60,10 +78,10 @@ public final class KioskDatabase: Sendable {
         switch event.kind {
         case .ticketIssued(let t, _):
             try db.execute(sql: """
-                INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting')
+                INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, print_state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?)
                 """, arguments: [t.id.rawValue, t.day.iso, t.service.rawValue, t.sequence, t.number, t.display, t.priority,
-                                 t.issuedAt.timeIntervalSince1970])
+                                 t.issuedAt.timeIntervalSince1970, t.print.rawValue])
         case .ticketCalled(let id, _, let c, let officer):
             try db.execute(sql: """
                 UPDATE ticket SET status = 'called', counter = ?, officer = ?, called_at = COALESCE(called_at, ?) WHERE id = ?
@@ -93,10 +111,21 @@ public final class KioskDatabase: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [at, day.iso, r.counter.rawValue, r.ticket?.rawValue, r.service?.rawValue, r.officer?.rawValue,
                                  r.level, r.label, r.scaleSize, r.satisfied, r.flag?.rawValue])
-        case .ticketPrintFailed(let id, _, _):
-            try db.execute(sql: "UPDATE ticket SET unprinted = 1 WHERE id = ?", arguments: [id.rawValue])
+            if r.flag == nil, let ticket = r.ticket {
+                try db.execute(sql: "UPDATE ticket SET rated = 1 WHERE id = ?", arguments: [ticket.rawValue])
+            }
+        case .ticketPrinted(let id, _):
+            try db.execute(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL WHERE id = ?", arguments: [id.rawValue])
+        case .ticketPrintFailed(let id, _, let reason):
+            try db.execute(sql: "UPDATE ticket SET print_state = 'failed', print_reason = ? WHERE id = ?", arguments: [reason, id.rawValue])
+        case .ticketPrintUnknown(let id, _):
+            try db.execute(sql: "UPDATE ticket SET print_state = 'unknown' WHERE id = ?", arguments: [id.rawValue])
+        case .ticketVoided(let id, _, let reason):
+            try db.execute(sql: "UPDATE ticket SET status = 'voided', print_state = 'voided', print_reason = ? WHERE id = ?",
+                           arguments: [reason, id.rawValue])
         case .ticketReprinted(let id, _):
-            try db.execute(sql: "UPDATE ticket SET unprinted = 0, reprints = reprints + 1 WHERE id = ?", arguments: [id.rawValue])
+            try db.execute(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL, reprints = reprints + 1 WHERE id = ?",
+                           arguments: [id.rawValue])
         case .dayStarted, .officerSignedIn, .officerSignedOut:
             break
         }
@@ -112,6 +141,15 @@ public final class KioskDatabase: Sendable {
             let events = try String.fetchAll(db, sql: "SELECT payload FROM event WHERE seq >= ? ORDER BY seq", arguments: [from])
                 .map { try decoder.decode(QueueEvent.self, from: Data($0.utf8)) }
             return (TicketID(maxID + 1), events)
+        }
+    }
+
+    /// Tickets of any day whose reservation has no print outcome: the daemon stopped between
+    /// storing the number and hearing from the printer.
+    public func pendingPrints() throws -> [(id: TicketID, display: String, day: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, display, day FROM ticket WHERE print_state = 'pending' ORDER BY id")
+                .map { (TicketID($0[0] as Int64), $0[1], $0[2]) }
         }
     }
 

@@ -34,7 +34,7 @@ public struct TicketExportRow: Sendable {
     public var id: Int64, day: String, service: String, number: String, priority: Bool, status: String
     public var counter: Int?, officer: String?
     public var issuedAt: Double, calledAt: Double?, finishedAt: Double?
-    public var outcome: String?, recalls: Int, transfers: Int, unprinted: Bool
+    public var outcome: String?, recalls: Int, transfers: Int, printState: String, printReason: String?
 }
 
 /// One rating press with its links and flag.
@@ -50,13 +50,13 @@ extension KioskDatabase {
             let (clause, arguments) = filter.clause("ticket")
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT id, day, service, display, priority, status, counter, officer, issued_at, called_at, finished_at,
-                       outcome, recalls, transfers, unprinted
+                       outcome, recalls, transfers, print_state, print_reason
                 FROM ticket WHERE \(clause) ORDER BY id
                 """, arguments: arguments)
             while let r = try cursor.next() {
                 try body(TicketExportRow(id: r[0], day: r[1], service: r[2], number: r[3], priority: r[4], status: r[5], counter: r[6],
                                          officer: r[7], issuedAt: r[8], calledAt: r[9], finishedAt: r[10], outcome: r[11],
-                                         recalls: r[12], transfers: r[13], unprinted: r[14]))
+                                         recalls: r[12], transfers: r[13], printState: r[14], printReason: r[15]))
             }
         }
     }

@@ -18,8 +18,8 @@ extension KioskDatabase {
             }
             let insertTicket = try db.makeStatement(sql: """
                 INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, counter, officer,
-                                    called_at, finished_at, outcome, recalls, transfers)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                                    called_at, finished_at, outcome, recalls, transfers, print_state, rated)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'printed', ?)
                 """)
             let insertRating = try db.makeStatement(sql: """
                 INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
@@ -49,13 +49,14 @@ extension KioskDatabase {
                     let roll = random.next() % 100
                     let status = roll < 95 ? "finished" : roll < 98 ? "noShow" : "expired"
                     let finished: Double? = status == "expired" ? nil : called + 180 + Double(random.next() % 1020)
+                    let rated = status == "finished" && Double(random.next() % 1000) < ratedShare * 1000
                     try insertTicket.execute(arguments: [
                         id, day, service.rawValue, seq, seq % 999 + 1, "\(service.rawValue)\(seq % 999 + 1)", roll % 10 == 0,
                         issued, status, status == "expired" ? nil : counter, status == "expired" ? nil : officer,
-                        status == "expired" ? nil : called, finished, status == "finished" ? "served" : nil, roll == 50 ? 1 : 0,
+                        status == "expired" ? nil : called, finished, status == "finished" ? "served" : nil, roll == 50 ? 1 : 0, rated,
                     ])
                     tickets += 1
-                    if status == "finished", let finished, Double(random.next() % 1000) < ratedShare * 1000 {
+                    if rated, let finished {
                         let pick = random.next() % 100
                         let level = pick < 70 ? 1 : pick < 95 ? 2 : 3
                         try insertRating.execute(arguments: [finished + 5, day, counter, id, service.rawValue, officer, level,

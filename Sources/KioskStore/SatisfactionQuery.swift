@@ -61,7 +61,8 @@ extension KioskDatabase {
         return groups.map { key, sums in
             var counts = sums.levelCounts
             counts += Array(repeating: 0, count: width - counts.count)
-            let figures = SatisfactionFigures(levelCounts: counts, satisfiedCount: sums.satisfied, finished: sums.finished)
+            let figures = SatisfactionFigures(levelCounts: counts, satisfiedCount: sums.satisfied, finished: sums.finished,
+                                              ratedFinished: sums.ratedFinished)
             let times = ServiceTimes(called: sums.called, noShows: sums.noShows, transfers: sums.transfers,
                                      meanWait: sums.called == 0 ? nil : sums.waitSum / Double(sums.called),
                                      p90Wait: ServiceTimes.percentile(sums.waits.sorted(), 0.9),
@@ -99,13 +100,14 @@ extension KioskDatabase {
         var groups: [String: GroupSums] = [:]
         // A ticket nobody called has no officer or counter: it counts for its service and period only.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT CAST(\(column) AS TEXT), status, transfers, called_at - issued_at, finished_at - called_at
+            SELECT CAST(\(column) AS TEXT), status, transfers, called_at - issued_at, finished_at - called_at, rated
             FROM ticket WHERE \(clause) AND \(column) IS NOT NULL
             """, arguments: arguments)
         while let row = try rows.next() {
             let status: String = row[1]
             // Updated in place: a copy of the group would copy its waits on every row.
-            groups[row[0] as String, default: GroupSums()].count(status: status, transfers: row[2], wait: row[3], service: row[4])
+            groups[row[0] as String, default: GroupSums()].count(status: status, transfers: row[2], wait: row[3], service: row[4],
+                                                                  rated: row[5])
         }
         return groups
     }
@@ -115,7 +117,7 @@ extension KioskDatabase {
 struct GroupSums {
     var levelCounts: [Int]
     var satisfied = 0
-    var called = 0, noShows = 0, transfers = 0, finished = 0, served = 0
+    var called = 0, noShows = 0, transfers = 0, finished = 0, ratedFinished = 0, served = 0
     var waitSum = 0.0, serviceSum = 0.0
     var waits: [Double] = []
 
@@ -129,7 +131,7 @@ struct GroupSums {
         self.satisfied += satisfied
     }
 
-    mutating func count(status: String, transfers: Int, wait: Double?, service: Double?) {
+    mutating func count(status: String, transfers: Int, wait: Double?, service: Double?, rated: Bool) {
         self.transfers += transfers
         if let wait {
             called += 1
@@ -139,6 +141,7 @@ struct GroupSums {
         if status == "noShow" { noShows += 1 }
         if status == "finished" {
             finished += 1
+            if rated { ratedFinished += 1 }
             if let service {
                 served += 1
                 serviceSum += service
@@ -154,6 +157,7 @@ struct GroupSums {
         noShows += other.noShows
         transfers += other.transfers
         finished += other.finished
+        ratedFinished += other.ratedFinished
         served += other.served
         waitSum += other.waitSum
         serviceSum += other.serviceSum

@@ -113,6 +113,52 @@ enum Schema {
                     ON rating(day, service, officer, counter, level, satisfied) WHERE flag IS NULL;
                 """)
         }
+        migrator.registerMigration("v5: the ticket journal, voided tickets, rated tickets") { db in
+            // The print state replaces the unprinted flag (a ticket is now stored before it is
+            // printed); `rated` marks a ticket with a counted vote, for the response rate. SQLite
+            // cannot change a CHECK constraint in place: rebuild the table, keeping every row.
+            try db.execute(sql: """
+                CREATE TABLE ticket_v5 (
+                    id INTEGER PRIMARY KEY,
+                    day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                    service TEXT NOT NULL,
+                    sequence INTEGER NOT NULL CHECK (sequence > 0),
+                    number INTEGER NOT NULL,
+                    display TEXT NOT NULL,
+                    priority INTEGER NOT NULL CHECK (priority IN (0, 1)),
+                    issued_at REAL NOT NULL,
+                    status TEXT NOT NULL
+                        CHECK (status IN ('waiting', 'called', 'held', 'finished', 'noShow', 'expired', 'voided')),
+                    counter INTEGER,
+                    officer TEXT REFERENCES officer(id),
+                    called_at REAL,
+                    finished_at REAL,
+                    outcome TEXT CHECK (outcome IN ('served', 'incomplete', 'declined')),
+                    recalls INTEGER NOT NULL DEFAULT 0,
+                    transfers INTEGER NOT NULL DEFAULT 0,
+                    reprints INTEGER NOT NULL DEFAULT 0,
+                    -- the ticket journal: pending from the reservation until the printer's outcome
+                    print_state TEXT NOT NULL
+                        CHECK (print_state IN ('pending', 'printed', 'failed', 'unknown', 'voided', 'noPrinter')),
+                    -- why the printer failed, or why the ticket was voided
+                    print_reason TEXT,
+                    rated INTEGER NOT NULL DEFAULT 0 CHECK (rated IN (0, 1)),
+                    UNIQUE (day, service, sequence)
+                );
+                INSERT INTO ticket_v5
+                    SELECT id, day, service, sequence, number, display, priority, issued_at, status, counter, officer,
+                           called_at, finished_at, outcome, recalls, transfers, reprints,
+                           CASE unprinted WHEN 1 THEN 'failed' ELSE 'printed' END, NULL,
+                           EXISTS (SELECT 1 FROM rating WHERE rating.ticket_id = ticket.id AND rating.flag IS NULL)
+                    FROM ticket;
+                DROP TABLE ticket;
+                ALTER TABLE ticket_v5 RENAME TO ticket;
+                CREATE INDEX ticket_for_reports
+                    ON ticket(day, service, officer, counter, status, transfers, issued_at, called_at, finished_at, rated);
+                -- what staff must act on, and reservations a restart must resolve
+                CREATE INDEX ticket_print_open ON ticket(print_state) WHERE print_state IN ('pending', 'failed', 'unknown');
+                """)
+        }
         return migrator
     }
 }

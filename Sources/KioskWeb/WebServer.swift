@@ -1,16 +1,25 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import KioskCore
 import KioskService
 import Logging
+import Synchronization
 
 /// The HTTP side: the hall display page, the read-only queue JSON, the live push stream and
-/// the health report. Nothing here changes the queue.
+/// the health report; the only thing that changes the queue is the touch kiosk's ticket,
+/// which is defended: JSON only, same origin only, rate limited like a kiosk button.
+/// Connections are capped in all and per address, idle ones closed, display streams capped.
 public enum WebServer {
     public static func application(daemon: KioskDaemon, logger: Logger,
                                    onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         let engine = daemon.engine
+        let http = daemon.config.http
+        let limiter = AddressLimiter(limit: http.maxConnectionsPerAddress, logger: logger)
+        let displays = DisplayClients(limit: http.maxDisplayClients)
+        let ticketLimit = Mutex(TicketRateLimit(perService: http.ticketsPerService, overall: http.ticketsOverall,
+                                                window: TimeInterval(http.ticketWindowSeconds)))
         let centre = daemon.config.centreName
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
@@ -24,11 +33,16 @@ public enum WebServer {
             json(try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)))
         }
         router.get("/api/display/events") { _, _ in
-            Response(status: .ok,
-                     headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                     body: ResponseBody { writer in
-                         try await DisplayStream.run(engine: engine, centre: centre, encoder: encoder, writer: &writer)
-                     })
+            guard let seat = displays.join() else {
+                logger.warning("display stream refused: too many open", metadata: ["limit": "\(http.maxDisplayClients)"])
+                return problem(.serviceUnavailable, "quá nhiều màn hình đang kết nối (more than \(http.maxDisplayClients) display streams)")
+            }
+            return Response(status: .ok,
+                            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                            body: ResponseBody { writer in
+                                defer { withExtendedLifetime(seat) {} }
+                                try await DisplayStream.run(engine: engine, centre: centre, encoder: encoder, writer: &writer)
+                            })
         }
         router.get("/display/counter/{number}") { _, context in
             let number = try context.parameters.require("number", as: Int.self)
@@ -41,20 +55,36 @@ public enum WebServer {
         }
         router.get("/kiosk") { _, _ in html(KioskPage.html) }
         router.get("/api/kiosk/services") { _, _ in
-            let printer = await daemon.health.all.first { $0.device == "printer" }
+            let printer = daemon.health.entry("printer")
             let services = daemon.config.rules.services.map { KioskService(code: $0.code.rawValue, name: $0.name) }
             return json(try encoder.encode(KioskServices(services: services, printerReady: printer?.state != .unavailable,
                                                          printerProblem: printer?.state == .unavailable ? printer?.detail : nil)))
         }
         // The citizens' touch kiosk: it can take a ticket, and nothing else.
         router.post("/api/kiosk/tickets") { request, context in
+            if let refusal = crossSiteRefusal(request) { return refusal }
+            guard isJSON(request.headers[.contentType]) else {
+                return problem(.unsupportedMediaType, "Content-Type must be application/json")
+            }
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: TicketRequest.maxBytes) } catch {
+                return problem(.contentTooLarge, TicketRequestError.tooLarge.description)
+            }
             let wanted: TicketRequest
-            do { wanted = try await request.decode(as: TicketRequest.self, context: context) } catch {
-                return problem(.badRequest, "expected {\"service\": \"A\", \"priority\": false}")
+            switch TicketRequest.parse(Array(buffer: body)) {
+            case .success(let parsed): wanted = parsed
+            case .failure(let error): return problem(.badRequest, error.description)
             }
             let code = ServiceCode(wanted.service)
             guard let service = daemon.config.rules.service(code) else {
                 return problem(.badRequest, "no service with code \(wanted.service)")
+            }
+            if let wait = ticketLimit.withLock({ $0.take(service: code.rawValue, at: Date().timeIntervalSince1970) }) {
+                logger.notice("touch kiosk ticket refused: too many", metadata: ["service": "\(code)"])
+                var response = problem(.tooManyRequests,
+                                       "Đã lấy quá nhiều phiếu. Vui lòng chờ \(wait) giây rồi thử lại. (Too many tickets: try again in \(wait) s.)")
+                response.headers[.retryAfter] = String(wait)
+                return response
             }
             do {
                 let events = try await daemon.router.perform(.issueTicket(service: code, priority: wanted.priority ?? false))
@@ -66,27 +96,50 @@ public enum WebServer {
                                                             printed: !unprinted)), status: .created)
             } catch let CommandError.notPrinted(reason) {
                 return problem(.serviceUnavailable, "Máy in chưa in được phiếu: \(reason). Vui lòng báo cán bộ.")
+            } catch let CommandError.notStored(reason) {
+                return problem(.serviceUnavailable, "Chưa lưu được phiếu: \(reason). Vui lòng báo cán bộ.")
             } catch {
                 return problem(.conflict, "\(error)")
             }
         }
         router.get("/health") { _, _ in
-            let devices = await daemon.health.all
-            let report = HealthReport(status: devices.allSatisfy { $0.state != .unavailable } ? "ok" : "degraded", devices: devices)
+            let devices = daemon.health.all
+            let state = await engine.snapshot
+            // Today's tickets whose paper is in doubt: staff reprint or void them.
+            let doubtful = state.tickets.values.filter { $0.print.needsStaff && $0.status.isOpen }
+                .sorted { $0.id < $1.id }.map { PrintDoubt(number: $0.display, print: $0.print.rawValue) }
+            let healthy = devices.allSatisfy { $0.state != .unavailable } && doubtful.isEmpty
+            let report = HealthReport(status: healthy ? "ok" : "degraded", devices: devices, ticketsToReprintOrVoid: doubtful,
+                                      displayStreams: displays.current)
             return json(try encoder.encode(report))
         }
 
         return Application(
             router: router,
-            configuration: .init(address: .hostname(daemon.config.http.host, port: daemon.config.http.port),
-                                 serverName: "kiosk"),
+            server: .http1(configuration: .init(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
+                                                idleTimeout: .seconds(Int64(http.idleSeconds)))),
+            configuration: .init(address: .hostname(http.host, port: http.port), serverName: "kiosk",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger)),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
 
-    struct TicketRequest: Decodable {
-        var service: String
-        var priority: Bool?
+    /// A browser sends `Origin` (and `Sec-Fetch-Site`) with a POST: a page from anywhere else
+    /// on the LAN, or the internet, must not take tickets through a citizen's or an officer's browser.
+    static func crossSiteRefusal(_ request: Request) -> Response? {
+        if let site = request.headers.first(where: { $0.name.canonicalName == "sec-fetch-site" })?.value, site != "same-origin", site != "none" {
+            return problem(.forbidden, "cross-site request refused (Sec-Fetch-Site: \(site))")
+        }
+        guard let origin = request.headers[.origin] else { return nil }
+        let own = request.head.authority.map { "http://\($0)" }
+        if let own, origin.lowercased() == own.lowercased() { return nil }
+        return problem(.forbidden, "cross-site request refused: Origin \(origin) is not this server (\(own ?? "no Host"))")
+    }
+
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let media = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
+        return media == "application/json"
     }
 
     struct IssuedTicket: Encodable {
@@ -115,6 +168,14 @@ public enum WebServer {
     struct HealthReport: Encodable {
         var status: String
         var devices: [DeviceHealth.Entry]
+        var ticketsToReprintOrVoid: [PrintDoubt]
+        var displayStreams: Int
+    }
+
+    struct PrintDoubt: Encodable {
+        var number: String
+        /// `failed` or `unknown`.
+        var print: String
     }
 
     static func html(_ text: String) -> Response {
@@ -130,7 +191,8 @@ public enum WebServer {
 /// restart resynchronises), then a `call` event for each call and the new state after every change.
 enum DisplayStream {
     static func run(engine: QueueEngine, centre: String, encoder: JSONEncoder, writer: inout any ResponseBodyWriter) async throws {
-        let (state, events) = await engine.subscribe()
+        // A display that stops reading loses old events, not memory: each `state` message is whole.
+        let (state, events) = await engine.subscribe(buffer: 64)
         try await writer.write(message("state", try encoder.encode(DisplaySnapshot(state, centreName: centre))))
         // Browsers reconnect after 2 s when the daemon goes away.
         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))

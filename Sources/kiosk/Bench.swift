@@ -68,7 +68,7 @@ struct Bench: ParsableCommand {
                 readers.append(Task { try await service.run() })
             }
             defer { readers.forEach { $0.cancel() } }
-            while await health.all.filter({ $0.state == .ok }).count < keypads { try await Task.sleep(for: .milliseconds(20)) }
+            while health.all.filter({ $0.state == .ok }).count < keypads { try await Task.sleep(for: .milliseconds(20)) }
 
             let writers = (0..<keypads).map { open("\(folder)/keypad-\($0)", O_WRONLY | O_NONBLOCK) }
             var pressed: [String: Double] = [:] // "S01#7" → press time

@@ -77,8 +77,7 @@ struct Export: ParsableCommand {
         case .json: data = try report.json()
         case .xlsx:
             guard out != nil else { throw ValidationError("xlsx is a file: give --out report.xlsx") }
-            data = XLSXWriter.workbook([XLSXWriter.Sheet(name: "Tổng hợp", rows: report.table(.full)),
-                                        XLSXWriter.Sheet(name: "Mẫu báo cáo", rows: report.table(.filing))])
+            data = XLSXWriter.workbook([report.sheet(.full, name: "Tổng hợp"), report.sheet(.filing, name: "Mẫu báo cáo")])
         }
         if let out {
             try data.write(to: URL(fileURLWithPath: out))

@@ -7,7 +7,7 @@ struct Kiosk: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "Queue tickets, counter calls and satisfaction ratings for a public service centre.",
         subcommands: [Run.self, CheckConfig.self, Export.self, OfficerCommand.self, CounterCommand.self,
-                      TicketPreview.self, PrintTest.self, ReadPrint.self, Reprint.self, Devices.self, Simulate.self, Bench.self])
+                      TicketPreview.self, PrintTest.self, ReadPrint.self, Reprint.self, VoidTicket.self, Devices.self, Simulate.self, Bench.self])
 }
 
 /// `--config FILE`, shared by the commands that work on an installation.

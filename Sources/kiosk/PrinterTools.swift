@@ -86,3 +86,15 @@ struct ReadPrint: ParsableCommand {
         }
     }
 }
+
+struct VoidTicket: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "void",
+        abstract: "Take today's waiting ticket with this number out of the queue (a ticket nobody holds, e.g. print unknown); the daemon must run.")
+
+    @OptionGroup var options: ConfigOption
+    @Option(help: "Why, for the record.") var reason: String?
+    @Argument(help: "The ticket's number, e.g. A015.") var number: String
+
+    func run() throws { try send("void \(number)" + (reason.map { " " + $0 } ?? ""), options) }
+}

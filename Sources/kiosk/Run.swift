@@ -24,7 +24,15 @@ struct Run: AsyncParsableCommand {
         }
         let logger = Logger(label: "kiosk")
         let config = try loadConfig(options.config)
-        let daemon = try KioskDaemon(config: config, logger: logger)
+        let daemon: KioskDaemon
+        do {
+            daemon = try KioskDaemon(config: config, logger: logger)
+        } catch let taken as InstanceLock.Taken {
+            FileHandle.standardError.write(Data("error: \(taken)\n".utf8))
+            throw ExitCode(1)
+        }
+        // Tickets reserved but never resolved (the daemon stopped while printing): kept, flagged, logged.
+        try await daemon.engine.resolveUnfinishedPrints()
         let url = "http://\(config.http.host):\(config.http.port)/display"
         let web = WebServer.application(daemon: daemon, logger: logger) { port in
             logger.info("hall display ready", metadata: ["url": "\(url)"])

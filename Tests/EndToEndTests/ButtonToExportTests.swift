@@ -124,12 +124,12 @@ import Testing
         #expect(Array(export.out.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM, for Excel")
         let rows = String(decoding: export.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
         #expect(rows[0] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Rất hài lòng (%),Hài lòng (%),Không hài lòng (%),"
-                + "Số lượt đánh giá,Số phiếu đã phục vụ,Tỷ lệ hài lòng (%),Tỷ lệ đánh giá (%),Chờ trung bình (phút),Chờ P90 (phút),"
-                + "Phục vụ trung bình (phút),Vắng mặt,Chuyển")
+                + "Số lượt đánh giá,Số phiếu đã phục vụ,Số phiếu đã phục vụ được đánh giá,Tỷ lệ hài lòng (%),Tỷ lệ đánh giá (%),"
+                + "Chờ trung bình (phút),Chờ P90 (phút),Phục vụ trung bình (phút),Vắng mặt,Chuyển")
         let cells = rows[1].components(separatedBy: ",")
-        #expect(Array(cells.prefix(12)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100.0", "0.0", "0.0", "1", "1", "100.0", "100.0"])
+        #expect(Array(cells.prefix(13)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100.0", "0.0", "0.0", "1", "1", "1", "100.0", "100.0"])
         #expect(Array(cells.suffix(2)) == ["0", "0"], "no no-show, no transfer")
-        #expect(cells.count == 17 && Double(cells[12]) != nil && Double(cells[14]) != nil, "waits and service time in minutes")
+        #expect(cells.count == 18 && Double(cells[13]) != nil && Double(cells[15]) != nil, "waits and service time in minutes")
 
         let filing = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "officer", "--layout", "filing"])
         let filed = String(decoding: filing.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
@@ -143,7 +143,7 @@ import Testing
         let sheets = try LibreOffice.sheetsAsCSV(workbook, into: "\(folder)/lo")
         #expect(sheets["Mẫu báo cáo"]?.dropFirst().first == "an,Nguyễn Văn An,1,1,100,0,0,0,0")
         let summary = sheets["Tổng hợp"]?.dropFirst().first?.components(separatedBy: ",") ?? []
-        #expect(Array(summary.prefix(12)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100", "0", "0", "1", "1", "100", "100"])
+        #expect(Array(summary.prefix(13)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100", "0", "0", "1", "1", "1", "100", "100"])
 
         // Summaries take the same filters as the raw rows.
         func summaryRows(_ extra: [String]) throws -> [String] {
@@ -186,7 +186,7 @@ import Testing
         #expect(ticketLines.count == 2)
         let ticket = ticketLines[1].components(separatedBy: ",")
         #expect(ticket[2...7] == ["A", "A001", "0", "finished", "1", "an"])
-        #expect(ticket[13] == "served" && ticket[16] == "0")
+        #expect(ticket[13] == "served" && ticket[16] == "printed" && ticket[17] == "", "\(ticket)")
         #expect(Int(ticket[11]) != nil && Int(ticket[12]) != nil, "wait and service in seconds")
         let nobody = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets", "--counter", "2"])
         #expect(String(decoding: nobody.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)

@@ -88,8 +88,8 @@ import Testing
         func voiced() -> [Int: String] {
             var last: [Int: String] = [:]
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/voice")) ?? []).sorted() {
-                let parts = name.dropLast(4).split(separator: "-") // 000012-A007-quay3
-                last[Int(parts[2].dropFirst(4))!] = String(parts[1])
+                let parts = name.dropLast(4).split(separator: "-") // 20261201-081503-000012-A007-quay3
+                last[Int(parts[4].dropFirst(4))!] = String(parts[3])
             }
             return last
         }

@@ -49,12 +49,15 @@ import KioskCore
     }
 
     @Test func ratesAndShares() {
-        let f = SatisfactionFigures(levelCounts: [3, 1, 0, 1, 1], satisfiedCount: 4, finished: 8)
+        // 6 counted ratings, 5 of them for finished tickets (one citizen rated, then did not come back).
+        let f = SatisfactionFigures(levelCounts: [3, 1, 0, 1, 1], satisfiedCount: 4, finished: 8, ratedFinished: 5)
         #expect(f.rated == 6)
         #expect(f.satisfactionRate == 4.0 / 6.0)
-        #expect(f.responseRate == 6.0 / 8.0)
+        #expect(f.responseRate == 5.0 / 8.0)
+        // One finished ticket and one still being served, both rated: 100 %, not 200 %.
+        #expect(SatisfactionFigures(levelCounts: [2, 0, 0], satisfiedCount: 2, finished: 1, ratedFinished: 1).responseRate == 1)
         #expect(f.levelShares == [0.5, 1.0 / 6.0, 0, 1.0 / 6.0, 1.0 / 6.0])
-        let none = SatisfactionFigures(levelCounts: [0, 0, 0], satisfiedCount: 0, finished: 0)
+        let none = SatisfactionFigures(levelCounts: [0, 0, 0], satisfiedCount: 0, finished: 0, ratedFinished: 0)
         #expect(none.satisfactionRate == nil && none.responseRate == nil && none.levelShares == nil)
     }
 }

@@ -19,6 +19,7 @@ struct ScenarioRunner {
     private var scale = RatingScale.threeLevels
     private var vote = RatingVote.first
     private var burst: RatingBurst? = RatingBurst(presses: 4, seconds: 3)
+    private var handover: TimeInterval = 30
     private var state: QueueState?
     private var events: [QueueEvent] = []
     private var currentDay: String?
@@ -64,6 +65,7 @@ struct ScenarioRunner {
         case "rating-window": ratingWindow = TimeInterval(words[1])!
         case "vote": vote = words[1] == "first" ? .first : .last(correction: TimeInterval(words[2])!)
         case "burst": burst = words[1] == "off" ? nil : RatingBurst(presses: Int(words[1])!, seconds: TimeInterval(words[2])!)
+        case "handover": handover = TimeInterval(words[1])!
         case "scale": scale = RatingScale(levels: words.dropFirst().map { RatingLevel(label: $0.hasSuffix("+") ? String($0.dropLast()) : $0, satisfied: $0.hasSuffix("+")) })
         case "day":
             currentDay = words[1]
@@ -107,13 +109,26 @@ struct ScenarioRunner {
                                ratingScale: scale, ratingWindow: ratingWindow, timeZone: timeZone)
         rules.ratingVote = vote
         rules.ratingBurst = burst
+        rules.ratingHandover = handover
         return rules
     }
 
     private func command(_ words: [String]) throws -> QueueCommand {
         func counter(_ i: Int) -> CounterNumber { CounterNumber(Int(words[i])!) }
+        /// Today's latest ticket with the number in `words[1]`, for the print journal's commands.
+        func ticket() throws -> Ticket {
+            guard let ticket = try? state?.latest(words[1]) else { throw Failure(line: 0, message: "no ticket \(words[1]) today") }
+            return ticket
+        }
+        let reason = words.dropFirst(2).joined(separator: " ")
         switch words[0] {
         case "issue": return .issueTicket(service: ServiceCode(words[1]), priority: words.count > 2 && words[2] == "priority")
+        case "reserve": return .reserveTicket(service: ServiceCode(words[1]), priority: words.count > 2 && words[2] == "priority")
+        case "printed": return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .printed)
+        case "print-failed": return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .failedKept(reason: reason))
+        case "print-voided": return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .failedVoided(reason: reason))
+        case "print-unknown": return .markPrintUnknown(ticket: try ticket().id, display: try ticket().display)
+        case "void": return .void(display: words[1], reason: reason)
         case "next": return .callNext(counter: counter(1))
         case "call": return .callNumber(counter: counter(1), display: words[2])
         case "recall": return .recall(counter: counter(1))
@@ -130,7 +145,6 @@ struct ScenarioRunner {
         case "sign-out": return .signOut(counter: counter(1))
         case "rate": return .rate(counter: counter(1), level: Int(words[2])!)
         case "tick": return .tick
-        case "unprinted": return .markUnprinted(display: words[1], reason: words.dropFirst(2).joined(separator: " "))
         case "reprinted": return .markReprinted(display: words[1])
         default: throw Failure(line: 0, message: "unknown command \(words[0])")
         }
@@ -148,7 +162,7 @@ struct ScenarioRunner {
         case "officer": got = state.counters[CounterNumber(Int(words[1])!)]?.officer?.rawValue ?? "none"
         case "ticket":
             got = state.tickets.values.filter { $0.display == words[1] }.sorted { $0.id < $1.id }
-                .map { "\($0.status.rawValue)\($0.outcome.map { " \($0.rawValue)" } ?? "")\($0.unprinted ? " unprinted" : "")" }
+                .map { "\($0.status.rawValue)\($0.outcome.map { " \($0.rawValue)" } ?? "")\($0.print == .noPrinter ? "" : " \($0.print.rawValue)")" }
                 .joined(separator: ", ")
         case "id": got = state.tickets.values.first { $0.display == words[1] }.map { String($0.id.rawValue) } ?? "none"
         case "next": got = state.nextTicket(for: CounterNumber(Int(words[1])!))?.display ?? "none"
@@ -175,7 +189,8 @@ struct ScenarioRunner {
         func display(_ id: TicketID?) -> String { id.flatMap { state.tickets[$0]?.display } ?? "?" }
         switch event.kind {
         case .dayStarted(let day): return "day \(day)"
-        case .ticketIssued(let t, let ahead): return "issued \(t.display)\(t.priority ? " priority" : "") ahead \(ahead)"
+        case .ticketIssued(let t, let ahead):
+            return "\(t.print == .pending ? "reserved" : "issued") \(t.display)\(t.priority ? " priority" : "") ahead \(ahead)"
         case .ticketCalled(_, let d, let c, let o): return "called \(d) at \(c) by \(o)"
         case .ticketRecalled(_, let d, let c, let n): return "recalled \(d) at \(c) (\(n))"
         case .ticketFinished(let id, let c, let outcome): return "finished \(display(id)) at \(c) \(outcome.rawValue)"
@@ -187,7 +202,10 @@ struct ScenarioRunner {
         case .ticketExpired(let id): return "expired ticket \(id.rawValue)"
         case .officerSignedIn(let o, let c): return "signed in \(o) at \(c)"
         case .officerSignedOut(let o, let c): return "signed out \(o) at \(c)"
-        case .ticketPrintFailed(_, let d, let reason): return "unprinted \(d) (\(reason))"
+        case .ticketPrinted(_, let d): return "printed \(d)"
+        case .ticketPrintFailed(_, let d, let reason): return "print failed \(d) (\(reason))"
+        case .ticketVoided(_, let d, let reason): return "voided \(d) (\(reason))"
+        case .ticketPrintUnknown(_, let d): return "print unknown \(d)"
         case .ticketReprinted(_, let d): return "reprinted \(d)"
         case .ratingRecorded(let r):
             let who = r.officer.map { " by \($0)" } ?? ""

@@ -96,12 +96,31 @@ import KioskDevices
 @Suite struct XLSXTests {
     @Test func columnsAndTheZipContainer() {
         #expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(XLSXWriter.column) == ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"])
-        let book = XLSXWriter.workbook([XLSXWriter.Sheet(name: "Tổng hợp", rows: [["Quầy", "Số"], ["1", "=2+3"]])])
+        let book = XLSXWriter.workbook([XLSXWriter.Sheet(name: "Tổng hợp", rows: [["Quầy", "Số"], ["1", "=2+3"]], textColumns: [])])
         #expect(Array(book.prefix(4)) == [0x50, 0x4B, 0x03, 0x04])
         #expect(Array(book.suffix(22).prefix(4)) == [0x50, 0x4B, 0x05, 0x06], "ends with the central directory's end record")
         let text = String(decoding: book, as: UTF8.self)
         #expect(text.contains("<c r=\"A2\"><v>1</v></c>"), "a number is a number")
         #expect(text.contains("<t xml:space=\"preserve\">=2+3</t>"), "a formula-looking text stays text")
         #expect(ZipArchive.crc32(Data("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test func idsStayTextNumbersStayFiniteAndXMLStaysValid() throws {
+        let rows = [["Mã cán bộ", "Họ và tên", "Số lượt", "Tỷ lệ (%)"],
+                    ["nan", "A\u{1}n\u{8} \u{FFFE}Bình", "12", "66.7"],
+                    ["inf", "x", "-3", "nan"],
+                    ["1e3", "y", "007", "+5"],
+                    ["007", "z", "0", "0.5"]]
+        let book = String(decoding: XLSXWriter.workbook([XLSXWriter.Sheet(name: "S", rows: rows, textColumns: [0, 1])]), as: UTF8.self)
+        let sheet = try #require(book.range(of: "<worksheet"))
+        let text = String(book[sheet.lowerBound...].prefix { $0 != "\u{0}" }).components(separatedBy: "</worksheet>")[0]
+        for id in ["nan", "inf", "1e3", "007"] {
+            #expect(text.contains("t=\"inlineStr\"><is><t xml:space=\"preserve\">\(id)</t>"), "officer \(id) is text")
+        }
+        #expect(!text.contains("<v>nan</v>") && !text.contains("<v>inf</v>") && !text.contains("<v>1000</v>") && !text.contains("<v>7</v>"))
+        #expect(text.contains("<c r=\"C2\"><v>12</v></c>") && text.contains("<c r=\"D2\"><v>66.7</v></c>"))
+        #expect(text.contains("<c r=\"C3\"><v>-3</v></c>") && text.contains("<c r=\"D5\"><v>0.5</v></c>"))
+        #expect(text.contains(">An Bình</t>"), "control characters and U+FFFE left out")
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
     }
 }

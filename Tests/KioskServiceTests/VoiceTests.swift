@@ -2,13 +2,14 @@ import Foundation
 import KioskCore
 import KioskDevices
 import KioskStore
+import KioskTestSupport
 import Logging
 import Testing
 @testable import KioskService
 
 @Suite struct VoiceTests {
     @Test func theSentenceSpellsTheNumberAndNamesTheCounter() {
-        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: true, output: .directory("/tmp"))
+        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: true, output: .directory("/tmp", keep: 10))
         #expect(settings.sentence(number: "1023", counter: CounterNumber(3))
                 == "Mời công dân có số thứ tự một nghìn không trăm hai mươi ba đến quầy số ba")
         #expect(settings.sentence(number: "A015", counter: CounterNumber(12)) == "Mời công dân có số thứ tự a mười lăm đến quầy số mười hai")
@@ -25,9 +26,9 @@ import Testing
                                counters: [CounterDefinition(number: CounterNumber(3), services: [ServiceCode("A")])])
         let engine = try QueueEngine(rules: rules, database: database)
         let settings = VoiceSettings(voice: "vi", speed: 160, wording: VoiceSettings.defaultWording, chime: true,
-                                     output: .directory("\(folder)/voice"))
+                                     output: .directory("\(folder)/voice", keep: 100))
         let voice = Task { try await VoiceService(engine: engine, settings: settings, logger: Logger(label: "test")).run() }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitUntil("the voice to follow the queue") { await engine.subscriberCount == 1 }
         let three = CounterNumber(3)
         try await engine.perform(.signIn(counter: three, officer: OfficerID("an")))
         try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false))
@@ -36,10 +37,10 @@ import Testing
         try await engine.perform(.recall(counter: three))
         try await engine.perform(.callNext(counter: three))
         func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/voice")) ?? []).sorted() }
-        for _ in 0..<300 where files().count < 3 { try await Task.sleep(for: .milliseconds(50)) }
+        try await waitUntil("three announcements", seconds: 30) { files().count >= 3 }
         await engine.closeSubscriptions()
         voice.cancel()
-        #expect(files() == ["000001-A001-quay3.wav", "000002-A001-quay3.wav", "000003-A002-quay3.wav"],
+        #expect(files().map { String($0.dropFirst(16)) } == ["000001-A001-quay3.wav", "000002-A001-quay3.wav", "000003-A002-quay3.wav"],
                 "call, recall, next call: in that order, each once")
         for file in files() {
             let audio = try #require(PCMAudio(wav: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/voice/\(file)"))))
@@ -47,6 +48,33 @@ import Testing
             // A chime (about a second) and a sentence of some fifteen words.
             #expect(audio.duration > 2.5 && audio.duration < 12, "\(file): \(audio.duration) s")
         }
+    }
+
+    @Test func onlyTheNewestAnnouncementFilesAreKept() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
+        let audio = PCMAudio.chime()
+        // Across a restart too: names sort by time, not by a counter that starts again.
+        let names = ["20261130-170000-000007-A099-quay1.wav", "20261201-080000-000001-A001-quay1.wav",
+                     "20261201-080100-000002-A002-quay2.wav", "20261201-080200-000003-B001-quay1.wav"]
+        for name in names { _ = try VoiceService.play(audio, .directory(folder, keep: 2), name: name) }
+        try Data("not ours".utf8).write(to: URL(fileURLWithPath: "\(folder)/notes.wav"))
+        _ = try VoiceService.play(audio, .directory(folder, keep: 2), name: "20261201-080300-000004-B002-quay2.wav")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(left == ["20261201-080200-000003-B001-quay1.wav", "20261201-080300-000004-B002-quay2.wav", "notes.wav"])
+    }
+
+    @Test func theFileNameNeverReachesTheShellAsCode() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The command runs in the player's folder: anything it would create appears there.
+        let hostile = "\(folder)/it's \"A'1\" $(touch pwned); `touch pwned2`.wav"
+        try Data("RIFF".utf8).write(to: URL(fileURLWithPath: hostile))
+        try VoiceService.run("cd \(folder) && cp {file} played.wav", file: hostile, timeout: 10)
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/played.wav"), "the player got the file")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/pwned"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/pwned2"))
+        // Ticket numbers become plain file names.
+        #expect(VoiceService.fileSafe("A'1; rm -rf /") == "A_1__rm__rf__")
     }
 
     @Test func aChimeAndSpeechJoinIntoOneWAV() throws {
@@ -71,7 +99,7 @@ import Testing
 
     @Test func clipsAreJoinedLongestPhraseFirst() throws {
         let folder = try folderOfClips(["mời công dân có số thứ tự", "mời", "a", "mười", "lăm", "đến", "quầy số", "ba"])
-        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: false, output: .directory(folder), clips: folder)
+        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: false, output: .directory(folder, keep: 10), clips: folder)
         let sentence = settings.sentence(number: "A015", counter: CounterNumber(3))
         let speech = ClipSpeech(folder: folder)
         #expect(try speech.plan(sentence) == ["mời công dân có số thứ tự", "a", "mười", "lăm", "đến", "quầy số", "ba"])

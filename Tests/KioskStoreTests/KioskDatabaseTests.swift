@@ -130,9 +130,10 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         let day = LocalDay(year: 2026, month: 3, day: 2)
         let rows = try db.satisfaction(from: day, to: day, by: .officer, scaleSize: 3)
         #expect(rows.map(\.key) == ["an", "binh"])
-        #expect(rows[0].figures == SatisfactionFigures(levelCounts: [1, 0, 1], satisfiedCount: 1, finished: 3))
+        #expect(rows[0].figures == SatisfactionFigures(levelCounts: [1, 0, 1], satisfiedCount: 1, finished: 3, ratedFinished: 2))
         #expect(rows[0].figures.satisfactionRate == 0.5)
-        #expect(rows[1].figures == SatisfactionFigures(levelCounts: [0, 1, 0], satisfiedCount: 1, finished: 1))
+        #expect(rows[0].figures.responseRate == 2.0 / 3.0)
+        #expect(rows[1].figures == SatisfactionFigures(levelCounts: [0, 1, 0], satisfiedCount: 1, finished: 1, ratedFinished: 1))
         let flagged = try db.pool.read { db in try String.fetchAll(db, sql: "SELECT flag FROM rating WHERE flag IS NOT NULL ORDER BY id") }
         #expect(flagged == ["alreadyRated", "unlinked"])
         let other = LocalDay(year: 2026, month: 3, day: 3)
@@ -145,7 +146,7 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         for grouping in [ReportGrouping.quarter, .year, .month] {
             let period = try db.satisfaction(from: day, to: day, by: grouping, scaleSize: 3)
             #expect(period.map(\.key) == [grouping == .quarter ? "2026-Q1" : grouping == .year ? "2026" : "2026-03"])
-            #expect(period.first?.figures == SatisfactionFigures(levelCounts: [1, 1, 1], satisfiedCount: 2, finished: 4))
+            #expect(period.first?.figures == SatisfactionFigures(levelCounts: [1, 1, 1], satisfiedCount: 2, finished: 4, ratedFinished: 3))
             #expect(period.first?.times.p90Wait == 420)
             #expect(period.first?.times.meanWait == 240)
         }
@@ -190,14 +191,90 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
                 }
                 let finished = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket WHERE service = ? AND status = 'finished'",
                                                 arguments: [row.key])!
+                let ratedFinished = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM ticket WHERE service = ? AND status = 'finished'
+                    AND EXISTS (SELECT 1 FROM rating WHERE rating.ticket_id = ticket.id AND rating.flag IS NULL)
+                    """, arguments: [row.key])!
                 let waits = try Double.fetchAll(db, sql: "SELECT called_at - issued_at FROM ticket WHERE service = ? AND called_at IS NOT NULL ORDER BY 1",
                                                 arguments: [row.key])
-                return (levels, finished, waits)
+                return (levels, finished, waits, ratedFinished)
             }
-            #expect(row.figures == SatisfactionFigures(levelCounts: expected.0, satisfiedCount: expected.0[0] + expected.0[1], finished: expected.1))
+            #expect(row.figures == SatisfactionFigures(levelCounts: expected.0, satisfiedCount: expected.0[0] + expected.0[1],
+                                                       finished: expected.1, ratedFinished: expected.3))
             #expect(row.times.called == expected.2.count)
             #expect(row.times.p90Wait == expected.2[Int((0.9 * Double(expected.2.count)).rounded(.up)) - 1])
             #expect(abs(row.times.meanWait! - expected.2.reduce(0, +) / Double(expected.2.count)) < 1e-6)
         }
+    }
+
+    @Test func theResponseRateCountsRatedFinishedTicketsAndNeverPassesAHundred() throws {
+        // The demo's case: one ticket finished, one still being served, both rated.
+        let db = try KioskDatabase(path: temporaryPath())
+        try db.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: at(7, 0)))
+        var state = QueueState(rules: rules)
+        let one = CounterNumber(1)
+        try run([(.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
+                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                 (.callNext(counter: one), at(8, 2)), (.rate(counter: one, level: 1), at(8, 4)),
+                 (.callNext(counter: one), at(8, 6)), (.rate(counter: one, level: 1), at(8, 8))], on: &state, db)
+        let day = LocalDay(year: 2026, month: 3, day: 2)
+        let row = try #require(try db.satisfaction(from: day, to: day, by: .officer, scaleSize: 3).first)
+        #expect(row.figures.rated == 2)
+        #expect(row.figures.finished == 1)
+        #expect(row.figures.ratedFinished == 1)
+        #expect(row.figures.responseRate == 1.0, "100 %, not 200 %")
+    }
+
+    @Test func theJournalsPrintStatesAreStoredAndPendingOnesFound() throws {
+        let db = try KioskDatabase(path: temporaryPath())
+        var state = QueueState(rules: rules)
+        try run([(.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                 (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 2)),
+                 (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 3))], on: &state, db)
+        let a1 = try state.latest("A001"), a2 = try state.latest("A002")
+        try run([(.recordPrint(ticket: a1.id, display: a1.display, outcome: .printed), at(8, 1))], on: &state, db)
+        // Not waiting for the disk: still in the file at once.
+        let voided = try state.handle(.recordPrint(ticket: a2.id, display: a2.display, outcome: .failedVoided(reason: "paper end")),
+                                      at: at(8, 2)).get()
+        try db.append(voided, day: state.day!, durable: false)
+        let rows = try db.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT display, status, print_state, print_reason FROM ticket ORDER BY id")
+                .map { "\($0[0] as String) \($0[1] as String) \($0[2] as String) \(($0[3] as String?) ?? "-")" }
+        }
+        #expect(rows == ["A001 waiting printed -", "A002 voided voided paper end", "A003 waiting pending -"])
+        #expect(try db.pendingPrints().map(\.display) == ["A003"])
+        let sync = try db.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(sync == 2, "a lazy outcome leaves the connection at synchronous = FULL")
+    }
+
+    @Test func migrationFiveKeepsEveryTicketAndMarksTheRatedOnes() throws {
+        let path = temporaryPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(old, upTo: "v4: covering indexes for reports")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO officer (id, name, created_at) VALUES ('an', 'An', 0)")
+            for (id, status, unprinted) in [(1, "finished", 0), (2, "finished", 1), (3, "expired", 0)] {
+                try db.execute(sql: """
+                    INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, officer, unprinted)
+                    VALUES (?, '2026-03-02', 'A', ?, ?, ?, 0, 0, ?, 'an', ?)
+                    """, arguments: [id, id, id, "A00\(id)", status, unprinted])
+            }
+            try db.execute(sql: """
+                INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
+                VALUES (1, '2026-03-02', 1, 1, 'A', 'an', 1, 'Rất hài lòng', 3, 1, NULL),
+                       (2, '2026-03-02', 1, 2, 'A', 'an', 1, 'Rất hài lòng', 3, 1, 'unlinked')
+                """)
+        }
+        try old.close()
+        let db = try KioskDatabase(path: path)
+        let rows = try db.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT display, status, print_state, rated FROM ticket ORDER BY id")
+                .map { "\($0[0] as String) \($0[1] as String) \($0[2] as String) \($0[3] as Int)" }
+        }
+        #expect(rows == ["A001 finished printed 1", "A002 finished failed 0", "A003 expired printed 0"])
+        let problems = try db.pool.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }
+        #expect(problems.isEmpty)
     }
 }

@@ -15,6 +15,8 @@ public final class SimulatedPrinter: Sendable {
         public var offline = false
         /// Junk the printer sends on its own before each answer (real ones do).
         public var chatter: [UInt8] = []
+        /// Sends junk bytes without end, as a broken printer (or a wrong baud rate) does.
+        public var babbles = false
         public init() {}
     }
 
@@ -55,9 +57,15 @@ public final class SimulatedPrinter: Sendable {
             withExtendedLifetime(owner) {
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
+            var nonBlocking = false
             while !stopped.withLock({ $0 }) {
+                if condition.babbles {
+                    if !nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); nonBlocking = true }
+                    let junk = [UInt8](repeating: 0x00, count: 64)
+                    _ = junk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                }
                 var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, 50) > 0 else { continue }
+                guard poll(&pfd, 1, condition.babbles ? 1 : 50) > 0 else { continue }
                 let n = read(fd, &buffer, buffer.count)
                 if n == 0 { break } // the connection was closed
                 if n < 0 { if errno == EAGAIN || errno == EIO { usleep(10_000); continue } else { break } }

@@ -20,6 +20,7 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         /// A new day began: numbering restarts, yesterday's open tickets are expired first.
         case dayStarted(day: LocalDay)
         /// `waitingAhead` is how many tickets of that service were waiting when it was issued.
+        /// With a printer the number is reserved here (`print` is `pending`), before a byte is printed.
         case ticketIssued(ticket: Ticket, waitingAhead: Int)
         case ticketCalled(ticket: TicketID, display: String, counter: CounterNumber, officer: OfficerID)
         case ticketRecalled(ticket: TicketID, display: String, counter: CounterNumber, recalls: Int)
@@ -32,8 +33,15 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case officerSignedIn(officer: OfficerID, counter: CounterNumber)
         case officerSignedOut(officer: OfficerID, counter: CounterNumber)
         case ratingRecorded(rating: Rating)
+        /// The reserved ticket is on paper.
+        case ticketPrinted(ticket: TicketID, display: String)
         /// The printer failed on an issued ticket (policy "issue and flag"): staff must reprint it.
         case ticketPrintFailed(ticket: TicketID, display: String, reason: String)
+        /// The ticket never reached its citizen (policy "refuse", or staff voided it): it leaves
+        /// the queue, and its number is not given again that day.
+        case ticketVoided(ticket: TicketID, display: String, reason: String)
+        /// After a restart, a reservation had no outcome: printed or not, nobody knows.
+        case ticketPrintUnknown(ticket: TicketID, display: String)
         case ticketReprinted(ticket: TicketID, display: String)
     }
 
@@ -43,7 +51,8 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case .ticketIssued(let t, _): t.id
         case .ticketCalled(let id, _, _, _), .ticketRecalled(let id, _, _, _), .ticketFinished(let id, _, _),
              .ticketNoShow(let id, _), .ticketTransferred(let id, _, _), .ticketHeld(let id, _),
-             .ticketReturned(let id, _, _), .ticketExpired(let id), .ticketPrintFailed(let id, _, _), .ticketReprinted(let id, _):
+             .ticketReturned(let id, _, _), .ticketExpired(let id), .ticketPrintFailed(let id, _, _), .ticketReprinted(let id, _),
+             .ticketPrinted(let id, _), .ticketVoided(let id, _, _), .ticketPrintUnknown(let id, _):
             id
         case .ratingRecorded(let r): r.ticket
         case .dayStarted, .officerSignedIn, .officerSignedOut: nil
@@ -66,7 +75,10 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case .officerSignedIn: "officerSignedIn"
         case .officerSignedOut: "officerSignedOut"
         case .ratingRecorded: "ratingRecorded"
+        case .ticketPrinted: "ticketPrinted"
         case .ticketPrintFailed: "ticketPrintFailed"
+        case .ticketVoided: "ticketVoided"
+        case .ticketPrintUnknown: "ticketPrintUnknown"
         case .ticketReprinted: "ticketReprinted"
         }
     }
@@ -74,7 +86,17 @@ public struct QueueEvent: Hashable, Codable, Sendable {
 
 /// What a person asks of the queue: a kiosk button, an officer's key, a rating key.
 public enum QueueCommand: Hashable, Sendable {
+    /// A number shown without paper (no printer is configured).
     case issueTicket(service: ServiceCode, priority: Bool)
+    /// A number for a ticket about to be printed: stored before the printer gets a byte, and
+    /// not called until the printer's outcome is recorded.
+    case reserveTicket(service: ServiceCode, priority: Bool)
+    /// What the printer did with a reserved ticket.
+    case recordPrint(ticket: TicketID, display: String, outcome: PrintOutcome)
+    /// A reservation found without an outcome when the daemon started.
+    case markPrintUnknown(ticket: TicketID, display: String)
+    /// Staff take today's waiting ticket with this number out of the queue (nobody holds it).
+    case void(display: String, reason: String)
     case callNext(counter: CounterNumber)
     /// Call a given waiting number ("A015"), whatever the counter's services.
     case callNumber(counter: CounterNumber, display: String)
@@ -91,10 +113,17 @@ public enum QueueCommand: Hashable, Sendable {
     case rate(counter: CounterNumber, level: Int)
     /// Nothing but the passing of time: starts a new day when midnight has passed.
     case tick
-    /// The printer failed on today's latest ticket with this number.
-    case markUnprinted(display: String, reason: String)
     /// Today's latest ticket with this number was printed again.
     case markReprinted(display: String)
+}
+
+/// How a reserved ticket's printing ended.
+public enum PrintOutcome: Hashable, Sendable {
+    case printed
+    /// The ticket stays in the queue, flagged for a reprint (policy "issue and flag").
+    case failedKept(reason: String)
+    /// The ticket leaves the queue: nobody holds it (policy "refuse").
+    case failedVoided(reason: String)
 }
 
 /// Why a command was refused. The state is unchanged when a command is refused.
@@ -111,6 +140,9 @@ public enum QueueRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case transferToSameService(ServiceCode)
     case ratingLevelOutOfScale(Int, scaleSize: Int)
     case noSuchTicketToday(String)
+    case stillPrinting(String)
+    case notWaiting(String, status: TicketStatus)
+    case voided(String)
 
     public var description: String {
         switch self {
@@ -126,6 +158,9 @@ public enum QueueRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .transferToSameService(let s): "the ticket already belongs to service \(s)"
         case .ratingLevelOutOfScale(let l, let size): "rating level \(l) is outside the scale 1–\(size)"
         case .noSuchTicketToday(let n): "no ticket \(n) was issued today"
+        case .stillPrinting(let n): "\(n) is still being printed"
+        case .notWaiting(let n, let status): "\(n) is not waiting (it is \(status.rawValue)): only a waiting ticket can be voided"
+        case .voided(let n): "\(n) was voided: it is no longer in the queue"
         }
     }
 }

@@ -33,6 +33,7 @@ extension QueueState {
                 $0.calledAt = $0.calledAt ?? at
             }
             counters[c, default: CounterState()].current = id
+            counters[c]?.currentSince = at
             if tickets[id]?.priority == true {
                 counters[c]?.normalCallsSincePriority = 0
             } else {
@@ -83,13 +84,14 @@ extension QueueState {
             update(id) { $0.status = .called }
             counters[c, default: CounterState()].held.removeAll { $0 == id }
             counters[c]?.current = id
+            counters[c]?.currentSince = at
             announce(id, at: c, time: at, recall: false)
 
         case .ticketExpired(let id):
             update(id) { $0.status = .expired }
             waiting.removeAll { $0 == id }
             for number in counters.keys {
-                if counters[number]?.current == id { counters[number]?.current = nil }
+                release(id, from: number)
                 counters[number]?.held.removeAll { $0 == id }
             }
 
@@ -112,11 +114,21 @@ extension QueueState {
                 counters[rating.counter]?.recentPresses = presses
             }
 
-        case .ticketPrintFailed(let id, _, _):
-            update(id) { $0.unprinted = true }
+        case .ticketPrinted(let id, _), .ticketReprinted(let id, _):
+            update(id) { $0.print = .printed }
 
-        case .ticketReprinted(let id, _):
-            update(id) { $0.unprinted = false }
+        case .ticketPrintFailed(let id, _, _):
+            update(id) { $0.print = .failed }
+
+        case .ticketPrintUnknown(let id, _):
+            update(id) { $0.print = .unknown }
+
+        case .ticketVoided(let id, _, _):
+            update(id) {
+                $0.status = .voided
+                $0.print = .voided
+            }
+            waiting.removeAll { $0 == id }
         }
     }
 
@@ -127,7 +139,10 @@ extension QueueState {
     }
 
     private mutating func release(_ id: TicketID, from c: CounterNumber) {
-        if counters[c]?.current == id { counters[c]?.current = nil }
+        if counters[c]?.current == id {
+            counters[c]?.current = nil
+            counters[c]?.currentSince = nil
+        }
     }
 
     private mutating func announce(_ id: TicketID, at c: CounterNumber, time: Date, recall: Bool) {

@@ -5,6 +5,8 @@ public struct CounterState: Hashable, Sendable {
     public var officer: OfficerID?
     /// The ticket being served.
     public var current: TicketID?
+    /// When `current` was called (or brought back) to this counter.
+    public var currentSince: Date?
     /// Tickets set aside, oldest first.
     public var held: [TicketID] = []
     /// Normal tickets called since the last priority one (for the interleave policy).
@@ -104,13 +106,31 @@ public struct QueueState: Hashable, Sendable {
             return []
 
         case .issueTicket(let code, let priority):
-            guard let service = rules.service(code) else { throw .unknownService(code) }
-            let sequence = (lastSequence[code] ?? 0) + 1
-            let number = service.number(forSequence: sequence)
-            let ticket = Ticket(id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
-                                display: service.display(number: number), priority: priority, issuedAt: now)
-            let ahead = waiting.filter { tickets[$0]?.queueService == code && tickets[$0]?.queueCounter == nil }.count
-            return [.ticketIssued(ticket: ticket, waitingAhead: ahead)]
+            return [try issue(code, priority: priority, print: .noPrinter, at: now)]
+
+        case .reserveTicket(let code, let priority):
+            return [try issue(code, priority: priority, print: .pending, at: now)]
+
+        case .recordPrint(let id, let display, let outcome):
+            // Around midnight the ticket may already belong to yesterday: the store still gets its outcome.
+            let ticket = tickets[id]
+            switch outcome {
+            case .printed:
+                return ticket?.print == .printed ? [] : [.ticketPrinted(ticket: id, display: display)]
+            case .failedKept(let reason):
+                return [.ticketPrintFailed(ticket: id, display: display, reason: reason)]
+            case .failedVoided(let reason):
+                if let ticket, ticket.status != .waiting { return [] }
+                return [.ticketVoided(ticket: id, display: display, reason: reason)]
+            }
+
+        case .markPrintUnknown(let id, let display):
+            return [.ticketPrintUnknown(ticket: id, display: display)]
+
+        case .void(let display, let reason):
+            let ticket = try latest(display)
+            guard ticket.status == .waiting else { throw .notWaiting(ticket.display, status: ticket.status) }
+            return [.ticketVoided(ticket: ticket.id, display: ticket.display, reason: reason)]
 
         case .callNext(let c):
             let (counter, officer) = try signedIn(c)
@@ -127,6 +147,7 @@ public struct QueueState: Hashable, Sendable {
             let wanted = display.uppercased()
             guard let ticket = waiting.lazy.compactMap({ self.tickets[$0] }).first(where: { $0.display.uppercased() == wanted })
             else { throw .noSuchWaitingNumber(display) }
+            guard ticket.print != .pending else { throw .stillPrinting(ticket.display) }
             return finishCurrent(counter, at: c)
                 + [.ticketCalled(ticket: ticket.id, display: ticket.display, counter: c, officer: officer)]
 
@@ -179,12 +200,9 @@ public struct QueueState: Hashable, Sendable {
             guard let officer = counter.officer else { throw .noOfficerSignedIn(c) }
             return [.officerSignedOut(officer: officer, counter: c)]
 
-        case .markUnprinted(let display, let reason):
-            let ticket = try latest(display)
-            return [.ticketPrintFailed(ticket: ticket.id, display: ticket.display, reason: reason)]
-
         case .markReprinted(let display):
             let ticket = try latest(display)
+            guard ticket.status != .voided else { throw .voided(ticket.display) }
             return [.ticketReprinted(ticket: ticket.id, display: ticket.display)]
 
         case .rate(let c, let level):
@@ -194,6 +212,16 @@ public struct QueueState: Hashable, Sendable {
             }
             return [.ratingRecorded(rating: link(level: level, chosen: chosen, at: c, counter: counter, now: now))]
         }
+    }
+
+    private func issue(_ code: ServiceCode, priority: Bool, print: PrintState, at now: Date) throws(QueueRejection) -> QueueEvent.Kind {
+        guard let service = rules.service(code) else { throw .unknownService(code) }
+        let sequence = (lastSequence[code] ?? 0) + 1
+        let number = service.number(forSequence: sequence)
+        let ticket = Ticket(id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
+                            display: service.display(number: number), priority: priority, issuedAt: now, print: print)
+        let ahead = waiting.filter { tickets[$0]?.queueService == code && tickets[$0]?.queueCounter == nil }.count
+        return .ticketIssued(ticket: ticket, waitingAhead: ahead)
     }
 
     /// Today's most recent ticket with this number (numbers may wrap within a day).
@@ -224,9 +252,10 @@ public struct QueueState: Hashable, Sendable {
     }
 
     /// Tickets transferred to this counter first; then the counter's services in their
-    /// configured order, with priority tickets as the policy says.
+    /// configured order, with priority tickets as the policy says. A ticket still at the
+    /// printer waits: a number is never called before its citizen holds it.
     public func nextTicket(for c: CounterNumber) -> Ticket? {
-        let open = waiting.compactMap { tickets[$0] }
+        let open = waiting.compactMap { tickets[$0] }.filter { $0.print != .pending }
         if let direct = open.first(where: { $0.queueCounter == c }) { return direct }
         guard let definition = rules.counter(c) else { return nil }
         var firstNormal: Ticket?
@@ -246,15 +275,20 @@ public struct QueueState: Hashable, Sendable {
         }
     }
 
-    /// A press links to the ticket being served at the counter, or to the one finished there
-    /// within the rating window; it is flagged when there is none or that ticket is already rated.
+    /// Which citizen pressed: the one being served at the counter, or the one who finished
+    /// there within the rating window. Right after "next" the citizen who just finished is
+    /// still at the keypad and the one called is on the way: for `ratingHandover` seconds
+    /// after a call the press belongs to the finished ticket, if there is one; after that,
+    /// to the ticket being served. A press with neither is flagged unlinked; a second press
+    /// for the same ticket is flagged already rated (or corrects the vote).
     private func link(level: Int, chosen: RatingLevel, at c: CounterNumber, counter: CounterState, now: Date) -> Rating {
         let serving = counter.current.flatMap { tickets[$0] }
-        let recent = counter.lastFinished.flatMap { tickets[$0] }.flatMap { ticket in
+        let finished = counter.lastFinished.flatMap { tickets[$0] }.flatMap { ticket in
             ticket.finishedAt.map { now.timeIntervalSince($0) <= rules.ratingWindow } == true ? ticket : nil
         }
-        let candidates = [serving, recent].compactMap { $0 }
-        let ticket = candidates.first { !$0.rated } ?? candidates.first
+        let seated = counter.currentSince.map { now.timeIntervalSince($0) >= rules.ratingHandover } ?? true
+        let ticket: Ticket?
+        if let finished, serving == nil || !seated { ticket = finished } else { ticket = serving }
         var flag: RatingFlag? = ticket.map { $0.rated ? .alreadyRated : nil } ?? .unlinked
         var replaces = false
         if flag == .alreadyRated, case .last(let correction) = rules.ratingVote,

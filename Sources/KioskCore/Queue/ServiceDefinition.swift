@@ -95,6 +95,9 @@ public struct QueueRules: Hashable, Sendable {
     public var ratingScale: RatingScale
     /// How long after finishing a ticket a rating press still links to it.
     public var ratingWindow: TimeInterval
+    /// For this long after a counter calls a citizen, a press there still belongs to the
+    /// citizen who just finished (who is still at the keypad).
+    public var ratingHandover: TimeInterval = 30
     public var timeZone: TimeZone
     /// One vote per ticket: the first press, or the last within a correction time.
     public var ratingVote: RatingVote = .first

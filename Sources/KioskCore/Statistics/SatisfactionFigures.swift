@@ -8,11 +8,14 @@ public struct SatisfactionFigures: Hashable, Codable, Sendable {
     public var satisfiedCount: Int
     /// Tickets finished (served) in the group.
     public var finished: Int
+    /// Of those, the ones with a counted rating.
+    public var ratedFinished: Int
 
-    public init(levelCounts: [Int], satisfiedCount: Int, finished: Int) {
+    public init(levelCounts: [Int], satisfiedCount: Int, finished: Int, ratedFinished: Int) {
         self.levelCounts = levelCounts
         self.satisfiedCount = satisfiedCount
         self.finished = finished
+        self.ratedFinished = ratedFinished
     }
 
     public var rated: Int { levelCounts.reduce(0, +) }
@@ -22,9 +25,11 @@ public struct SatisfactionFigures: Hashable, Codable, Sendable {
         rated == 0 ? nil : Double(satisfiedCount) / Double(rated)
     }
 
-    /// Counted ratings over finished tickets; nil when nothing was finished.
+    /// Finished tickets with a counted rating over finished tickets: never above 1, since a
+    /// ticket has at most one counted vote and a vote for a ticket that was not finished
+    /// (a no-show, an expired one) is not in it. Nil when nothing was finished.
     public var responseRate: Double? {
-        finished == 0 ? nil : Double(rated) / Double(finished)
+        finished == 0 ? nil : Double(ratedFinished) / Double(finished)
     }
 }
 

@@ -18,8 +18,12 @@ public actor LEDBus {
     private let io = DispatchQueue(label: "kiosk.led")
     /// Frames tried, written or not.
     public private(set) var attempts = 0
-    /// Frames actually written, for tests and the benchmark: (board, time written).
+    /// Frames actually written since the bus started.
+    public private(set) var writtenCount = 0
+    /// The latest frames written, for tests and the benchmark: (board, time written). Only the
+    /// last `keptWrites`: the bus runs for years.
     public private(set) var written: [(board: Int, at: ContinuousClock.Instant)] = []
+    public static let keptWrites = 256
     /// Told when the port starts failing (the error) or works again (nil), not on every frame.
     let report: @Sendable (DeviceError?) -> Void
     private var failing: DeviceError?
@@ -58,7 +62,11 @@ public actor LEDBus {
             let board = pending.removeFirst()
             attempts += 1
             guard let frame = current[board] else { continue }
-            if await send(frame) { written.append((board, .now)) }
+            if await send(frame) {
+                writtenCount += 1
+                written.append((board, .now))
+                if written.count > Self.keptWrites { written.removeFirst(written.count - Self.keptWrites) }
+            }
             try? await Task.sleep(for: gap)
         }
     }
@@ -83,10 +91,15 @@ public actor LEDBus {
 
     /// Whether the frame went out.
     private func send(_ frame: [UInt8]) async -> Bool {
-        let printer = DevicePathPrinter(path: path, baud: baud, writeTimeoutMs: 2000)
+        let printer = DevicePathPrinter(path: path, baud: baud)
         let result = await withCheckedContinuation { (done: CheckedContinuation<DeviceError?, Never>) in
             io.async {
-                do throws(DeviceError) { try printer.send(frame); done.resume(returning: nil) } catch { done.resume(returning: error) }
+                do throws(DeviceError) {
+                    try printer.send(frame, by: .after(.seconds(2)))
+                    done.resume(returning: nil)
+                } catch {
+                    done.resume(returning: error)
+                }
             }
         }
         if result != failing {

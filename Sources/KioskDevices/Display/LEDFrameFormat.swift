@@ -79,14 +79,36 @@ public struct LEDFrameFormat: Sendable, Equatable {
         return copy
     }
 
-    /// The bytes that tell board `address` to show this.
-    public func frame(address value: Int, number: String, counter: Int, text: String = "") -> [UInt8] {
+    /// Modbus function 16 writes at most 123 registers: 246 bytes of text.
+    public static let modbusMaxBytes = 246
+
+    /// Why this board could not be sent this text (checked with the longest text when the
+    /// config loads, so nothing fails at the first call); nil if it can.
+    public func problem(address value: Int, number: String, counter: Int, text: String) -> String? {
+        if case .binary = address, !(0...255).contains(value) { return "address \(value) does not fit the one byte a binary address has (0–255)" }
+        if modbusFunction16 {
+            let count = body(number: number, counter: counter, text: text).count
+            if count > Self.modbusMaxBytes {
+                return "the text \"\(text)\" makes \(count) bytes; Modbus function 16 carries at most \(Self.modbusMaxBytes)"
+            }
+        }
+        return nil
+    }
+
+    private func body(number: String, counter: Int, text: String) -> [UInt8] {
         let filled = payload.replacingOccurrences(of: "{number}", with: number)
             .replacingOccurrences(of: "{counter}", with: String(counter))
             .replacingOccurrences(of: "{text}", with: text)
-        let body = encoding == .utf8 ? Array(filled.precomposedStringWithCanonicalMapping.utf8) : PrinterTextEncoding.ascii(filled)
+        return encoding == .utf8 ? Array(filled.precomposedStringWithCanonicalMapping.utf8) : PrinterTextEncoding.ascii(filled)
+    }
+
+    /// The bytes that tell board `address` to show this. Text beyond what a Modbus frame
+    /// carries is cut (the config check refuses such a board first).
+    public func frame(address value: Int, number: String, counter: Int, text: String = "") -> [UInt8] {
+        let body = body(number: number, counter: counter, text: text)
         if modbusFunction16 {
-            let data = body.count % 2 == 0 ? body : body + [0x20]
+            let fitting = Array(body.prefix(Self.modbusMaxBytes))
+            let data = fitting.count % 2 == 0 ? fitting : fitting + [0x20]
             var frame: [UInt8] = [UInt8(value & 0xFF), 0x10, 0x00, 0x00, 0x00, UInt8(data.count / 2), UInt8(data.count)] + data
             frame += Self.checksum(.crc16Modbus, frame)
             return frame

@@ -9,6 +9,6 @@ public enum InputEventWriter {
         // Non-blocking: on a FIFO nobody reads, open fails with ENXIO instead of hanging.
         let fd = try syscall(path, "open") { open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) }
         defer { close(fd) }
-        try writeAll(events.flatMap(\.bytes), to: fd, path: path, timeoutMs: 1000)
+        try writeAll(events.flatMap(\.bytes), to: fd, path: path, by: .after(.seconds(1)))
     }
 }

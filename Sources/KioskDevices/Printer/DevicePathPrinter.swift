@@ -5,35 +5,43 @@ import Glibc
 /// A printer reached through a path: a USB printer (`/dev/usb/lp0`), a serial port (set to
 /// raw mode at `baud`), a FIFO, or a regular file (appended to; created if missing outside
 /// /dev). The path is opened for each ticket, so a printer that was unplugged (`ENODEV`) and
-/// came back just works again; writes are non-blocking with a deadline, so an offline
-/// printer times out instead of hanging.
+/// came back just works again. Every step is non-blocking and bounded by the caller's
+/// deadline (writing, waiting for the port to drain, the status exchange), so an offline
+/// printer or one that holds CTS low fails its ticket instead of hanging.
 public struct DevicePathPrinter: TicketPrinter {
     public let path: String
     public let baud: Int
     public let rtsCts: Bool
-    public let writeTimeoutMs: Int32
+    /// How long one status query waits for its reply byte (within the deadline).
     public let statusTimeoutMs: Int32
 
-    public init(path: String, baud: Int = 9600, rtsCts: Bool = false, writeTimeoutMs: Int32 = 5000, statusTimeoutMs: Int32 = 300) {
+    public init(path: String, baud: Int = 9600, rtsCts: Bool = false, statusTimeoutMs: Int32 = 300) {
         self.path = path
         self.baud = baud
         self.rtsCts = rtsCts
-        self.writeTimeoutMs = writeTimeoutMs
         self.statusTimeoutMs = statusTimeoutMs
     }
 
-    public func send(_ bytes: [UInt8]) throws(DeviceError) {
+    public func send(_ bytes: [UInt8], by deadline: Deadline) throws(DeviceError) {
         let fd = try openPort(forStatus: false)
-        defer { close(fd) }
-        try writeAll(bytes, to: fd, path: path, timeoutMs: writeTimeoutMs)
-        if isatty(fd) == 1 {
-            _ = tcdrain(fd)
-        } else if isCharacterDevice(fd) {
-            // The usblp driver takes a non-blocking write at once and sends it afterwards, and
-            // closing the descriptor cancels what is still in flight: a lost ticket, found under
-            // QEMU (scripts/hil). It reports writable again once the last transfer has ended.
-            try waitWritable(fd, path: path, timeoutMs: writeTimeoutMs)
+        let serial = isatty(fd) == 1
+        do {
+            try writeAll(bytes, to: fd, path: path, by: deadline)
+            if serial {
+                try waitDrained(fd, path: path, by: deadline)
+            } else if isCharacterDevice(fd) {
+                // The usblp driver takes a non-blocking write at once and sends it afterwards, and
+                // closing the descriptor cancels what is still in flight: a lost ticket, found under
+                // QEMU (scripts/hil). It reports writable again once the last transfer has ended.
+                try waitWritable(fd, path: path, by: deadline)
+            }
+        } catch {
+            // What did not go out is dropped, or closing a serial port would wait up to 30 s for it.
+            if serial { tcflush(fd, TCOFLUSH) }
+            close(fd)
+            throw error
         }
+        close(fd)
     }
 
     private func isCharacterDevice(_ fd: Int32) -> Bool {
@@ -42,11 +50,18 @@ public struct DevicePathPrinter: TicketPrinter {
     }
 
     /// Serial ports and device nodes answer; files and FIFOs cannot.
-    public func status() throws(DeviceError) -> PrinterStatus {
+    public func status(by deadline: Deadline) throws(DeviceError) -> PrinterStatus {
         guard path.hasPrefix("/dev/") else { return .unknown }
         let fd = try openPort(forStatus: true)
-        defer { close(fd) }
-        return try queryStatus(fd: fd, path: path, timeoutMs: statusTimeoutMs)
+        do {
+            let status = try queryStatus(fd: fd, path: path, timeoutMs: statusTimeoutMs, by: deadline)
+            close(fd)
+            return status
+        } catch {
+            if isatty(fd) == 1 { tcflush(fd, TCOFLUSH) } // a query stuck in the port must not hold up close
+            close(fd)
+            throw error
+        }
     }
 
     private func openPort(forStatus: Bool) throws(DeviceError) -> Int32 {

@@ -2,38 +2,37 @@
 import Glibc
 #endif
 
-/// A network printer on raw TCP (port 9100), with connect and write timeouts. One
-/// connection per ticket: printers drop idle connections, and a fresh one fails fast.
+/// A network printer on raw TCP (port 9100), with connect and write timeouts within the
+/// caller's deadline. One connection per ticket: printers drop idle connections, and a fresh
+/// one fails fast.
 public struct TCPPrinter: TicketPrinter {
     public let host: String
     public let port: Int
     public let connectTimeoutMs: Int32
-    public let writeTimeoutMs: Int32
     public let statusTimeoutMs: Int32
 
     public var path: String { "tcp://\(host):\(port)" }
 
-    public init(host: String, port: Int = 9100, connectTimeoutMs: Int32 = 3000, writeTimeoutMs: Int32 = 5000, statusTimeoutMs: Int32 = 500) {
+    public init(host: String, port: Int = 9100, connectTimeoutMs: Int32 = 3000, statusTimeoutMs: Int32 = 500) {
         self.host = host
         self.port = port
         self.connectTimeoutMs = connectTimeoutMs
-        self.writeTimeoutMs = writeTimeoutMs
         self.statusTimeoutMs = statusTimeoutMs
     }
 
-    public func send(_ bytes: [UInt8]) throws(DeviceError) {
-        let fd = try connect()
+    public func send(_ bytes: [UInt8], by deadline: Deadline) throws(DeviceError) {
+        let fd = try connect(by: deadline)
         defer { close(fd) }
-        try writeAll(bytes, to: fd, path: path, timeoutMs: writeTimeoutMs)
+        try writeAll(bytes, to: fd, path: path, by: deadline)
     }
 
-    public func status() throws(DeviceError) -> PrinterStatus {
-        let fd = try connect()
+    public func status(by deadline: Deadline) throws(DeviceError) -> PrinterStatus {
+        let fd = try connect(by: deadline)
         defer { close(fd) }
-        return try queryStatus(fd: fd, path: path, timeoutMs: statusTimeoutMs)
+        return try queryStatus(fd: fd, path: path, timeoutMs: statusTimeoutMs, by: deadline)
     }
 
-    private func connect() throws(DeviceError) -> Int32 {
+    private func connect(by deadline: Deadline) throws(DeviceError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_INET
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -50,7 +49,7 @@ public struct TCPPrinter: TicketPrinter {
             throw DeviceError(path: path, operation: "connect", errno: code)
         }
         var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-        guard poll(&pfd, 1, connectTimeoutMs) > 0 else {
+        guard poll(&pfd, 1, Deadline.after(milliseconds: Int(connectTimeoutMs)).capped(at: deadline).remainingMs()) > 0 else {
             close(fd)
             throw DeviceError(path: path, operation: "connect", errno: ETIMEDOUT)
         }

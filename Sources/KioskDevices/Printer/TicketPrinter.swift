@@ -1,10 +1,16 @@
 /// Something that takes a whole ticket's bytes, and may say how it is. Each transport is
-/// one `send` and one `status`.
+/// one `send` and one `status`, each finished or failed by its deadline.
 public protocol TicketPrinter: Sendable {
     var path: String { get }
-    func send(_ bytes: [UInt8]) throws(DeviceError)
+    func send(_ bytes: [UInt8], by deadline: Deadline) throws(DeviceError)
     /// `DLE EOT` 1, 2, 4; `.unknown` where the printer cannot answer.
-    func status() throws(DeviceError) -> PrinterStatus
+    func status(by deadline: Deadline) throws(DeviceError) -> PrinterStatus
+}
+
+extension TicketPrinter {
+    /// With the usual five seconds (installers' tools, tests).
+    public func send(_ bytes: [UInt8]) throws(DeviceError) { try send(bytes, by: .after(.seconds(5))) }
+    public func status() throws(DeviceError) -> PrinterStatus { try status(by: .after(.seconds(5))) }
 }
 
 /// Printer transports by address: `tcp://host:port` or a path.

@@ -7,6 +7,9 @@ import KioskDevices
 public enum ConfigLoader {
     public static func load(file: String) throws(ConfigError) -> KioskConfig {
         let text: String
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > TOMLParser.maxBytes {
+            throw ConfigError(file: file, line: 0, key: "", message: "the file is \(size / 1024) KiB: a configuration is a few KiB (at most \(TOMLParser.maxBytes / 1024))")
+        }
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
@@ -46,7 +49,17 @@ public enum ConfigLoader {
               !bind[..<colon].isEmpty else {
             throw httpTable!.error("bind", "\(bind) is not host:port (like 127.0.0.1:8080)")
         }
-        let http = HTTPSettings(host: String(bind[..<colon]), port: port)
+        var http = HTTPSettings(host: String(bind[..<colon]), port: port)
+        if let t = httpTable {
+            http.maxConnections = try t.int("max_connections", default: http.maxConnections, in: 8...10_000)
+            http.maxConnectionsPerAddress = try t.int("max_connections_per_address", default: http.maxConnectionsPerAddress,
+                                                      in: 2...http.maxConnections)
+            http.maxDisplayClients = try t.int("max_display_clients", default: http.maxDisplayClients, in: 1...http.maxConnections)
+            http.idleSeconds = try t.int("idle_seconds", default: http.idleSeconds, in: 1...3600)
+            http.ticketsPerService = try t.int("tickets_per_service", default: http.ticketsPerService, in: 1...1000)
+            http.ticketsOverall = try t.int("tickets_overall", default: http.ticketsOverall, in: 1...10_000)
+            http.ticketWindowSeconds = try t.int("ticket_window_seconds", default: http.ticketWindowSeconds, in: 1...3600)
+        }
         try httpTable?.finish()
 
         let control = try top.table("control")
@@ -56,11 +69,12 @@ public enum ConfigLoader {
         let services = try readServices(top)
         let counters = try readCounters(top, services: services)
         let (policy, recallLimit) = try readQueue(top)
-        let (scale, window, thanks, vote, burst) = try readRating(top)
+        let (scale, window, thanks, vote, burst, handover) = try readRating(top)
         var rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
                                ratingScale: scale, ratingWindow: window, timeZone: timeZone)
         rules.ratingVote = vote
         rules.ratingBurst = burst
+        rules.ratingHandover = handover
 
         var printer: PrinterSettings?
         if let p = try top.table("printer") {
@@ -82,7 +96,7 @@ public enum ConfigLoader {
             if v.has("command") {
                 output = .command(try v.string("command"))
             } else if v.has("directory") {
-                output = .directory(resolve(try v.string("directory")))
+                output = .directory(resolve(try v.string("directory")), keep: try v.int("keep_files", default: 100, in: 1...100_000))
             } else {
                 throw v.error("command", "missing: give command = \"aplay -q {file}\" to play, or directory = \"...\" to write WAV files")
             }
@@ -103,7 +117,8 @@ public enum ConfigLoader {
                                   clips: v.has("clips") ? resolve(try v.string("clips")) : nil)
             try v.finish()
         }
-        let boards = try readBoards(top, counters: counters, resolve: resolve)
+        let longestNumber = services.map { $0.display(number: $0.lastNumber) }.max { $0.utf8.count < $1.utf8.count } ?? ""
+        let boards = try readBoards(top, counters: counters, longestTexts: [longestNumber, thanks.board], resolve: resolve)
         try top.finish()
         return KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
                            controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
@@ -111,7 +126,8 @@ public enum ConfigLoader {
     }
 
     /// `[[boards]]`: a preset protocol, with any part of it overridden.
-    private static func readBoards(_ top: TableReader, counters: [CounterDefinition], resolve: (String) -> String) throws(ConfigError) -> [BoardSettings] {
+    private static func readBoards(_ top: TableReader, counters: [CounterDefinition], longestTexts: [String],
+                                   resolve: (String) -> String) throws(ConfigError) -> [BoardSettings] {
         var boards: [BoardSettings] = []
         for t in try top.tables("boards") {
             let counter = CounterNumber(try t.int("counter", in: 1...999))
@@ -150,7 +166,14 @@ public enum ConfigLoader {
             format.gapMilliseconds = try t.int("gap_ms", default: format.gapMilliseconds, in: 0...5000)
             let baud = try t.int("baud", default: 9600, in: 1200...115200)
             guard SerialPort.supportedBauds[baud] != nil else { throw t.error("baud", "\(baud) is not a serial speed") }
-            boards.append(BoardSettings(counter: counter, port: resolve(try t.string("port")), address: try t.int("address", default: 1, in: 0...999),
+            let address = try t.int("address", default: 1, in: 0...999)
+            // The longest text the board will be sent (a number of the longest service, or the thanks) must fit its frame.
+            for text in longestTexts {
+                if let problem = format.problem(address: address, number: text, counter: counter.rawValue, text: text) {
+                    throw t.error(format.modbusFunction16 && !t.has("payload") ? "preset" : "payload", problem)
+                }
+            }
+            boards.append(BoardSettings(counter: counter, port: resolve(try t.string("port")), address: address,
                                         baud: baud, format: format, refreshSeconds: try t.int("refresh_seconds", default: 30, in: 1...3600)))
             try t.finish()
         }
@@ -214,6 +237,10 @@ public enum ConfigLoader {
             let last = try t.int("last_number", default: 999, in: 0...99_999)
             guard first <= last else { throw t.error("last_number", "must not be below first_number (\(first))") }
             let prefix = t.has("prefix") ? try t.string("prefix") : ""
+            // The number goes to displays, LED boards, the voice, file names and one-line requests ("call 3 A015").
+            guard prefix.count <= 3, prefix.allSatisfy({ ("A"..."Z").contains($0) || $0 == "Đ" }) else {
+                throw t.error("prefix", "\(prefix) must be up to 3 capital letters (A to Z, or Đ), like A or HT")
+            }
             services.append(ServiceDefinition(code: ServiceCode(code), name: try t.string("name"), prefix: prefix,
                                               firstNumber: first, lastNumber: last))
             try t.finish()
@@ -255,14 +282,16 @@ public enum ConfigLoader {
     }
 
     private static func readRating(_ top: TableReader) throws(ConfigError)
-        -> (RatingScale, TimeInterval, ThanksSettings, RatingVote, RatingBurst?) {
+        -> (RatingScale, TimeInterval, ThanksSettings, RatingVote, RatingBurst?, TimeInterval) {
         let defaultBurst = RatingBurst(presses: 4, seconds: 3)
-        guard let t = try top.table("rating") else { return (.threeLevels, 120, ThanksSettings(), .first, defaultBurst) }
+        let defaultHandover: TimeInterval = 30
+        guard let t = try top.table("rating") else { return (.threeLevels, 120, ThanksSettings(), .first, defaultBurst, defaultHandover) }
         let labels = try t.strings("levels", default: RatingScale.threeLevels.levels.map(\.label))
         guard (2...7).contains(labels.count) else { throw t.error("levels", "a scale has 2 to 7 levels, best first") }
         let defaultSatisfied = labels.count == 3 ? 2 : labels.count / 2
         let satisfied = try t.int("satisfied_levels", default: defaultSatisfied, in: 1...labels.count - 1)
         let window = try t.int("link_window_seconds", default: 120, in: 0...3600)
+        let handover = try t.int("handover_seconds", default: Int(defaultHandover), in: 0...600)
         var thanks = ThanksSettings()
         thanks.message = try t.string("thanks", default: thanks.message)
         thanks.board = try t.string("board_thanks", default: thanks.board)
@@ -279,7 +308,7 @@ public enum ConfigLoader {
         try t.finish()
         let scale = RatingScale(levels: labels.enumerated().map { RatingLevel(label: $0.element, satisfied: $0.offset < satisfied) })
         return (scale, TimeInterval(window), thanks, vote,
-                burstPresses == 0 ? nil : RatingBurst(presses: burstPresses, seconds: TimeInterval(burstSeconds)))
+                burstPresses == 0 ? nil : RatingBurst(presses: burstPresses, seconds: TimeInterval(burstSeconds)), TimeInterval(handover))
     }
 
     private static func readKeypads(_ top: TableReader, services: [ServiceDefinition], counters: [CounterDefinition],

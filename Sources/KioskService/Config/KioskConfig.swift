@@ -35,9 +35,28 @@ public struct ThanksSettings: Sendable, Equatable {
     public init() {}
 }
 
+/// The web server and its limits: the hall's LAN is not trusted (any browser on it can
+/// send requests), and the printer must keep its file descriptors whatever arrives.
 public struct HTTPSettings: Sendable, Equatable {
     public var host: String
     public var port: Int
+    /// Open connections at once; past it new ones wait in the kernel's queue.
+    public var maxConnections = 256
+    /// From one address: one machine cannot take every connection.
+    public var maxConnectionsPerAddress = 32
+    /// Live display streams (hall TVs, counter screens) at once.
+    public var maxDisplayClients = 64
+    /// A connection that sends no request for this long is closed.
+    public var idleSeconds = 30
+    /// Tickets from the touch kiosk page: per service, and in all, within `ticketWindowSeconds`.
+    public var ticketsPerService = 3
+    public var ticketsOverall = 10
+    public var ticketWindowSeconds = 20
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
 }
 
 public struct PrinterSettings: Sendable, Equatable {

@@ -45,6 +45,22 @@ public final class TOMLTable {
         if values[key] == nil { keys.append(key) }
         values[key] = entry
     }
+
+    /// Adds a table to the array of tables under `key` in place (a copy per `[[x]]` header
+    /// would make a long file quadratic). False when `key` holds something else.
+    func appendTable(_ key: String, _ element: TOMLTable, line: Int) -> Bool {
+        guard let existing = values.removeValue(forKey: key) else {
+            set(key, TOMLEntry(value: .array([TOMLEntry(value: .table(element), line: line)]), line: line))
+            return true
+        }
+        guard case .array(var items) = existing.value, items.allSatisfy({ if case .table = $0.value { true } else { false } }) else {
+            values[key] = existing
+            return false
+        }
+        items.append(TOMLEntry(value: .table(element), line: line))
+        values[key] = TOMLEntry(value: .array(items), line: existing.line)
+        return true
+    }
 }
 
 /// A syntax error, with its line.
@@ -56,12 +72,21 @@ public struct TOMLSyntaxError: Error {
 /// A TOML 1.0 reader for configuration files: tables, arrays of tables, dotted keys, strings
 /// (basic, literal and multi-line), integers, floats, booleans, arrays and inline tables.
 /// Dates and times are refused with a clear message (the config has no use for them).
+/// Bounded: a file over `maxBytes`, values nested deeper than `maxDepth` or keys with more
+/// than `maxDepth` parts are refused, so no file can exhaust the stack or the memory.
 public struct TOMLParser {
+    public static let maxBytes = 1 << 20
+    public static let maxDepth = 32
+
     private let s: [Unicode.Scalar]
     private var i = 0
     private var line = 1
+    private var depth = 0
 
     public static func parse(_ text: String) throws(TOMLSyntaxError) -> TOMLTable {
+        guard text.utf8.count <= maxBytes else {
+            throw TOMLSyntaxError(line: 0, message: "the file is larger than \(maxBytes / 1024) KiB: a configuration is a few KiB")
+        }
         var parser = TOMLParser(s: Array(text.unicodeScalars))
         return try parser.document()
     }
@@ -137,12 +162,8 @@ public struct TOMLParser {
         let last = path.last!
         if arrayElement {
             let element = TOMLTable(line: line)
-            if let existing = table[last] {
-                guard case .array(let items) = existing.value, items.allSatisfy({ if case .table = $0.value { true } else { false } })
-                else { throw TOMLSyntaxError(line: line, message: "\(last) is already defined on line \(existing.line)") }
-                table.set(last, TOMLEntry(value: .array(items + [TOMLEntry(value: .table(element), line: line)]), line: existing.line))
-            } else {
-                table.set(last, TOMLEntry(value: .array([TOMLEntry(value: .table(element), line: line)]), line: line))
+            guard table.appendTable(last, element, line: line) else {
+                throw TOMLSyntaxError(line: line, message: "\(last) is already defined on line \(table[last]?.line ?? line)")
             }
             return element
         }
@@ -197,6 +218,7 @@ public struct TOMLParser {
         var parts: [String] = []
         while true {
             skipSpaces()
+            guard parts.count < Self.maxDepth else { throw fail("a key of more than \(Self.maxDepth) dotted parts") }
             parts.append(try simpleKey())
             skipSpaces()
             guard peek == "." else { return parts }
@@ -219,6 +241,11 @@ public struct TOMLParser {
 
     private mutating func value() throws(TOMLSyntaxError) -> TOMLValue {
         guard let c = peek else { throw fail("expected a value") }
+        if c == "[" || c == "{" {
+            guard depth < Self.maxDepth else { throw fail("values nested more than \(Self.maxDepth) deep") }
+            depth += 1
+        }
+        defer { if c == "[" || c == "{" { depth -= 1 } }
         switch c {
         case "\"":
             if peek(1) == "\"" && peek(2) == "\"" { return .string(try multilineBasicString()) }

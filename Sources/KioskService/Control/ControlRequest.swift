@@ -7,8 +7,13 @@ public enum ControlRequest {
     public static let usage = """
         sign-in COUNTER OFFICER | sign-out COUNTER | next COUNTER | call COUNTER NUMBER | recall COUNTER |
         finish COUNTER [served|incomplete|declined] | no-show COUNTER | hold COUNTER | return COUNTER [NUMBER] |
-        transfer COUNTER service CODE | transfer COUNTER counter N | issue SERVICE [priority] | reprint NUMBER
+        transfer COUNTER service CODE | transfer COUNTER counter N | issue SERVICE [priority] | reprint NUMBER |
+        void NUMBER [REASON...]
         """
+
+    /// The reason stored when staff void a ticket without giving one.
+    public static let defaultVoidReason = "hủy bởi cán bộ (voided by staff)"
+
 
     public struct Malformed: Error, CustomStringConvertible {
         public let description: String
@@ -61,6 +66,10 @@ public enum ControlRequest {
         case "reprint":
             guard need(2) else { break }
             return .success(.markReprinted(display: w[1]))
+        case "void":
+            guard w.count >= 2 else { break }
+            let reason = w.dropFirst(2).joined(separator: " ")
+            return .success(.void(display: w[1], reason: reason.isEmpty ? defaultVoidReason : reason))
         default:
             return .failure(Malformed("unknown request \(verb); requests are: \(usage)"))
         }

@@ -59,29 +59,51 @@ enum UnixSocket {
         return fd
     }
 
-    /// Reads up to a newline (or end of stream), waiting at most `timeoutMs` for each piece.
-    static func readLine(_ fd: Int32, timeoutMs: Int32, limit: Int = 4096) -> String? {
+    /// Reads up to a newline (or end of stream) before the deadline: a client that sends a
+    /// byte now and then cannot hold the line longer. Nil when the deadline passed first or
+    /// the line is longer than `limit`.
+    static func readLine(_ fd: Int32, by deadline: Deadline, limit: Int = 4096) -> String? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 512)
-        while data.count < limit {
+        while true {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, timeoutMs) > 0 else { return nil }
+            let ready = poll(&pfd, 1, deadline.remainingMs())
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { return nil }
             let n = read(fd, &buffer, buffer.count)
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if n <= 0 { break }
             data += buffer[0..<n]
             if let end = data.firstIndex(of: 0x0A) { data = Array(data[..<end]); break }
+            if data.count > limit { return nil }
         }
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func writeLine(_ fd: Int32, _ text: String) {
+    /// Writes the line before the deadline, or gives up (a client that stopped reading).
+    static func writeLine(_ fd: Int32, _ text: String, by deadline: Deadline = .after(.seconds(2))) {
         let bytes = Array((text + "\n").utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
             if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EAGAIN {
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if poll(&pfd, 1, deadline.remainingMs()) > 0 { continue }
+                return
+            }
             if n <= 0 { return }
             offset += n
         }
+    }
+
+    /// Who is on the other end of a connected socket: process, user and group, as the kernel
+    /// says (`SO_PEERCRED`), not as the client claims.
+    static func peer(_ fd: Int32) -> (pid: Int32, uid: UInt32, gid: UInt32)? {
+        var credentials = (pid: Int32(0), uid: UInt32(0), gid: UInt32(0)) // struct ucred
+        var length = socklen_t(MemoryLayout.size(ofValue: credentials))
+        let SO_PEERCRED: Int32 = 17
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }
+        return credentials
     }
 }

@@ -26,73 +26,46 @@ public enum CommandError: Error, CustomStringConvertible, Sendable {
 
 /// The one owner of the queue state. A command is applied, committed to the database, and
 /// only then announced to the outputs, so a display never shows what a power cut would undo.
+///
+/// It runs on a thread of its own: a commit waits for the disk, and a locked database can
+/// make it wait seconds, which must not hold up Swift's shared threads (keypads, displays).
 public actor QueueEngine {
     public nonisolated let rules: QueueRules
     private var state: QueueState
     private let database: KioskDatabase
     private let clock: @Sendable () -> Date
     private let logger: Logger
+    private let health: DeviceHealth?
     private var subscribers: [UUID: AsyncStream<QueueEvent>.Continuation] = [:]
     private var closed = false
-    /// Tickets are issued one at a time, printing included, so a number printed is the number stored.
-    private var issuing = false
-    private var issueWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The last store failure reported, so the log and `/health` hear of it once.
+    private var storeProblem: String?
+    private nonisolated let executor = QueueExecutor(label: "kiosk.queue")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// Rebuilds the state from the database.
     public init(rules: QueueRules, database: KioskDatabase, clock: @escaping @Sendable () -> Date = Date.init,
-                logger: Logger = Logger(label: "kiosk.queue")) throws {
+                health: DeviceHealth? = nil, logger: Logger = Logger(label: "kiosk.queue")) throws {
         let log = try database.replayLog()
         self.rules = rules
         self.state = QueueState(rules: rules, nextTicketID: log.nextTicketID, replaying: log.events)
         self.database = database
         self.clock = clock
+        self.health = health
         self.logger = logger
+        health?.set("database", path: database.path, .ok)
     }
 
+    /// Decides, stores, then announces: nothing is announced that is not stored.
+    /// `durable: false` is for facts the daemon can recover if a power cut loses them (a
+    /// print outcome): the commit does not wait for the disk.
     @discardableResult
-    public func perform(_ command: QueueCommand) throws(CommandError) -> [QueueEvent] {
+    public func perform(_ command: QueueCommand, durable: Bool = true) throws(CommandError) -> [QueueEvent] {
         if case .signIn(_, let officer) = command {
             let account = try? database.officer(officer)
             guard let account, account.active else { throw .unknownOfficer(officer) }
         }
-        return try commit(command, at: clock())
-    }
-
-    /// Issues a ticket that must be printed before it counts: `print` gets the ticket about
-    /// to be issued and returns nil once it is on paper, or why it is not. A failed print
-    /// leaves the queue and the numbering untouched.
-    public func issueTicket(service: ServiceCode, priority: Bool,
-                            printingFirst print: @Sendable (Ticket, Int) async -> String?) async throws(CommandError) -> [QueueEvent] {
-        await takeIssueTurn()
-        defer { endIssueTurn() }
-        let command = QueueCommand.issueTicket(service: service, priority: priority)
         let now = clock()
-        guard case .success(let planned) = state.decide(command, at: now) else {
-            return try commit(command, at: now) // the same refusal, reported the usual way
-        }
-        guard case .ticketIssued(let ticket, let ahead)? = planned.last?.kind else { return try commit(command, at: now) }
-        if let reason = await print(ticket, ahead) {
-            logger.warning("ticket refused: not printed", metadata: ["service": "\(service)", "reason": "\(reason)"])
-            throw .notPrinted(reason)
-        }
-        // Other commands may have run while printing; no other ticket was issued, so this is the printed one.
-        return try commit(command, at: now)
-    }
-
-    private func takeIssueTurn() async {
-        if !issuing {
-            issuing = true
-            return
-        }
-        await withCheckedContinuation { issueWaiters.append($0) }
-    }
-
-    private func endIssueTurn() {
-        if issueWaiters.isEmpty { issuing = false } else { issueWaiters.removeFirst().resume() }
-    }
-
-    /// Decides, stores, then announces: nothing is announced that is not stored.
-    private func commit(_ command: QueueCommand, at now: Date) throws(CommandError) -> [QueueEvent] {
         let events: [QueueEvent]
         switch state.decide(command, at: now) {
         case .success(let produced): events = produced
@@ -101,25 +74,58 @@ public actor QueueEngine {
         // The day the events belong to: the one a rollover among them starts, or today's.
         let day = events.lazy.compactMap { if case .dayStarted(let d) = $0.kind { d } else { nil } }.last ?? state.day
         do {
-            if let day { try database.append(events, day: day) }
+            if let day { try database.append(events, day: day, durable: durable) }
+            storeWorks()
         } catch {
-            logger.error("command not stored", metadata: ["command": "\(command)", "error": "\(error)"])
+            storeFailed(command, error)
             throw .notStored("\(error)")
         }
         for event in events { state.apply(event) }
         for event in events {
-            logger.info("\(event.name)", metadata: event.logMetadata)
+            logger.log(level: event.logLevel, "\(event.name)", metadata: event.logMetadata)
             for continuation in subscribers.values { continuation.yield(event) }
         }
         return events
     }
 
+    /// Tickets whose number was stored but whose printing has no recorded outcome: the
+    /// daemon stopped in between. Each is kept as "print unknown" (in the queue, flagged for
+    /// staff), logged, and returned. Run once at start, before any press is taken.
+    @discardableResult
+    public func resolveUnfinishedPrints() throws -> [String] {
+        var resolved: [String] = []
+        for open in try database.pendingPrints() {
+            try perform(.markPrintUnknown(ticket: open.id, display: open.display))
+            logger.warning("ticket may not have been printed: the daemon stopped while printing it; reprint or void it",
+                           metadata: ["ticket.number": "\(open.display)", "day": "\(open.day)"])
+            resolved.append(open.display)
+        }
+        return resolved
+    }
+
+    private func storeWorks() {
+        guard storeProblem != nil else { return }
+        storeProblem = nil
+        logger.notice("database writable again", metadata: ["database": "\(database.path)"])
+        health?.set("database", path: database.path, .ok)
+    }
+
+    private func storeFailed(_ command: QueueCommand, _ error: any Error) {
+        let problem = "\(error)"
+        logger.error("command not stored", metadata: ["command": "\(command)", "error": "\(problem)"])
+        guard storeProblem != problem else { return }
+        storeProblem = problem
+        health?.set("database", path: database.path, .unavailable, detail: problem)
+    }
+
     public var snapshot: QueueState { state }
 
-    /// The current state and every event after it, with nothing missed in between.
-    public func subscribe() -> (QueueState, AsyncStream<QueueEvent>) {
+    /// The current state and every event after it, with nothing missed in between unless
+    /// the subscriber falls more than `buffer` events behind (then the oldest are dropped:
+    /// a display that stopped reading must not hold the day's events in memory).
+    public func subscribe(buffer: Int = 10_000) -> (QueueState, AsyncStream<QueueEvent>) {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: QueueEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        let (stream, continuation) = AsyncStream.makeStream(of: QueueEvent.self, bufferingPolicy: .bufferingNewest(buffer))
         continuation.onTermination = { [weak self] _ in
             Task { await self?.unsubscribe(id) }
         }
@@ -131,6 +137,8 @@ public actor QueueEngine {
         subscribers[id] = nil
     }
 
+    public var subscriberCount: Int { subscribers.count }
+
     /// Ends every subscriber's stream, now and later: the outputs and the open display
     /// connections finish, so the daemon can stop.
     public func closeSubscriptions() {
@@ -140,12 +148,36 @@ public actor QueueEngine {
     }
 }
 
+/// Runs an actor's work on one dispatch queue (one thread at a time) instead of Swift's
+/// shared cooperative threads.
+final class QueueExecutor: SerialExecutor {
+    let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label, qos: .userInitiated) }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
+    }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+}
+
 extension QueueEvent {
+    /// What needs staff is a warning in the log (and in the journal's priorities).
+    var logLevel: Logger.Level {
+        switch kind {
+        case .ticketPrintFailed, .ticketVoided, .ticketPrintUnknown: .warning
+        default: .info
+        }
+    }
+
     /// The event's facts as log metadata.
     var logMetadata: Logger.Metadata {
         switch kind {
         case .dayStarted(let day): ["day": "\(day)"]
-        case .ticketIssued(let t, let ahead): ["ticket.number": "\(t.display)", "service": "\(t.service)", "priority": "\(t.priority)", "waiting.ahead": "\(ahead)"]
+        case .ticketIssued(let t, let ahead): ["ticket.number": "\(t.display)", "service": "\(t.service)", "priority": "\(t.priority)",
+                                               "waiting.ahead": "\(ahead)", "print": "\(t.print.rawValue)"]
         case .ticketCalled(_, let d, let c, let o): ["ticket.number": "\(d)", "counter": "\(c)", "officer": "\(o)"]
         case .ticketRecalled(_, let d, let c, let n): ["ticket.number": "\(d)", "counter": "\(c)", "recalls": "\(n)"]
         case .ticketFinished(let id, let c, let outcome): ["ticket.id": "\(id.rawValue)", "counter": "\(c)", "outcome": "\(outcome.rawValue)"]
@@ -154,8 +186,8 @@ extension QueueEvent {
         case .ticketReturned(_, let d, let c): ["ticket.number": "\(d)", "counter": "\(c)"]
         case .ticketExpired(let id): ["ticket.id": "\(id.rawValue)"]
         case .officerSignedIn(let o, let c), .officerSignedOut(let o, let c): ["officer": "\(o)", "counter": "\(c)"]
-        case .ticketPrintFailed(_, let d, let reason): ["ticket.number": "\(d)", "reason": "\(reason)"]
-        case .ticketReprinted(_, let d): ["ticket.number": "\(d)"]
+        case .ticketPrintFailed(_, let d, let reason), .ticketVoided(_, let d, let reason): ["ticket.number": "\(d)", "reason": "\(reason)"]
+        case .ticketPrinted(_, let d), .ticketReprinted(_, let d), .ticketPrintUnknown(_, let d): ["ticket.number": "\(d)"]
         case .ratingRecorded(let r):
             // The level is for the record, not for watching: officers see aggregates only.
             ["counter": "\(r.counter)", "ticket.number": "\(r.ticketDisplay ?? "-")", "flag": "\(r.flag?.rawValue ?? "-")"]

@@ -40,10 +40,10 @@ public struct KeypadService: Service {
                 switch update {
                 case .opened(let node):
                     logger.info("keypad ready", metadata: meta.merging(["device.node": "\(node)"]) { $1 })
-                    await health.set(device, path: settings.path, .ok)
+                    health.set(device, path: settings.path, .ok)
                 case .unavailable(let error):
                     logger.warning("keypad unavailable, retrying", metadata: meta.merging(["error": "\(error)"]) { $1 })
-                    await health.set(device, path: settings.path, .unavailable, detail: error.description)
+                    health.set(device, path: settings.path, .unavailable, detail: error.description)
                 case .resynchronised:
                     logger.warning("keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
                                    metadata: meta)

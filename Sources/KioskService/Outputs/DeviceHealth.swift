@@ -1,7 +1,10 @@
 import Foundation
+import Synchronization
 
-/// The health of each device, as the log, `/health` and the installer see it.
-public actor DeviceHealth {
+/// The health of each device (and of the database), as the log, `/health` and the
+/// installer see it. Set from any thread without waiting: a report never holds up the
+/// device that makes it.
+public final class DeviceHealth: Sendable {
     public enum State: String, Sendable, Codable {
         case ok
         /// Not there, or it failed: the daemon keeps retrying.
@@ -18,14 +21,18 @@ public actor DeviceHealth {
         public var since: Date
     }
 
-    private var entries: [String: Entry] = [:]
+    private let entries = Mutex<[String: Entry]>([:])
 
     public init() {}
 
     public func set(_ device: String, path: String, _ state: State, detail: String? = nil, at: Date = Date()) {
-        if let old = entries[device], old.state == state, old.detail == detail { return }
-        entries[device] = Entry(device: device, path: path, state: state, detail: detail, since: at)
+        entries.withLock { entries in
+            if let old = entries[device], old.state == state, old.detail == detail { return }
+            entries[device] = Entry(device: device, path: path, state: state, detail: detail, since: at)
+        }
     }
 
-    public var all: [Entry] { entries.values.sorted { $0.device < $1.device } }
+    public var all: [Entry] { entries.withLock { $0.values.sorted { $0.device < $1.device } } }
+
+    public func entry(_ device: String) -> Entry? { entries.withLock { $0[device] } }
 }

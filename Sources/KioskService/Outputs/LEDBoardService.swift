@@ -42,7 +42,7 @@ public struct LEDBoardService: Service {
                 } else {
                     logger.info("LED board port working", metadata: ["device.path": "\(port)"])
                 }
-                Task { await health.set("LED bus \(port)", path: port, error == nil ? .ok : .unavailable, detail: error?.description) }
+                health.set("LED bus \(port)", path: port, error == nil ? .ok : .unavailable, detail: error?.description)
             }
         }
         self.buses = buses

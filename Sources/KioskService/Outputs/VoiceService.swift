@@ -7,10 +7,12 @@ import ServiceLifecycle
 /// How calls are spoken, from `[voice]`.
 public struct VoiceSettings: Sendable, Equatable {
     public enum Output: Sendable, Equatable {
-        /// A command that plays a WAV file; `{file}` is replaced by its path (`aplay -q {file}`).
+        /// A command that plays a WAV file; `{file}` stands for its path (`aplay -q {file}`).
+        /// The path reaches the command as an argument, never as text for the shell to read.
         case command(String)
-        /// No sound card: each announcement is written there as a WAV file.
-        case directory(String)
+        /// No sound card: each announcement is written there as a WAV file; the newest
+        /// `keep` files are kept, older ones deleted.
+        case directory(String, keep: Int)
     }
 
     /// `vi`, `vi-vn-x-central` or `vi-vn-x-south`.
@@ -63,6 +65,7 @@ public struct VoiceService: Service {
     public func run() async throws {
         let (_, events) = await engine.subscribe()
         var played = 0
+        let started = Self.stamp(Date())
         for await event in events {
             let call: (String, CounterNumber)
             switch event.kind {
@@ -73,12 +76,26 @@ public struct VoiceService: Service {
                 continue
             }
             played += 1
-            await announce(settings.sentence(number: call.0, counter: call.1), number: call.0, counter: call.1, sequence: played)
+            let name = "\(started)-\(String(format: "%06d", played))-\(Self.fileSafe(call.0))-quay\(call.1.rawValue).wav"
+            await announce(settings.sentence(number: call.0, counter: call.1), name: name)
         }
         try? await gracefulShutdown()
     }
 
-    private func announce(_ text: String, number: String, counter: CounterNumber, sequence: Int) async {
+    /// `20261201-081503`: file names sort in time order, across restarts too.
+    static func stamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02d-%02d%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// Letters and digits only: a ticket number never makes a path or a shell word.
+    static func fileSafe(_ text: String) -> String {
+        String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    }
+
+    private func announce(_ text: String, name: String) async {
         let settings = self.settings, speech = self.speech
         let result: Result<String, any Error> = await withCheckedContinuation { done in
             work.async {
@@ -86,7 +103,7 @@ public struct VoiceService: Service {
                     let words = try settings.clips.map { try ClipSpeech(folder: $0).synthesize(text) } ?? speech.synthesize(text)
                     let chime = settings.chime ? PCMAudio.chime(sampleRate: words.sampleRate) : PCMAudio(sampleRate: words.sampleRate, samples: [])
                     let audio = chime + words
-                    return try Self.play(audio, settings.output, name: String(format: "%06d-%@-quay%d.wav", sequence, number, counter.rawValue))
+                    return try Self.play(audio, settings.output, name: name)
                 })
             }
         }
@@ -101,25 +118,49 @@ public struct VoiceService: Service {
     /// Plays (or files) one announcement and waits until it is over.
     static func play(_ audio: PCMAudio, _ output: VoiceSettings.Output, name: String) throws -> String {
         switch output {
-        case .directory(let folder):
+        case .directory(let folder, let keep):
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let path = "\(folder)/\(name)"
             try audio.wav().write(to: URL(fileURLWithPath: path))
+            prune(folder, keep: keep)
             return path
         case .command(let template):
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(name)")
             defer { try? FileManager.default.removeItem(at: file) }
             try audio.wav().write(to: file)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", template.replacingOccurrences(of: "{file}", with: "'\(file.path)'")]
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw AudioCommandFailed(description: "audio command exited with \(process.terminationStatus): \(template)")
-            }
+            try run(template, file: file.path, timeout: 120)
             return template
         }
+    }
+
+    /// Runs the player through the shell, with the file as `$1`: whatever the file is
+    /// called, the shell never reads it as part of the command.
+    static func run(_ template: String, file: String, timeout: TimeInterval) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", template.replacingOccurrences(of: "{file}", with: "\"$1\""), "kiosk-voice", file]
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
+        try process.run()
+        if ended.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            ended.wait()
+            throw AudioCommandFailed(description: "audio command still running after \(Int(timeout)) s, stopped: \(template)")
+        }
+        guard process.terminationStatus == 0 else {
+            throw AudioCommandFailed(description: "audio command exited with \(process.terminationStatus): \(template)")
+        }
+    }
+
+    /// Deletes the oldest announcements beyond `keep`: a year of calls would fill the disk.
+    /// Only files this service names (`YYYYMMDD-HHMMSS-…wav`) are touched.
+    static func prune(_ folder: String, keep: Int) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        let ours = names.filter { name in
+            name.hasSuffix(".wav") && name.count > 16
+                && name.prefix(15).enumerated().allSatisfy { i, c in i == 8 ? c == "-" : c.isASCII && c.isNumber }
+        }.sorted()
+        for old in ours.dropLast(keep) { try? FileManager.default.removeItem(atPath: "\(folder)/\(old)") }
     }
 }
 

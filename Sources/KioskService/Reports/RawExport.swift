@@ -20,7 +20,8 @@ public enum RawExport {
         .init("Ưu tiên", "priority"), .init("Trạng thái", "status"), .init("Quầy", "counter"), .init("Cán bộ", "officer"),
         .init("Giờ lấy số", "issued_at"), .init("Giờ gọi", "called_at"), .init("Giờ kết thúc", "finished_at"),
         .init("Chờ (giây)", "wait_seconds"), .init("Phục vụ (giây)", "service_seconds"), .init("Kết quả", "outcome"),
-        .init("Số lần gọi lại", "recalls"), .init("Số lần chuyển", "transfers"), .init("Chưa in", "unprinted"),
+        .init("Số lần gọi lại", "recalls"), .init("Số lần chuyển", "transfers"), .init("In phiếu", "print"),
+        .init("Lý do (in phiếu)", "print_reason"),
     ]
 
     static let ratingColumns: [RowWriter.Column] = [
@@ -39,7 +40,7 @@ public enum RawExport {
                 w.int(t.counter); w.text(t.officer); w.time(t.issuedAt); w.time(t.calledAt); w.time(t.finishedAt)
                 w.int(t.calledAt.map { Int(($0 - t.issuedAt).rounded()) })
                 w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } })
-                w.text(t.outcome); w.int(t.recalls); w.int(t.transfers); w.yesNo(t.unprinted)
+                w.text(t.outcome); w.int(t.recalls); w.int(t.transfers); w.text(t.printState); w.text(t.printReason)
                 w.endRow()
             }
             w.finish()

@@ -80,16 +80,21 @@ public struct SatisfactionReport: Sendable {
             }
         case .full:
             let header = keyHeaders + levelLabels + levelLabels.map { "\($0) (%)" }
-                + ["Số lượt đánh giá", "Số phiếu đã phục vụ", "Tỷ lệ hài lòng (%)", "Tỷ lệ đánh giá (%)",
+                + ["Số lượt đánh giá", "Số phiếu đã phục vụ", "Số phiếu đã phục vụ được đánh giá", "Tỷ lệ hài lòng (%)", "Tỷ lệ đánh giá (%)",
                    "Chờ trung bình (phút)", "Chờ P90 (phút)", "Phục vụ trung bình (phút)", "Vắng mặt", "Chuyển"]
             return [header] + rows.map { row in
                 let key = hasNames ? [row.key, row.name] : [row.key]
                 let f = row.figures, t = row.times
                 return key + f.levelCounts.map(String.init) + (f.levelShares?.map { Self.percent($0) } ?? f.levelCounts.map { _ in "" })
-                    + [String(f.rated), String(f.finished), Self.percent(f.satisfactionRate), Self.percent(f.responseRate),
+                    + [String(f.rated), String(f.finished), String(f.ratedFinished), Self.percent(f.satisfactionRate), Self.percent(f.responseRate),
                        Self.minutes(t.meanWait), Self.minutes(t.p90Wait), Self.minutes(t.meanService), String(t.noShows), String(t.transfers)]
             }
         }
+    }
+
+    /// The table as a workbook sheet: the group's key and name are text, the figures numbers.
+    public func sheet(_ layout: Layout, name: String) -> XLSXWriter.Sheet {
+        XLSXWriter.Sheet(name: name, rows: table(layout), textColumns: Set(keyHeaders.indices))
     }
 
     /// UTF-8 with a byte-order mark and CRLF line ends, so that Excel opens the Vietnamese
@@ -137,7 +142,7 @@ public struct SatisfactionReport: Sendable {
         struct JSONRow: Encodable {
             var key: String, name: String
             var levelCounts: [Int]
-            var rated: Int, finished: Int
+            var rated: Int, finished: Int, ratedFinished: Int
             var satisfactionRate: Double?
             var responseRate: Double?
             var meanWaitSeconds: Double?, p90WaitSeconds: Double?, meanServiceSeconds: Double?
@@ -145,7 +150,7 @@ public struct SatisfactionReport: Sendable {
         }
         let document = Document(from: from.iso, to: to.iso, by: grouping.rawValue, levels: levelLabels, rows: rows.map {
             JSONRow(key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
-                    finished: $0.figures.finished, satisfactionRate: $0.figures.satisfactionRate, responseRate: $0.figures.responseRate,
+                    finished: $0.figures.finished, ratedFinished: $0.figures.ratedFinished, satisfactionRate: $0.figures.satisfactionRate, responseRate: $0.figures.responseRate,
                     meanWaitSeconds: $0.times.meanWait, p90WaitSeconds: $0.times.p90Wait, meanServiceSeconds: $0.times.meanService,
                     noShows: $0.times.noShows, transfers: $0.times.transfers)
         })

@@ -6,12 +6,16 @@ import Foundation
 public enum XLSXWriter {
     public struct Sheet {
         public var name: String
-        /// Rows of cells; a cell that reads as a number is written as one.
+        /// Rows of cells; the first is the header.
         public var rows: [[String]]
+        /// Columns that hold names, ids and codes: always text, so an officer `007` or `1e3`
+        /// stays what it is. In the other columns a plain decimal is written as a number.
+        public var textColumns: Set<Int>
 
-        public init(name: String, rows: [[String]]) {
+        public init(name: String, rows: [[String]], textColumns: Set<Int>) {
             self.name = name
             self.rows = rows
+            self.textColumns = textColumns
         }
     }
 
@@ -56,8 +60,8 @@ public enum XLSXWriter {
                 xml += "<row r=\"\(r + 1)\">"
                 for (c, value) in row.enumerated() {
                     let ref = column(c) + String(r + 1)
-                    if let number = Double(value), value.first != "+", !value.isEmpty {
-                        xml += "<c r=\"\(ref)\"><v>\(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number))</v></c>"
+                    if r > 0, !sheet.textColumns.contains(c), isPlainDecimal(value) {
+                        xml += "<c r=\"\(ref)\"><v>\(value)</v></c>"
                     } else if !value.isEmpty {
                         xml += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(value))</t></is></c>"
                     }
@@ -81,9 +85,35 @@ public enum XLSXWriter {
         return name
     }
 
+    /// `12`, `-3`, `66.7`: what the reports write for a number. Never `nan`, `inf`, `1e3`,
+    /// `+5` or `007`, which a spreadsheet must not read as numbers.
+    static func isPlainDecimal(_ value: String) -> Bool {
+        var digits = Substring(value)
+        if digits.first == "-" { digits = digits.dropFirst() }
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else {
+            return false
+        }
+        return parts[0] == "0" || parts[0].first != "0"
+    }
+
+    /// XML text: markup escaped, and the characters XML 1.0 forbids (control characters but
+    /// tab and line ends, unpaired surrogates cannot occur in Swift strings, U+FFFE, U+FFFF) left out.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

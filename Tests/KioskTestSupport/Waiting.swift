@@ -1,0 +1,18 @@
+import Foundation
+
+/// Waits for a condition a test expects to become true, checking it often, instead of
+/// sleeping a fixed time (a busy CI machine makes fixed sleeps flaky, and slow). Throws
+/// with `what` when it does not happen within `seconds`.
+public func waitUntil(_ what: String, seconds: Double = 10, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    if try await condition() { return }
+    throw TimedOut(description: "timed out after \(seconds) s waiting for \(what)")
+}
+
+public struct TimedOut: Error, CustomStringConvertible {
+    public let description: String
+}
