@@ -67,7 +67,8 @@ let package = Package(
             ]
         ),
         // Simulated hardware for the tests: a pseudo-terminal, a printer that answers status queries.
-        .target(name: "KioskTestSupport", dependencies: ["KioskDevices"], path: "Tests/KioskTestSupport"),
+        .target(name: "KioskTestSupport", dependencies: ["KioskDevices", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/KioskTestSupport"),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),

@@ -108,6 +108,18 @@ private func refusal(_ text: String) -> String {
         ("[database]\npath = \"a.sqlite", "/etc/kiosk/centre.toml:2: a string is not closed"),
         ("[database]\npath = a.sqlite", "/etc/kiosk/centre.toml:2: a.sqlite is not a value: text must be in \"double quotes\""),
         ("[centre]\nname = \"Again\"", "/etc/kiosk/centre.toml:1: [centre] is already defined on line 1"),
+        // A prefix reaches displays, boards, the voice and file names: capital letters only.
+        ("[[services]]\ncode = \"B\"\nname = \"X\"\nprefix = \"B'\"", "/etc/kiosk/centre.toml:4: services[2].prefix: B' must be up to 3 capital letters"),
+        ("[[services]]\ncode = \"B\"\nname = \"X\"\nprefix = \"B 1\"", "/etc/kiosk/centre.toml:4: services[2].prefix: B 1 must be up to 3 capital letters"),
+        // A Modbus board carries at most 246 bytes of text: checked now, not at the first call.
+        ("[rating]\nboard_thanks = \"\(String(repeating: "X", count: 300))\"\n[[boards]]\ncounter = 1\nport = \"/dev/ttyUSB0\"\npreset = \"modbus-16\"",
+         "/etc/kiosk/centre.toml:6: boards[1].preset: the text"),
+        ("[[boards]]\ncounter = 1\nport = \"/dev/ttyUSB0\"\naddress = 300", "/etc/kiosk/centre.toml:4: boards[1].address: 300 does not fit"),
+        ("[http]\nmax_connections = 3", "/etc/kiosk/centre.toml:2: http.max_connections:"),
+        ("[rating]\nhandover_seconds = -1", "/etc/kiosk/centre.toml:2: rating.handover_seconds:"),
+        ("[voice]\ndirectory = \"voice\"\nkeep_files = 0", "/etc/kiosk/centre.toml:3: voice.keep_files:"),
+        // Nesting and size are bounded.
+        ("deep = \(String(repeating: "[", count: 40))\(String(repeating: "]", count: 40))", "/etc/kiosk/centre.toml:1: values nested more than 32 deep"),
     ])
     func aBrokenFileIsRefusedWithLineAndKey(change: String, expected: String) {
         // Appended after the minimal file and a blank line: the expected line numbers count
@@ -131,6 +143,35 @@ private func refusal(_ text: String) -> String {
             .hasPrefix("/etc/kiosk/centre.toml:1: centre: missing"))
         #expect(refusal("[centre]\nname = \"X\"\n[[services]]\ncode = \"A\"\nname = \"X\"")
             .hasPrefix("/etc/kiosk/centre.toml:1: counters: missing"))
+    }
+
+    @Test func anOversizedFileIsRefusedBeforeItIsRead() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-big-\(UUID().uuidString).toml").path
+        try (minimal + "\n# " + String(repeating: "x", count: 2 << 20)).write(toFile: file, atomically: true, encoding: .utf8)
+        do { _ = try ConfigLoader.load(file: file); Issue.record("accepted") } catch {
+            #expect(error.description.hasPrefix("\(file):0: the file is 2048 KiB"), "\(error)")
+        }
+    }
+
+    @Test func theWebLimitsAndTheHandoverAreRead() throws {
+        let text = minimal + "\n[rating]\nhandover_seconds = 20\n"
+        let config = try ConfigLoader.parse(text.replacingOccurrences(of: "[centre]", with: """
+            [http]
+            bind = "0.0.0.0:8080"
+            max_connections = 100
+            max_connections_per_address = 10
+            max_display_clients = 20
+            idle_seconds = 15
+            tickets_per_service = 2
+            tickets_overall = 5
+            ticket_window_seconds = 30
+            [centre]
+            """), file: "c.toml")
+        var expected = HTTPSettings(host: "0.0.0.0", port: 8080)
+        (expected.maxConnections, expected.maxConnectionsPerAddress, expected.maxDisplayClients, expected.idleSeconds) = (100, 10, 20, 15)
+        (expected.ticketsPerService, expected.ticketsOverall, expected.ticketWindowSeconds) = (2, 5, 30)
+        #expect(config.http == expected)
+        #expect(config.rules.ratingHandover == 20)
     }
 
     @Test func anUnreadableFileIsNamed() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KioskService
 
@@ -63,8 +64,13 @@ import Testing
         ("a = \"\\q\"", 1, "\\q is not an escape"),
         ("= 1", 1, "expected a key name"),
         ("p = { x = 1 }\n[p]", 2, "[p] is already defined"),
+        ("a = " + String(repeating: "[", count: 33) + String(repeating: "]", count: 33), 1, "nested more than 32 deep"),
+        ("a = " + String(repeating: "{ b = ", count: 40), 1, "nested more than 32 deep"),
+        (String(repeating: "k.", count: 40) + "k = 1", 1, "more than 32 dotted parts"),
+        ("# " + String(repeating: "x", count: 1 << 20), 0, "larger than 1024 KiB"),
     ])
     func refusesWithTheLine(text: String, line: Int, message: String) {
+        // (a file of 1 MiB and more is refused before it is read: line 0)
         do {
             _ = try TOMLParser.parse(text)
             Issue.record("accepted \(text)")
@@ -72,6 +78,20 @@ import Testing
             #expect(error.line == line)
             #expect(error.message.contains(message), "\(error.message)")
         }
+    }
+}
+
+extension TOMLParserTests {
+    /// Many `[[x]]` headers once copied the whole array for each: a long file took minutes.
+    @Test func manyArrayTablesParseInLinearTime() throws {
+        let text = String(repeating: "[[x]]\nk = 1\n", count: 40_000)
+        let clock = ContinuousClock()
+        var count = 0
+        let took = try clock.measure {
+            if case .array(let items)? = try TOMLParser.parse(text)["x"]?.value { count = items.count }
+        }
+        #expect(count == 40_000)
+        #expect(took < .seconds(5), "\(took)")
     }
 }
 

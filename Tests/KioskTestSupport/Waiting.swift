@@ -16,3 +16,11 @@ public func waitUntil(_ what: String, seconds: Double = 10, _ condition: () asyn
 public struct TimedOut: Error, CustomStringConvertible {
     public let description: String
 }
+
+/// Runs blocking work (a socket client, a process) on a thread of its own: blocking Swift's
+/// few shared threads could starve the very tasks the test waits for.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { done in
+        Thread { done.resume(with: Result { try work() }) }.start()
+    }
+}

@@ -15,7 +15,7 @@ public actor LEDBus {
     private var current: [Int: [UInt8]] = [:]
     private var pending: [Int] = []
     private var wake: CheckedContinuation<Void, Never>?
-    private let io = DispatchQueue(label: "kiosk.led")
+    private let io: WorkerThread
     /// Frames tried, written or not.
     public private(set) var attempts = 0
     /// Frames actually written since the bus started.
@@ -35,6 +35,7 @@ public actor LEDBus {
         self.gap = gap
         self.refresh = refresh
         self.report = report
+        io = WorkerThread(name: "LED bus \(path)")
     }
 
     /// What board `address` should show now.
@@ -92,16 +93,8 @@ public actor LEDBus {
     /// Whether the frame went out.
     private func send(_ frame: [UInt8]) async -> Bool {
         let printer = DevicePathPrinter(path: path, baud: baud)
-        let result = await withCheckedContinuation { (done: CheckedContinuation<DeviceError?, Never>) in
-            io.async {
-                do throws(DeviceError) {
-                    try printer.send(frame, by: .after(.seconds(2)))
-                    done.resume(returning: nil)
-                } catch {
-                    done.resume(returning: error)
-                }
-            }
-        }
+        let sent = await io.run { () throws(DeviceError) in try printer.send(frame, by: .after(.seconds(2))) }
+        let result: DeviceError? = if case .failure(let error) = sent { error } else { nil }
         if result != failing {
             failing = result
             report(result)

@@ -167,6 +167,9 @@ public enum ConfigLoader {
             let baud = try t.int("baud", default: 9600, in: 1200...115200)
             guard SerialPort.supportedBauds[baud] != nil else { throw t.error("baud", "\(baud) is not a serial speed") }
             let address = try t.int("address", default: 1, in: 0...999)
+            if case .binary = format.address, address > 255 {
+                throw t.error("address", "\(address) does not fit the one byte a binary address has (0–255)")
+            }
             // The longest text the board will be sent (a number of the longest service, or the thanks) must fit its frame.
             for text in longestTexts {
                 if let problem = format.problem(address: address, number: text, counter: counter.rawValue, text: text) {

@@ -39,26 +39,30 @@ public final class TOMLTable {
 
     init(line: Int) { self.line = line }
 
-    public subscript(key: String) -> TOMLEntry? { values[key] }
+    /// `[[key]]` sections, kept apart while the file is read so each adds in place.
+    private var tableArrays: [String: (line: Int, items: [TOMLEntry])] = [:]
+
+    public subscript(key: String) -> TOMLEntry? {
+        if let array = tableArrays[key] { return TOMLEntry(value: .array(array.items), line: array.line) }
+        return values[key]
+    }
 
     func set(_ key: String, _ entry: TOMLEntry) {
-        if values[key] == nil { keys.append(key) }
+        if values[key] == nil && tableArrays[key] == nil { keys.append(key) }
         values[key] = entry
     }
 
     /// Adds a table to the array of tables under `key` in place (a copy per `[[x]]` header
     /// would make a long file quadratic). False when `key` holds something else.
     func appendTable(_ key: String, _ element: TOMLTable, line: Int) -> Bool {
-        guard let existing = values.removeValue(forKey: key) else {
-            set(key, TOMLEntry(value: .array([TOMLEntry(value: .table(element), line: line)]), line: line))
+        let entry = TOMLEntry(value: .table(element), line: line)
+        if tableArrays[key] != nil {
+            tableArrays[key]!.items.append(entry)
             return true
         }
-        guard case .array(var items) = existing.value, items.allSatisfy({ if case .table = $0.value { true } else { false } }) else {
-            values[key] = existing
-            return false
-        }
-        items.append(TOMLEntry(value: .table(element), line: line))
-        values[key] = TOMLEntry(value: .array(items), line: existing.line)
+        guard values[key] == nil else { return false }
+        keys.append(key)
+        tableArrays[key] = (line, [entry])
         return true
     }
 }

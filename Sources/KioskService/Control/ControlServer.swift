@@ -58,11 +58,13 @@ public struct ControlServer: Service {
                     close(client)
                     continue
                 }
-                DispatchQueue.global().async {
+                // A thread of its own (at most `maxClients`): a client waits on its socket and on
+                // the engine, and Dispatch's few shared threads must not be the ones waiting.
+                Thread {
                     server.serve(client)
                     close(client)
                     active.withLock { $0 -= 1 }
-                }
+                }.start()
             }
             close(listener)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskDevices
 import KioskStore
 import Logging
 
@@ -40,7 +41,7 @@ public actor QueueEngine {
     private var closed = false
     /// The last store failure reported, so the log and `/health` hear of it once.
     private var storeProblem: String?
-    private nonisolated let executor = QueueExecutor(label: "kiosk.queue")
+    private nonisolated let executor = WorkerThread(name: "queue engine")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// Rebuilds the state from the database.
@@ -146,21 +147,6 @@ public actor QueueEngine {
         for continuation in subscribers.values { continuation.finish() }
         subscribers = [:]
     }
-}
-
-/// Runs an actor's work on one dispatch queue (one thread at a time) instead of Swift's
-/// shared cooperative threads.
-final class QueueExecutor: SerialExecutor {
-    let queue: DispatchQueue
-
-    init(label: String) { queue = DispatchQueue(label: label, qos: .userInitiated) }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
-    }
-
-    func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
 }
 
 extension QueueEvent {

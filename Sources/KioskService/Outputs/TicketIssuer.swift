@@ -26,7 +26,7 @@ public struct TicketIssuer: Service {
     let statusInterval: Duration
     /// The whole of one ticket, from the press to the last byte drained.
     let deadline: Duration
-    private let io = DispatchQueue(label: "kiosk.printer")
+    private let io = WorkerThread(name: "printer")
     /// One ticket at a time: its status check and its bytes are not interleaved with another's.
     private let turn = PrinterTurn()
 
@@ -172,11 +172,7 @@ public struct TicketIssuer: Service {
     private func onPrinterThread<T: Sendable>(_ body: @escaping @Sendable (any TicketPrinter, Deadline) throws(DeviceError) -> T,
                                               by deadline: Deadline) async -> Result<T, DeviceError> {
         let printer = self.printer
-        return await withCheckedContinuation { done in
-            io.async {
-                done.resume(returning: Result { () throws(DeviceError) in try body(printer, deadline) })
-            }
-        }
+        return await io.run { () throws(DeviceError) in try body(printer, deadline) }
     }
 
     private func report(_ status: PrinterStatus) {

@@ -53,7 +53,7 @@ public struct VoiceService: Service {
     let settings: VoiceSettings
     let logger: Logger
     private let speech: EspeakSpeech
-    private let work = DispatchQueue(label: "kiosk.voice")
+    private let work = WorkerThread(name: "voice")
 
     public init(engine: QueueEngine, settings: VoiceSettings, logger: Logger) {
         self.engine = engine
@@ -97,15 +97,10 @@ public struct VoiceService: Service {
 
     private func announce(_ text: String, name: String) async {
         let settings = self.settings, speech = self.speech
-        let result: Result<String, any Error> = await withCheckedContinuation { done in
-            work.async {
-                done.resume(returning: Result {
-                    let words = try settings.clips.map { try ClipSpeech(folder: $0).synthesize(text) } ?? speech.synthesize(text)
-                    let chime = settings.chime ? PCMAudio.chime(sampleRate: words.sampleRate) : PCMAudio(sampleRate: words.sampleRate, samples: [])
-                    let audio = chime + words
-                    return try Self.play(audio, settings.output, name: name)
-                })
-            }
+        let result: Result<String, any Error> = await work.run {
+            let words = try settings.clips.map { try ClipSpeech(folder: $0).synthesize(text) } ?? speech.synthesize(text)
+            let chime = settings.chime ? PCMAudio.chime(sampleRate: words.sampleRate) : PCMAudio(sampleRate: words.sampleRate, samples: [])
+            return try Self.play(chime + words, settings.output, name: name)
         }
         switch result {
         case .success(let destination):
