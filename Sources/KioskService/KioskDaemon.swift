@@ -20,7 +20,7 @@ public struct KioskDaemon: Sendable {
     public init(config: KioskConfig, logger: Logger) throws {
         self.config = config
         lock = try InstanceLock(database: config.databasePath, config: config.file)
-        database = try KioskDatabase(path: config.databasePath)
+        database = try KioskDatabase(path: config.databasePath, maxSizeMB: config.databaseMaxMB)
         health = DeviceHealth()
         engine = try QueueEngine(rules: config.rules, database: database, health: health, logger: logger)
         var services: [any Service] = [ClockService(engine: engine)]
@@ -28,7 +28,7 @@ public struct KioskDaemon: Sendable {
         if let printer = config.printer {
             issuer = TicketIssuer(engine: engine, printer: PrinterTransport.make(address: printer.path, baud: printer.baud, rtsCts: printer.rtsCts),
                                   renderer: try TicketRenderer(config: config, profile: printer.profile), policy: printer.onFailure,
-                                  health: health, logger: logger)
+                                  health: health, logger: logger, deadline: .seconds(printer.deadlineSeconds))
             services.append(issuer!)
         }
         router = CommandRouter(engine: engine, issuer: issuer)

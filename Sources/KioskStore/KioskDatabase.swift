@@ -15,13 +15,21 @@ public final class KioskDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    public init(path: String) throws {
+    /// `maxSizeMB`: the file never grows past it (SQLite then answers "database or disk is
+    /// full", as on a full disk), so the database cannot take the disk the system needs.
+    public init(path: String, maxSizeMB: Int? = nil) throws {
         self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(5)
+        // Another writer (an admin's command) holds the lock for milliseconds; longer means a
+        // stuck process, and the hall must hear of it rather than wait.
+        configuration.busyMode = .timeout(2)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let maxSizeMB {
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA max_page_count = \(maxSizeMB * 1_048_576 / pageSize)")
+            }
         }
         do {
             let folder = (path as NSString).deletingLastPathComponent

@@ -24,6 +24,7 @@ struct Run: AsyncParsableCommand {
         }
         let logger = Logger(label: "kiosk")
         let config = try loadConfig(options.config)
+        raiseOpenFileLimit(logger)
         let daemon: KioskDaemon
         do {
             daemon = try KioskDaemon(config: config, logger: logger)
@@ -54,5 +55,16 @@ func loadConfig(_ file: String) throws -> KioskConfig {
     } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         throw ExitCode(2)
+    }
+}
+
+/// Connections are capped, but the cap plus the devices must fit the process's open-file
+/// limit: take the hard limit (the soft default, 1024, is the shell's, not the kernel's).
+func raiseOpenFileLimit(_ logger: Logger) {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    limit.rlim_cur = min(limit.rlim_max, 65_536)
+    if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+        logger.warning("cannot raise the open-file limit", metadata: ["limit": "\(limit.rlim_cur)"])
     }
 }

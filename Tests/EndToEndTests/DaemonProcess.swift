@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskDevices
 
 /// The real `kiosk` binary, built next to the tests, run as a subprocess.
 struct KioskBinary {
@@ -127,5 +128,190 @@ final class HTTPConnection {
             connection.received += buffer[0..<n]
         }
         return connection.text
+    }
+}
+
+/// A centre in a temporary folder: its config, the real daemon, its log. (@unchecked: a test
+/// drives it from one thread, and sends control requests from another.)
+final class TestCentre: @unchecked Sendable {
+    let kiosk: KioskBinary
+    let folder: String
+    let port: Int
+    let config: String
+    private(set) var daemon: Process?
+    /// Each start logs to a file of its own.
+    private var runs = 0
+    var logFile: String { "\(folder)/daemon-\(runs).log" }
+
+    /// Services A and B, counters 1 (A, B) and 2 (A, B), a file printer unless `printer`
+    /// says otherwise, and `extra` appended (keypads, limits).
+    init(_ name: String, printer: String = "path = \"printer.bin\"\nprofile = \"epson-tm-t82\"", extra: String = "") throws {
+        kiosk = try KioskBinary()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(name)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        port = freePort()
+        config = "\(folder)/centre.toml"
+        try """
+            [centre]
+            name = "Trung tâm xã Thử Nghiệm"
+            [database]
+            path = "kiosk.sqlite"
+            [http]
+            bind = "127.0.0.1:\(port)"
+            [control]
+            socket = "control.sock"
+            [[services]]
+            code = "A"
+            name = "Chứng thực"
+            prefix = "A"
+            [[services]]
+            code = "B"
+            name = "Hộ tịch"
+            prefix = "B"
+            [[counters]]
+            number = 1
+            services = ["A", "B"]
+            [[counters]]
+            number = 2
+            services = ["B", "A"]
+            [printer]
+            \(printer)
+            \(extra)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Changes the config file.
+    func rewrite(_ change: (String) -> String) throws {
+        try change(try String(contentsOfFile: config, encoding: .utf8)).write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts the daemon and waits for its web server.
+    func start() throws {
+        runs += 1
+        let process = try kiosk.start(["run", "--config", config], log: logFile)
+        daemon = process
+        try eventually(20, "the daemon's web server") {
+            if !process.isRunning { throw TestFailure("the daemon ended: \(runLog)") }
+            return runLog.contains("hall display ready")
+        }
+    }
+
+    /// The current run's log.
+    var runLog: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
+    func stop() {
+        guard let daemon, daemon.isRunning else { return }
+        daemon.terminate()
+        daemon.waitUntilExit()
+    }
+
+    func kill9() {
+        guard let daemon, daemon.isRunning else { return }
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+    }
+
+    /// A request on the control socket, straight (no `kiosk` process to start): the reply line.
+    func request(_ line: String) throws -> String {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let path = Array("\(folder)/control.sock".utf8)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in path.enumerated() { raw[i] = b } }
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard ok == 0 else { throw TestFailure("cannot connect to the control socket: errno \(errno)") }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var reply: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1, byte != 0x0A { reply.append(byte) }
+        return String(decoding: reply, as: UTF8.self)
+    }
+
+    /// A control request, as `kiosk counter` sends it; the reply line.
+    func control(_ request: String) throws -> String {
+        let result = try kiosk.run(["counter", "--config", config] + request.split(separator: " ").map(String.init))
+        return String(decoding: result.out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func officer(_ id: String, signInAt counter: Int) throws {
+        _ = try kiosk.run(["officer", "add", "--config", config, id, "Cán bộ \(id)"])
+        let result = try kiosk.run(["officer", "sign-in", "--config", config, "--counter", "\(counter)", id])
+        guard result.status == 0 else { throw TestFailure("sign-in \(id): \(String(decoding: result.out, as: UTF8.self))") }
+    }
+
+    func printed() -> [UInt8] { [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/printer.bin"))) ?? Data()) }
+
+    deinit { stop() }
+}
+
+/// One HTTP/1.1 request over a fresh connection, optionally from another loopback address.
+enum HTTP {
+    struct Reply {
+        var status: Int
+        var head: String
+        var body: String
+    }
+
+    static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String = "",
+                        from source: String? = nil) throws -> Reply {
+        let fd = try connect(port: port, from: source)
+        defer { close(fd) }
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        text += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 10_000) > 0 else { break }
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { break }
+            received += buffer[0..<n]
+        }
+        let whole = String(decoding: received, as: UTF8.self)
+        let parts = whole.components(separatedBy: "\r\n\r\n")
+        let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+        return Reply(status: status, head: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    /// A connected socket to 127.0.0.1:port, its own end bound to `source` (another address
+    /// of the loopback network, as another machine on the LAN would be).
+    static func connect(port: Int, from source: String? = nil) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            guard bound == 0 else { close(fd); throw TestFailure("bind \(source): errno \(errno)") }
+        }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0 else { close(fd); throw TestFailure("connect to \(port) from \(source ?? "127.0.0.1"): errno \(errno)") }
+        return fd
+    }
+}
+
+/// The open-file limit of this process raised to its hard limit (floods open thousands).
+func raiseOpenFileLimit() -> Int {
+    var limit = rlimit()
+    getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    return Int(limit.rlim_cur)
+}
+
+/// Tickets on paper: the big numbers in the ESC/POS bytes a printer got.
+func numbersOnPaper(_ bytes: [UInt8]) throws -> [String] {
+    try EscPosDecoder(tcvn3Pages: [30, 31]).decode(bytes).compactMap {
+        if case .text(let line) = $0, line.height == 4 { line.text } else { nil }
     }
 }

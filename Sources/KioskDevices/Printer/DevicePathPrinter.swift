@@ -22,6 +22,13 @@ public struct DevicePathPrinter: TicketPrinter {
         self.statusTimeoutMs = statusTimeoutMs
     }
 
+    /// On a serial line, 10 bits a byte (8N1) at the configured speed: a raster ticket takes
+    /// some 38 s at 9600 baud, and must not fail for that.
+    public func transmissionTime(bytes count: Int) -> Duration {
+        guard path.contains("/tty") || path.hasPrefix("/dev/serial/") else { return .zero }
+        return .milliseconds(count * 10 * 1000 / max(baud, 1))
+    }
+
     public func send(_ bytes: [UInt8], by deadline: Deadline) throws(DeviceError) {
         let fd = try openPort(forStatus: false)
         let serial = isatty(fd) == 1

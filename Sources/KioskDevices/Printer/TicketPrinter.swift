@@ -5,12 +5,15 @@ public protocol TicketPrinter: Sendable {
     func send(_ bytes: [UInt8], by deadline: Deadline) throws(DeviceError)
     /// `DLE EOT` 1, 2, 4; `.unknown` where the printer cannot answer.
     func status(by deadline: Deadline) throws(DeviceError) -> PrinterStatus
+    /// How long `count` bytes take on the link itself (a slow serial line), beyond any deadline.
+    func transmissionTime(bytes count: Int) -> Duration
 }
 
 extension TicketPrinter {
     /// With the usual five seconds (installers' tools, tests).
     public func send(_ bytes: [UInt8]) throws(DeviceError) { try send(bytes, by: .after(.seconds(5))) }
     public func status() throws(DeviceError) -> PrinterStatus { try status(by: .after(.seconds(5))) }
+    public func transmissionTime(bytes count: Int) -> Duration { .zero }
 }
 
 /// Printer transports by address: `tcp://host:port` or a path.

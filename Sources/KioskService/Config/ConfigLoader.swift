@@ -41,6 +41,7 @@ public enum ConfigLoader {
 
         let database = try top.table("database")
         let databasePath = resolve(try database?.string("path") ?? "kiosk.sqlite")
+        let databaseMaxMB = database?.has("max_size_mb") == true ? try database?.int("max_size_mb", in: 1...1_000_000) : nil
         try database?.finish()
 
         let httpTable = try top.table("http")
@@ -120,9 +121,11 @@ public enum ConfigLoader {
         let longestNumber = services.map { $0.display(number: $0.lastNumber) }.max { $0.utf8.count < $1.utf8.count } ?? ""
         let boards = try readBoards(top, counters: counters, longestTexts: [longestNumber, thanks.board], resolve: resolve)
         try top.finish()
-        return KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
-                           controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
-                           thanks: thanks, boards: boards, voice: voice)
+        var config = KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
+                                 controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
+                                 thanks: thanks, boards: boards, voice: voice)
+        config.databaseMaxMB = databaseMaxMB
+        return config
     }
 
     /// `[[boards]]`: a preset protocol, with any part of it overridden.
@@ -223,7 +226,8 @@ public enum ConfigLoader {
         }
         let path = try p.string("path")
         return PrinterSettings(path: path.hasPrefix("tcp://") ? path : resolve(path), baud: baud,
-                               rtsCts: try p.bool("rts_cts", default: false), profile: profile, onFailure: policy)
+                               rtsCts: try p.bool("rts_cts", default: false), profile: profile, onFailure: policy,
+                               deadlineSeconds: try p.int("deadline_seconds", default: 5, in: 1...120))
     }
 
     private static func readServices(_ top: TableReader) throws(ConfigError) -> [ServiceDefinition] {

@@ -9,6 +9,8 @@ public struct KioskConfig: Sendable {
     public var centreName: String
     public var rules: QueueRules
     public var databasePath: String
+    /// The database never grows past this (`[database] max_size_mb`); nil: as the disk allows.
+    public var databaseMaxMB: Int?
     public var http: HTTPSettings
     /// Where `kiosk officer sign-in` and friends reach the running daemon.
     public var controlSocket: String
@@ -66,6 +68,8 @@ public struct PrinterSettings: Sendable, Equatable {
     public var rtsCts: Bool
     public var profile: PrinterProfile
     public var onFailure: PrintFailurePolicy
+    /// One ticket's time, from the press to the last byte (plus the bytes' time on a serial line).
+    public var deadlineSeconds = 5
 }
 
 /// What happens to a ticket the printer could not print.

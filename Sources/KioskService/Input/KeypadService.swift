@@ -52,7 +52,7 @@ public struct KeypadService: Service {
                     let time = Double(event.seconds) + Double(event.microseconds) / 1e6
                     switch filter.judge(key: event.code, at: time) {
                     case .accepted:
-                        await press(event.code, meta: meta)
+                        await press(event.code, at: time, meta: meta)
                     case .bounced:
                         logger.debug("key bounce ignored", metadata: meta.merging(["key": "\(event.code)"]) { $1 })
                     case .rateLimited:
@@ -63,7 +63,14 @@ public struct KeypadService: Service {
         }
     }
 
-    private func press(_ code: UInt16, meta: Logger.Metadata) async {
+    /// The moment of a press by the monotonic clock, from its kernel time (wall clock).
+    static func instant(ofPressAt time: TimeInterval) -> ContinuousClock.Instant {
+        let age = Date().timeIntervalSince1970 - time
+        guard age > 0, age < 3600 else { return .now }
+        return .now - .microseconds(Int64(age * 1e6))
+    }
+
+    private func press(_ code: UInt16, at time: TimeInterval, meta: Logger.Metadata) async {
         var meta = meta
         meta["key"] = "\(settings.keyNames[code] ?? KeyNames.name(of: code) ?? String(code))"
         guard let command = Self.command(for: code, on: settings.role) else {
@@ -71,7 +78,7 @@ public struct KeypadService: Service {
             return
         }
         do {
-            try await router.perform(command)
+            try await router.perform(command, pressedAt: Self.instant(ofPressAt: time))
         } catch {
             meta["reason"] = "\(error)"
             logger.notice("key press refused", metadata: meta)

@@ -42,8 +42,10 @@ public struct TicketIssuer: Service {
         self.deadline = deadline
     }
 
-    public func issue(service: ServiceCode, priority: Bool) async throws(CommandError) -> [QueueEvent] {
-        let deadline = Deadline.after(self.deadline)
+    /// `pressedAt`: when the citizen pressed (a keypad's event time), so a press that waited
+    /// behind a stuck printer is refused at its deadline instead of printing minutes late.
+    public func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant = .now) async throws(CommandError) -> [QueueEvent] {
+        let deadline = Deadline(pressedAt + self.deadline)
         guard await turn.acquire(by: deadline) else {
             let reason = "máy in đang bận quá \(Int(self.deadline.components.seconds)) giây (printer busy)"
             logger.error("ticket not printed", metadata: ["service": "\(service)", "reason": "\(reason)"])
@@ -141,7 +143,7 @@ public struct TicketIssuer: Service {
         var meta: Logger.Metadata = ["ticket.number": "\(ticket.display)", "device.path": "\(printer.path)"]
         let sent = await onPrinterThread({ (printer, deadline) throws(DeviceError) in
             let bytes = renderer.render(ticket, serviceName: name, waitingAhead: waitingAhead)
-            try printer.send(bytes, by: deadline)
+            try printer.send(bytes, by: Deadline(deadline.instant + printer.transmissionTime(bytes: bytes.count)))
             return bytes.count
         }, by: deadline)
         switch sent {
@@ -253,11 +255,12 @@ public struct CommandRouter: Sendable {
         self.issuer = issuer
     }
 
+    /// `pressedAt`: when the button behind the command was pressed, if known.
     @discardableResult
-    public func perform(_ command: QueueCommand) async throws(CommandError) -> [QueueEvent] {
+    public func perform(_ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now) async throws(CommandError) -> [QueueEvent] {
         switch command {
         case .issueTicket(let service, let priority):
-            if let issuer { return try await issuer.issue(service: service, priority: priority) }
+            if let issuer { return try await issuer.issue(service: service, priority: priority, pressedAt: pressedAt) }
         case .markReprinted(let display):
             if let issuer { return try await issuer.reprint(display) }
         default:
