@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
+        // The long suites of scripts/soak (kill -9 rounds, fuzzing); not installed.
+        .executable(name: "kiosk-soak", targets: ["kiosk-soak"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -69,6 +71,10 @@ let package = Package(
         // Simulated hardware for the tests: a pseudo-terminal, a printer that answers status queries.
         .target(name: "KioskTestSupport", dependencies: ["KioskDevices", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/KioskTestSupport"),
+        // Generated inputs for the parsers that read the outside world, shared by the tests and the soak.
+        .target(name: "KioskFuzz", dependencies: ["KioskService", "KioskWeb", "KioskDevices"], path: "Tests/KioskFuzz"),
+        .executableTarget(name: "kiosk-soak", dependencies: ["KioskFuzz", "KioskTestSupport"], path: "Tests/Soak"),
+        .testTarget(name: "FuzzTests", dependencies: ["KioskFuzz"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),

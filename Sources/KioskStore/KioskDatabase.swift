@@ -35,6 +35,9 @@ public final class KioskDatabase: Sendable {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB turns its writer to NORMAL when it switches on WAL (after `prepareDatabase`):
+            // an acknowledged command must survive a power cut, so the writer waits for the disk.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try Schema.migrator.migrate(pool)
         } catch {
             throw StoreError(path: path, message: "cannot open the database: \(error)")

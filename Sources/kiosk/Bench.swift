@@ -5,6 +5,7 @@ import KioskDevices
 import KioskService
 import KioskStore
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,22 +41,36 @@ struct Bench: ParsableCommand {
 
     struct Keypads: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Latency from a key press's kernel timestamp to its ticket applied in the queue engine.")
+            abstract: "Latency from a key press's kernel timestamp to its ticket committed, and to its bytes at the printer.")
         @Option(help: "Simulated keypads (FIFOs), one service each.") var keypads = 20
         @Option(help: "Presses in all, round-robin over the keypads.") var presses = 10_000
         @Option(help: "Microseconds between two presses.") var intervalUs = 1000
+        @Flag(help: "A printer that does not answer status queries.") var noStatus = false
 
+        /// One serial printer on a pseudo-terminal, as a centre's: the ticket journal (the
+        /// reservation's durable commit before any byte), the status queries the printer
+        /// answers, the bytes written. The far end notes when each ticket's last byte (its cut)
+        /// arrived.
         func run() async throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let codes = (0..<keypads).map { ServiceCode(String(format: "S%02d", $0 + 1)) }
-            let rules = QueueRules(services: codes.map { ServiceDefinition(code: $0, name: $0.rawValue, prefix: $0.rawValue + "-", lastNumber: 9999) },
+            let rules = QueueRules(services: codes.map { ServiceDefinition(code: $0, name: "Dịch vụ \($0.rawValue)", prefix: $0.rawValue, lastNumber: 9999) },
                                    counters: [CounterDefinition(number: CounterNumber(1), services: codes)])
             let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-            let engine = try QueueEngine(rules: rules, database: KioskDatabase(path: "\(folder)/bench.sqlite"), logger: quiet)
-            let (_, events) = await engine.subscribe()
             let health = DeviceHealth()
+            let engine = try QueueEngine(rules: rules, database: KioskDatabase(path: "\(folder)/bench.sqlite"), health: health, logger: quiet)
+            let (_, events) = await engine.subscribe(buffer: presses * 4)
+            let port = try PseudoTerminal()
+            let far = FarPrinter(port)
+            var profile = PrinterProfile.named("epson-tm-t82")!
+            profile.answersStatus = !noStatus
+            let renderer = TicketRenderer(centreName: "Trung tâm xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: ["Xin cảm ơn!"]),
+                                          timeZone: rules.timeZone, profile: profile, rasterizer: nil)
+            let issuer = TicketIssuer(engine: engine, printer: DevicePathPrinter(path: port.slavePath, baud: 115200), renderer: renderer,
+                                      policy: .refuse, health: health, logger: quiet)
+            let router = CommandRouter(engine: engine, issuer: issuer)
             let key = KeyNames.code(of: "KEY_KP1")!
             var readers: [Task<Void, any Error>] = []
             for (i, code) in codes.enumerated() {
@@ -64,21 +79,21 @@ struct Bench: ParsableCommand {
                 let settings = KeypadSettings(name: "k\(i)", locator: .path(fifo), grab: false,
                                               filter: PressFilter.Settings(debounce: 0), role: .kiosk(keys: [key: KioskKey(service: code, priority: false)]),
                                               keyNames: [key: "KEY_KP1"])
-                let service = KeypadService(settings: settings, router: CommandRouter(engine: engine, issuer: nil), health: health, logger: quiet)
+                let service = KeypadService(settings: settings, router: router, health: health, logger: quiet)
                 readers.append(Task { try await service.run() })
             }
             defer { readers.forEach { $0.cancel() } }
-            while health.all.filter({ $0.state == .ok }).count < keypads { try await Task.sleep(for: .milliseconds(20)) }
+            while health.all.filter({ $0.device.hasPrefix("keypad") && $0.state == .ok }).count < keypads { try await Task.sleep(for: .milliseconds(20)) }
 
             let writers = (0..<keypads).map { open("\(folder)/keypad-\($0)", O_WRONLY | O_NONBLOCK) }
-            var pressed: [String: Double] = [:] // "S01#7" → press time
+            var pressed: [String: Double] = [:] // "S01-7" → press time
             let collector = Task {
-                var applied: [String: Double] = [:]
+                var committed: [String: Double] = [:]
                 for await event in events {
-                    if case .ticketIssued(let t, _) = event.kind { applied["\(t.service)#\(t.sequence)"] = t.issuedAt.timeIntervalSince1970 }
-                    if applied.count == presses { break }
+                    if case .ticketIssued(let t, _) = event.kind { committed[t.display] = Date().timeIntervalSince1970 }
+                    if committed.count == presses { break }
                 }
-                return applied
+                return committed
             }
             for n in 0..<presses {
                 let keypad = n % keypads
@@ -86,15 +101,73 @@ struct Bench: ParsableCommand {
                 gettimeofday(&now, nil)
                 let bytes = InputEvent.tap(code: key, seconds: Int64(now.tv_sec), microseconds: Int64(now.tv_usec)).flatMap(\.bytes)
                 _ = bytes.withUnsafeBytes { write(writers[keypad], $0.baseAddress, $0.count) }
-                pressed["\(codes[keypad])#\(n / keypads + 1)"] = Double(now.tv_sec) + Double(now.tv_usec) / 1e6
+                let service = rules.services[keypad]
+                pressed[service.display(number: service.number(forSequence: n / keypads + 1))] = Double(now.tv_sec) + Double(now.tv_usec) / 1e6
                 usleep(UInt32(intervalUs))
             }
-            let applied = await collector.value
+            let committed = await collector.value
+            let printed = try far.waitFor(presses, seconds: 30)
             writers.forEach { close($0) }
-            let latencies = pressed.compactMap { key, at in applied[key].map { ($0 - at) * 1000 } }.sorted()
-            func percentile(_ p: Double) -> Double { ServiceTimes.percentile(latencies, p) ?? 0 }
-            print("keypads\tpresses\tapplied\tp50_ms\tp99_ms\tmax_ms")
-            print("\(keypads)\t\(presses)\t\(latencies.count)\t\(String(format: "%.2f", percentile(0.5)))\t\(String(format: "%.2f", percentile(0.99)))\t\(String(format: "%.2f", latencies.last ?? 0))")
+            func latencies(_ at: [String: Double]) -> [Double] { pressed.compactMap { key, t in at[key].map { ($0 - t) * 1000 } }.sorted() }
+            func row(_ name: String, _ values: [Double]) -> String {
+                func p(_ q: Double) -> String { String(format: "%.2f", ServiceTimes.percentile(values, q) ?? 0) }
+                return "\(name)\t\(keypads)\t\(presses)\t\(values.count)\t\(p(0.5))\t\(p(0.99))\t\(String(format: "%.2f", values.last ?? 0))"
+            }
+            print("path\tkeypads\tpresses\tdone\tp50_ms\tp99_ms\tmax_ms")
+            print(row("press→reserved (durable)", latencies(committed)))
+            print(row("press→bytes at printer", latencies(printed)))
+        }
+    }
+
+    /// The far end of the bench's serial printer: answers status queries as a ready Epson
+    /// would, and notes when each ticket (cut from one `ESC @` to its cut) has fully arrived.
+    final class FarPrinter: @unchecked Sendable {
+        // @unchecked: `arrived` is guarded by its mutex; the rest belongs to the reading thread.
+        private let arrived = Mutex<[String: Double]>([:])
+
+        init(_ port: PseudoTerminal) {
+            Thread { self.serve(port) }.start()
+        }
+
+        private func serve(_ port: PseudoTerminal) {
+            // The port stays open on this side too, as a printer's cable does: otherwise the
+            // master reports a hang-up each time the daemon closes the port between tickets.
+            let cable = open(port.slavePath, O_RDWR | O_NOCTTY)
+            defer { close(cable) }
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let decoder = EscPosDecoder(tcvn3Pages: [30, 31])
+            while true {
+                var pfd = pollfd(fd: port.master, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 1000) > 0 else { continue }
+                let n = read(port.master, &buffer, buffer.count)
+                if n <= 0 {
+                    usleep(1000)
+                    continue
+                }
+                let at = Date().timeIntervalSince1970
+                pending += buffer[0..<n]
+                while let query = pending.firstIndex(of: 0x10), query + 2 < pending.count, pending[query + 1] == 0x04 {
+                    var ready: UInt8 = 0x12
+                    _ = write(port.master, &ready, 1)
+                    pending.removeSubrange(query...(query + 2))
+                }
+                // A whole ticket ends with GS V (the cut) and its two bytes.
+                while let cut = pending.indices.dropLast(3).first(where: { pending[$0] == 0x1D && pending[$0 + 1] == 0x56 }) {
+                    let ticket = Array(pending[...(cut + 3)])
+                    pending.removeFirst(cut + 4)
+                    let number = (try? decoder.decode(ticket))?.lazy.compactMap { element -> String? in
+                        if case .text(let line) = element, line.height == 4 { line.text } else { nil }
+                    }.first
+                    if let number { arrived.withLock { $0[number] = at } }
+                }
+            }
+        }
+
+        func waitFor(_ count: Int, seconds: Double) throws -> [String: Double] {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline, arrived.withLock({ $0.count }) < count { usleep(10_000) }
+            return arrived.withLock { $0 }
         }
     }
 
