@@ -22,8 +22,13 @@ public final class KioskDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another writer (an admin's command) holds the lock for milliseconds; longer means a
-        // stuck process, and the hall must hear of it rather than wait.
-        configuration.busyMode = .timeout(2)
+        // stuck process, and the hall must hear of it rather than wait: up to 2 s, asking again
+        // every quarter of a millisecond (SQLite's own timeout sleeps up to 100 ms at a time).
+        configuration.busyMode = .callback { retries in
+            guard retries < 8_000 else { return false }
+            usleep(250)
+            return true
+        }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             if let maxSizeMB {
@@ -37,12 +42,20 @@ public final class KioskDatabase: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB turns its writer to NORMAL when it switches on WAL (after `prepareDatabase`):
             // an acknowledged command must survive a power cut, so the writer waits for the disk.
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            // Small checkpoints, often: the commit that copies the log into the file takes about
+            // a millisecond then, not ten (a press must not wait for a large one).
+            try pool.writeWithoutTransaction {
+                try $0.execute(sql: "PRAGMA synchronous = FULL")
+                try $0.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
+            }
             try Schema.migrator.migrate(pool)
         } catch {
             throw StoreError(path: path, message: "cannot open the database: \(error)")
         }
     }
+
+    /// Pages of write-ahead log between two checkpoints (SQLite's default is 1,000).
+    static let checkpointPages = 200
 
     // MARK: Events
 
@@ -65,8 +78,8 @@ public final class KioskDatabase: Sendable {
         }
         try pool.writeWithoutTransaction { db in
             // The level can only change outside a transaction.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.run(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.run(sql: "PRAGMA synchronous = FULL") }
             try db.inTransaction {
                 try insert(events, day: day, db)
                 return .commit
@@ -78,7 +91,7 @@ public final class KioskDatabase: Sendable {
         for event in events {
             try project(event, day: day, db)
             let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO event (at, day, kind, ticket_id, payload) VALUES (?, ?, ?, ?, ?)",
                 arguments: [event.at.timeIntervalSince1970, day.iso, event.name, event.ticketID?.rawValue, payload])
         }
@@ -88,54 +101,54 @@ public final class KioskDatabase: Sendable {
         let at = event.at.timeIntervalSince1970
         switch event.kind {
         case .ticketIssued(let t, _):
-            try db.execute(sql: """
+            try db.run(sql: """
                 INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, print_state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?)
                 """, arguments: [t.id.rawValue, t.day.iso, t.service.rawValue, t.sequence, t.number, t.display, t.priority,
                                  t.issuedAt.timeIntervalSince1970, t.print.rawValue])
         case .ticketCalled(let id, _, let c, let officer):
-            try db.execute(sql: """
+            try db.run(sql: """
                 UPDATE ticket SET status = 'called', counter = ?, officer = ?, called_at = COALESCE(called_at, ?) WHERE id = ?
                 """, arguments: [c.rawValue, officer.rawValue, at, id.rawValue])
         case .ticketRecalled(let id, _, _, let recalls):
-            try db.execute(sql: "UPDATE ticket SET recalls = ? WHERE id = ?", arguments: [recalls, id.rawValue])
+            try db.run(sql: "UPDATE ticket SET recalls = ? WHERE id = ?", arguments: [recalls, id.rawValue])
         case .ticketFinished(let id, let c, let outcome):
-            try db.execute(sql: "UPDATE ticket SET status = 'finished', counter = ?, finished_at = ?, outcome = ? WHERE id = ?",
+            try db.run(sql: "UPDATE ticket SET status = 'finished', counter = ?, finished_at = ?, outcome = ? WHERE id = ?",
                            arguments: [c.rawValue, at, outcome.rawValue, id.rawValue])
         case .ticketNoShow(let id, let c):
-            try db.execute(sql: "UPDATE ticket SET status = 'noShow', counter = ?, finished_at = ? WHERE id = ?",
+            try db.run(sql: "UPDATE ticket SET status = 'noShow', counter = ?, finished_at = ? WHERE id = ?",
                            arguments: [c.rawValue, at, id.rawValue])
         case .ticketTransferred(let id, _, _):
-            try db.execute(sql: "UPDATE ticket SET status = 'waiting', transfers = transfers + 1 WHERE id = ?", arguments: [id.rawValue])
+            try db.run(sql: "UPDATE ticket SET status = 'waiting', transfers = transfers + 1 WHERE id = ?", arguments: [id.rawValue])
         case .ticketHeld(let id, _):
-            try db.execute(sql: "UPDATE ticket SET status = 'held' WHERE id = ?", arguments: [id.rawValue])
+            try db.run(sql: "UPDATE ticket SET status = 'held' WHERE id = ?", arguments: [id.rawValue])
         case .ticketReturned(let id, _, _):
-            try db.execute(sql: "UPDATE ticket SET status = 'called' WHERE id = ?", arguments: [id.rawValue])
+            try db.run(sql: "UPDATE ticket SET status = 'called' WHERE id = ?", arguments: [id.rawValue])
         case .ticketExpired(let id):
-            try db.execute(sql: "UPDATE ticket SET status = 'expired' WHERE id = ?", arguments: [id.rawValue])
+            try db.run(sql: "UPDATE ticket SET status = 'expired' WHERE id = ?", arguments: [id.rawValue])
         case .ratingRecorded(let r):
             if r.replacesVote, let ticket = r.ticket {
-                try db.execute(sql: "UPDATE rating SET flag = 'replaced' WHERE ticket_id = ? AND flag IS NULL", arguments: [ticket.rawValue])
+                try db.run(sql: "UPDATE rating SET flag = 'replaced' WHERE ticket_id = ? AND flag IS NULL", arguments: [ticket.rawValue])
             }
-            try db.execute(sql: """
+            try db.run(sql: """
                 INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [at, day.iso, r.counter.rawValue, r.ticket?.rawValue, r.service?.rawValue, r.officer?.rawValue,
                                  r.level, r.label, r.scaleSize, r.satisfied, r.flag?.rawValue])
             if r.flag == nil, let ticket = r.ticket {
-                try db.execute(sql: "UPDATE ticket SET rated = 1 WHERE id = ?", arguments: [ticket.rawValue])
+                try db.run(sql: "UPDATE ticket SET rated = 1 WHERE id = ?", arguments: [ticket.rawValue])
             }
         case .ticketPrinted(let id, _):
-            try db.execute(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL WHERE id = ?", arguments: [id.rawValue])
+            try db.run(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL WHERE id = ?", arguments: [id.rawValue])
         case .ticketPrintFailed(let id, _, let reason):
-            try db.execute(sql: "UPDATE ticket SET print_state = 'failed', print_reason = ? WHERE id = ?", arguments: [reason, id.rawValue])
+            try db.run(sql: "UPDATE ticket SET print_state = 'failed', print_reason = ? WHERE id = ?", arguments: [reason, id.rawValue])
         case .ticketPrintUnknown(let id, _):
-            try db.execute(sql: "UPDATE ticket SET print_state = 'unknown' WHERE id = ?", arguments: [id.rawValue])
+            try db.run(sql: "UPDATE ticket SET print_state = 'unknown' WHERE id = ?", arguments: [id.rawValue])
         case .ticketVoided(let id, _, let reason):
-            try db.execute(sql: "UPDATE ticket SET status = 'voided', print_state = 'voided', print_reason = ? WHERE id = ?",
+            try db.run(sql: "UPDATE ticket SET status = 'voided', print_state = 'voided', print_reason = ? WHERE id = ?",
                            arguments: [reason, id.rawValue])
         case .ticketReprinted(let id, _):
-            try db.execute(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL, reprints = reprints + 1 WHERE id = ?",
+            try db.run(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL, reprints = reprints + 1 WHERE id = ?",
                            arguments: [id.rawValue])
         case .dayStarted, .officerSignedIn, .officerSignedOut:
             break
@@ -156,7 +169,8 @@ public final class KioskDatabase: Sendable {
     }
 
     /// Tickets of any day whose reservation has no print outcome: the daemon stopped between
-    /// storing the number and hearing from the printer.
+    /// storing the number and hearing from the printer. Read once at start, without an index
+    /// (every reservation and outcome would pay for one): a year of tickets reads in ~0.1 s.
     public func pendingPrints() throws -> [(id: TicketID, display: String, day: String)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, display, day FROM ticket WHERE print_state = 'pending' ORDER BY id")
@@ -189,3 +203,12 @@ public final class KioskDatabase: Sendable {
         try pool.read { db in try Officer.order(Column("id")).fetchAll(db) }
     }
 }
+
+extension Database {
+    /// Runs one of the store's fixed statements, prepared once per connection: every press
+    /// goes through a few of them, and preparing costs more than running.
+    func run(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+

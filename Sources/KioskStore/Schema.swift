@@ -155,8 +155,6 @@ enum Schema {
                 ALTER TABLE ticket_v5 RENAME TO ticket;
                 CREATE INDEX ticket_for_reports
                     ON ticket(day, service, officer, counter, status, transfers, issued_at, called_at, finished_at, rated);
-                -- what staff must act on, and reservations a restart must resolve
-                CREATE INDEX ticket_print_open ON ticket(print_state) WHERE print_state IN ('pending', 'failed', 'unknown');
                 """)
         }
         return migrator

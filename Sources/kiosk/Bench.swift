@@ -60,7 +60,8 @@ struct Bench: ParsableCommand {
                                    counters: [CounterDefinition(number: CounterNumber(1), services: codes)])
             let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
             let health = DeviceHealth()
-            let engine = try QueueEngine(rules: rules, database: KioskDatabase(path: "\(folder)/bench.sqlite"), health: health, logger: quiet)
+            let engine = try QueueEngine(rules: rules, database: KioskDatabase(path: "\(folder)/bench.sqlite"),
+                                         health: health, logger: quiet)
             let (_, events) = await engine.subscribe(buffer: presses * 4)
             let port = try PseudoTerminal()
             let far = FarPrinter(port)
@@ -120,10 +121,11 @@ struct Bench: ParsableCommand {
     }
 
     /// The far end of the bench's serial printer: answers status queries as a ready Epson
-    /// would, and notes when each ticket (cut from one `ESC @` to its cut) has fully arrived.
+    /// would, and notes when each ticket's last byte (its cut) arrived. The tickets are read
+    /// (decoded to their numbers) afterwards, so that reading them takes no time from printing.
     final class FarPrinter: @unchecked Sendable {
-        // @unchecked: `arrived` is guarded by its mutex; the rest belongs to the reading thread.
-        private let arrived = Mutex<[String: Double]>([:])
+        // @unchecked: `tickets` is guarded by its mutex; the rest belongs to the reading thread.
+        private let tickets = Mutex<[(bytes: [UInt8], at: Double)]>([])
 
         init(_ port: PseudoTerminal) {
             Thread { self.serve(port) }.start()
@@ -136,7 +138,7 @@ struct Bench: ParsableCommand {
             defer { close(cable) }
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
-            let decoder = EscPosDecoder(tcvn3Pages: [30, 31])
+            var scanned = 0
             while true {
                 var pfd = pollfd(fd: port.master, events: Int16(POLLIN), revents: 0)
                 guard poll(&pfd, 1, 1000) > 0 else { continue }
@@ -147,27 +149,45 @@ struct Bench: ParsableCommand {
                 }
                 let at = Date().timeIntervalSince1970
                 pending += buffer[0..<n]
-                while let query = pending.firstIndex(of: 0x10), query + 2 < pending.count, pending[query + 1] == 0x04 {
-                    var ready: UInt8 = 0x12
-                    _ = write(port.master, &ready, 1)
-                    pending.removeSubrange(query...(query + 2))
+                // Status queries (DLE EOT n) and tickets, in the order they came (one read can
+                // hold a ticket's end and the next query).
+                var i = max(0, scanned - 3)
+                while true {
+                    if pending.count >= 3, pending[0] == 0x10, pending[1] == 0x04 {
+                        var ready: UInt8 = 0x12
+                        _ = write(port.master, &ready, 1)
+                        pending.removeFirst(3)
+                        i = 0
+                        continue
+                    }
+                    // A whole ticket ends with its cut, GS V and two bytes.
+                    guard i + 3 < pending.count else { break }
+                    if pending[i] == 0x1D && pending[i + 1] == 0x56 {
+                        let ticket = Array(pending[...(i + 3)])
+                        tickets.withLock { $0.append((ticket, at)) }
+                        pending.removeFirst(i + 4)
+                        i = 0
+                        continue
+                    }
+                    i += 1
                 }
-                // A whole ticket ends with GS V (the cut) and its two bytes.
-                while let cut = pending.indices.dropLast(3).first(where: { pending[$0] == 0x1D && pending[$0 + 1] == 0x56 }) {
-                    let ticket = Array(pending[...(cut + 3)])
-                    pending.removeFirst(cut + 4)
-                    let number = (try? decoder.decode(ticket))?.lazy.compactMap { element -> String? in
-                        if case .text(let line) = element, line.height == 4 { line.text } else { nil }
-                    }.first
-                    if let number { arrived.withLock { $0[number] = at } }
-                }
+                scanned = pending.count
             }
         }
 
+        /// Each ticket's number and when its last byte arrived.
         func waitFor(_ count: Int, seconds: Double) throws -> [String: Double] {
             let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline, arrived.withLock({ $0.count }) < count { usleep(10_000) }
-            return arrived.withLock { $0 }
+            while Date() < deadline, tickets.withLock({ $0.count }) < count { usleep(10_000) }
+            let decoder = EscPosDecoder(tcvn3Pages: [30, 31])
+            var arrived: [String: Double] = [:]
+            for (bytes, at) in tickets.withLock({ $0 }) {
+                let number = (try? decoder.decode(bytes))?.lazy.compactMap { element -> String? in
+                    if case .text(let line) = element, line.height == 4 { line.text } else { nil }
+                }.first
+                if let number { arrived[number] = at }
+            }
+            return arrived
         }
     }
 

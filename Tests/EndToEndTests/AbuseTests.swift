@@ -152,6 +152,9 @@ import Testing
         #expect(try numbersOnPaper(centre.printed()) == ["A001", "A002"])
         let health = try HTTP.request(port: centre.port, "GET", "/health")
         #expect(health.status == 200)
+        held.forEach { close($0) }
+        held = []
         centre.stop()
+        #expect(centre.daemon?.terminationStatus == 0, "stopped cleanly after the flood")
     }
 }

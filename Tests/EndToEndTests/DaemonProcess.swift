@@ -199,9 +199,14 @@ final class TestCentre: @unchecked Sendable {
     /// The current run's log.
     var runLog: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
+    /// SIGTERM, then SIGKILL if it has not ended within ten seconds: a test never leaves a
+    /// daemon behind.
     func stop() {
         guard let daemon, daemon.isRunning else { return }
         daemon.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while daemon.isRunning && Date() < deadline { usleep(20_000) }
+        if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
         daemon.waitUntilExit()
     }
 

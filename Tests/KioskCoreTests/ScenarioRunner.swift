@@ -101,6 +101,12 @@ struct ScenarioRunner {
         }
         let result = state!.handle(command, at: at)
         if case .success(let produced) = result { events += produced }
+        // The kept count of waiting tickets per service is what a look at every ticket gives.
+        let counted = Dictionary(grouping: state!.waiting.compactMap { state!.tickets[$0] }.filter { $0.queueCounter == nil }, by: \.queueService)
+            .mapValues(\.count)
+        if counted != state!.waitingInServiceQueue.filter({ $0.value != 0 }) {
+            throw Failure(line: 0, message: "waiting per service kept as \(state!.waitingInServiceQueue), counted \(counted)")
+        }
         return result
     }
 

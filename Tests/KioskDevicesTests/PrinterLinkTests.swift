@@ -42,8 +42,39 @@ import Testing
         far.condition = condition
         #expect(try printer.status().blockingReason == nil)
         try printer.send([0x1B, 0x40, 0x41, 0x0A])
-        Thread.sleep(forTimeInterval: 0.2)
+        try waitUntilBlocking("the bytes at the far end") { far.received.count >= 4 }
         #expect(far.received == [0x1B, 0x40, 0x41, 0x0A])
+    }
+
+    /// A port that takes nothing more (CTS held low; here the terminal's output suspended):
+    /// the write fails at the deadline, and closing the port does not wait for the rest.
+    @Test func aStalledPortFailsByTheDeadline() throws {
+        let pty = try PseudoTerminal()
+        let stall = open(pty.slavePath, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        defer { close(stall) }
+        #expect(tcflow(stall, TCOOFF) == 0)
+        let started = ContinuousClock.now
+        #expect(throws: DeviceError.self) {
+            try DevicePathPrinter(path: pty.slavePath, baud: 115200).send([UInt8](repeating: 0x41, count: 20_000), by: .after(.milliseconds(300)))
+        }
+        let took = ContinuousClock.now - started
+        #expect(took >= .milliseconds(290) && took < .seconds(2), "\(took)")
+    }
+
+    /// A printer that never stops sending cannot keep the status exchange reading.
+    @Test func aBabblingPrinterDoesNotHoldTheStatusExchange() throws {
+        let pty = try PseudoTerminal()
+        let far = SimulatedPrinter()
+        var condition = SimulatedPrinter.Condition()
+        condition.babbles = true
+        condition.answers = false
+        far.condition = condition
+        far.serve(pty)
+        defer { far.stop() }
+        let started = ContinuousClock.now
+        let status = try DevicePathPrinter(path: pty.slavePath, statusTimeoutMs: 10_000).status(by: .after(.milliseconds(500)))
+        #expect(!status.answered)
+        #expect(ContinuousClock.now - started < .seconds(2), "bounded by the deadline, not the query's own timeout")
     }
 
     @Test func aSilentPrinterIsUnknownNotOk() throws {

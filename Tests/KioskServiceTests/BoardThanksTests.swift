@@ -27,7 +27,7 @@ import Testing
         let service = LEDBoardService(engine: engine, boards: [board], thanks: thanks, logger: Logger(label: "test"))
         let running = Task { try await service.run() }
         defer { running.cancel() }
-        try await Task.sleep(for: .milliseconds(200))
+        try await waitUntil("the boards following the queue") { await engine.subscriberCount == 1 }
         func shown() -> [String] {
             var texts: [String] = []
             var bytes = far.received[...]
@@ -41,17 +41,19 @@ import Testing
         try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false))
         try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false))
         try await engine.perform(.callNext(counter: one))
-        try await Task.sleep(for: .milliseconds(300))
+        try await waitUntil("A001 on the board") { shown().last == "A001" }
         try await engine.perform(.rate(counter: one, level: 1))
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(shown().last == "CAM ON")
-        try await Task.sleep(for: .milliseconds(1000))
-        #expect(shown().suffix(2) == ["CAM ON", "A001"], "the number comes back after the thanks")
+        try await waitUntil("the thanks on the board") { shown().last == "CAM ON" }
+        let thanked = ContinuousClock.now
+        try await waitUntil("the number back after the thanks") { shown().suffix(2) == ["CAM ON", "A001"] }
+        #expect(ContinuousClock.now - thanked >= .milliseconds(900), "the thanks stays its second")
 
         // A new call during the thanks is not covered up when the thanks ends.
         try await engine.perform(.rate(counter: one, level: 2))
-        try await Task.sleep(for: .milliseconds(200))
+        try await waitUntil("the second thanks") { shown().last == "CAM ON" }
         try await engine.perform(.callNext(counter: one))
+        try await waitUntil("A002 on the board") { shown().last == "A002" }
+        // The first thanks' time passes (its timer would put A001 back): A002 stays.
         try await Task.sleep(for: .milliseconds(1300))
         #expect(shown().last == "A002")
         #expect(!shown().suffix(2).contains("A001"))

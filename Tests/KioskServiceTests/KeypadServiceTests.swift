@@ -3,6 +3,7 @@ import Glibc
 import KioskCore
 import KioskDevices
 import KioskStore
+import KioskTestSupport
 import Logging
 import ServiceLifecycle
 import Testing
@@ -44,11 +45,12 @@ import Testing
         var settings = keypad("kiosk")
         settings.locator = .path(fifo)
         let health = DeviceHealth()
+        let log = RecordingLog()
         let service = KeypadService(settings: settings, router: CommandRouter(engine: engine, issuer: nil),
-                                    health: health, logger: Logger(label: "test"))
+                                    health: health, logger: log.logger)
         let running = Task { try await service.run() }
         defer { running.cancel() }
-        for _ in 0..<100 where await health.all.first?.state != .ok { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitUntil("the keypad open") { health.all.first?.state == .ok }
 
         // Ten presses half a second apart (by their kernel timestamps), each with a 5 ms bounce.
         var events: [InputEvent] = []
@@ -59,8 +61,11 @@ import Testing
             events.append(InputEvent(seconds: bounce / 1_000_000, microseconds: bounce % 1_000_000, type: 1, code: KeyNames.code(of: "KEY_KP2")!, value: 1))
         }
         try InputEventWriter.write(events, to: fifo)
-        for _ in 0..<50 where await engine.snapshot.tickets.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Every press is judged: three tickets, seven refusals, ten bounces.
+        try await waitUntil("all presses judged") {
+            log.lines("kiosk button pressed too often: no ticket").count == 7 && log.lines("key bounce ignored").count == 10
+        }
+        try await waitUntil("three tickets stored") { await engine.snapshot.tickets.count == 3 }
         let tickets = await engine.snapshot.tickets.values.map(\.display).sorted()
         #expect(tickets == ["1001", "1002", "1003"])
     }

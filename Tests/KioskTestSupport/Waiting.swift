@@ -24,3 +24,14 @@ public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) 
         Thread { done.resume(with: Result { try work() }) }.start()
     }
 }
+
+/// The same for tests that are not async (never from async code: it holds its thread).
+public func waitUntilBlocking(_ what: String, seconds: Double = 10, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(5_000)
+    }
+    if try condition() { return }
+    throw TimedOut(description: "timed out after \(seconds) s waiting for \(what)")
+}

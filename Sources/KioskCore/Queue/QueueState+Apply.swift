@@ -10,6 +10,7 @@ extension QueueState {
             day = newDay
             tickets = [:]
             waiting = []
+            waitingInServiceQueue = [:]
             lastSequence = [:]
             recentCalls = []
             for number in counters.keys {
@@ -20,6 +21,7 @@ extension QueueState {
 
         case .ticketIssued(let ticket, _):
             tickets[ticket.id] = ticket
+            count(ticket, 1)
             waiting.append(ticket.id)
             lastSequence[ticket.service] = ticket.sequence
             if ticket.id >= nextTicketID { nextTicketID = TicketID(ticket.id.rawValue + 1) }
@@ -134,8 +136,16 @@ extension QueueState {
 
     private mutating func update(_ id: TicketID, _ change: (inout Ticket) -> Void) {
         guard var ticket = tickets[id] else { return }
+        count(ticket, -1)
         change(&ticket)
+        count(ticket, 1)
         tickets[id] = ticket
+    }
+
+    /// Keeps `waitingInServiceQueue` (how many wait in each service's own queue) in step.
+    private mutating func count(_ ticket: Ticket, _ change: Int) {
+        guard ticket.status == .waiting, ticket.queueCounter == nil else { return }
+        waitingInServiceQueue[ticket.queueService, default: 0] += change
     }
 
     private mutating func release(_ id: TicketID, from c: CounterNumber) {

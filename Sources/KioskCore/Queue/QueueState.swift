@@ -39,6 +39,9 @@ public struct QueueState: Hashable, Sendable {
     public internal(set) var tickets: [TicketID: Ticket] = [:]
     /// Waiting tickets in calling order (a transferred ticket goes to the front).
     public internal(set) var waiting: [TicketID] = []
+    /// How many of `waiting` wait in each service's own queue (not sent to a given counter):
+    /// "people ahead" on a ticket, without a look at every waiting ticket per press.
+    public internal(set) var waitingInServiceQueue: [ServiceCode: Int] = [:]
     public internal(set) var counters: [CounterNumber: CounterState] = [:]
     public internal(set) var lastSequence: [ServiceCode: Int] = [:]
     public internal(set) var nextTicketID: TicketID
@@ -220,7 +223,7 @@ public struct QueueState: Hashable, Sendable {
         let number = service.number(forSequence: sequence)
         let ticket = Ticket(id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
                             display: service.display(number: number), priority: priority, issuedAt: now, print: print)
-        let ahead = waiting.filter { tickets[$0]?.queueService == code && tickets[$0]?.queueCounter == nil }.count
+        let ahead = waitingInServiceQueue[code] ?? 0
         return .ticketIssued(ticket: ticket, waitingAhead: ahead)
     }
 

@@ -40,33 +40,53 @@ public final class InputSource: Sendable {
     /// Starts reading; the thread stops when the stream's consumer goes away.
     public func updates() -> AsyncStream<InputSourceUpdate> {
         let (stream, continuation) = AsyncStream.makeStream(of: InputSourceUpdate.self, bufferingPolicy: .bufferingNewest(4096))
+        let reading = read { continuation.yield($0) } finished: { continuation.finish() }
+        continuation.onTermination = { _ in reading.stop() }
+        return stream
+    }
+
+    /// Starts reading and hands each update to `deliver` on the reading thread itself, in
+    /// order: a key press reaches its command without waiting for Swift's shared threads.
+    /// `finished` is called once the thread has stopped.
+    public func read(_ deliver: @escaping @Sendable (InputSourceUpdate) -> Void,
+                     finished: @escaping @Sendable () -> Void = {}) -> Reading {
         let reader = Reader(locator: locator, grab: grab, retryMs: Int32(retryInterval.components.seconds * 1000
-            + retryInterval.components.attoseconds / 1_000_000_000_000_000), continuation: continuation)
-        continuation.onTermination = { _ in reader.stop() }
+            + retryInterval.components.attoseconds / 1_000_000_000_000_000), deliver: deliver, finished: finished)
         let thread = Thread { reader.run() }
         thread.name = "input \(locator)"
         thread.start()
-        return stream
+        return Reading(reader)
+    }
+
+    /// A reading thread, to stop.
+    public struct Reading: Sendable {
+        fileprivate let reader: Reader
+        fileprivate init(_ reader: Reader) { self.reader = reader }
+        /// The thread stops within its poll interval (200 ms).
+        public func stop() { reader.stop() }
     }
 }
 
 /// One reading thread's state.
-private final class Reader: @unchecked Sendable {
+fileprivate final class Reader: @unchecked Sendable {
     // @unchecked: everything but `stopped` is touched by the reading thread only.
     let locator: InputLocator
     let grab: Bool
     let retryMs: Int32
-    let continuation: AsyncStream<InputSourceUpdate>.Continuation
+    let deliver: @Sendable (InputSourceUpdate) -> Void
+    let finished: @Sendable () -> Void
     private let stopped = Mutex(false)
     /// The newest event delivered: after a reopen, nothing at or before it is delivered again.
     private var lastDelivered: (Int64, Int64)?
     private var skippingUntilNewer = false
 
-    init(locator: InputLocator, grab: Bool, retryMs: Int32, continuation: AsyncStream<InputSourceUpdate>.Continuation) {
+    init(locator: InputLocator, grab: Bool, retryMs: Int32, deliver: @escaping @Sendable (InputSourceUpdate) -> Void,
+         finished: @escaping @Sendable () -> Void) {
         self.locator = locator
         self.grab = grab
         self.retryMs = retryMs
-        self.continuation = continuation
+        self.deliver = deliver
+        self.finished = finished
     }
 
     var isStopped: Bool { stopped.withLock { $0 } }
@@ -83,14 +103,14 @@ private final class Reader: @unchecked Sendable {
                 fd = try openForReading(path)
             } catch {
                 // Report a device's absence once, not every second.
-                if error != lastError { continuation.yield(.unavailable(error)) }
+                if error != lastError { deliver(.unavailable(error)) }
                 lastError = error
                 watcher.wait(ms: retryMs) { self.isStopped }
                 continue
             }
             lastError = nil
             skippingUntilNewer = lastDelivered != nil
-            continuation.yield(.opened(path: path))
+            deliver(.opened(path: path))
             var dev: OpaquePointer?
             let error: DeviceError?
             if isCharacterDevice(fd), libevdev_new_from_fd(fd, &dev) == 0, let dev {
@@ -101,11 +121,11 @@ private final class Reader: @unchecked Sendable {
             }
             close(fd)
             if let error {
-                continuation.yield(.unavailable(error))
+                deliver(.unavailable(error))
                 lastError = error
             }
         }
-        continuation.finish()
+        finished()
     }
 
     /// A FIFO is opened read-write so that it never reports end-of-file when a writer closes.
@@ -128,7 +148,7 @@ private final class Reader: @unchecked Sendable {
             skippingUntilNewer = false
         }
         lastDelivered = stamp
-        continuation.yield(.event(event))
+        deliver(.event(event))
     }
 
     /// Waits for input; false when asked to stop. A FIFO or file that was removed or
@@ -159,8 +179,8 @@ private final class Reader: @unchecked Sendable {
     private func readEvdev(_ dev: OpaquePointer, fd: Int32, path: String) -> DeviceError? {
         if grab && libevdev_grab(dev, LIBEVDEV_GRAB) != 0 {
             // Another program holds it (a stray evtest?): keys may also reach it. Go on, but say so.
-            continuation.yield(.unavailable(DeviceError(path: path, operation: "grab (another program holds the keypad)", errno: EBUSY)))
-            continuation.yield(.opened(path: path))
+            deliver(.unavailable(DeviceError(path: path, operation: "grab (another program holds the keypad)", errno: EBUSY)))
+            deliver(.opened(path: path))
         }
         var ev = input_event()
         do {
@@ -172,7 +192,7 @@ private final class Reader: @unchecked Sendable {
                         repeat {
                             rc = libevdev_next_event(dev, UInt32(LIBEVDEV_READ_FLAG_SYNC.rawValue), &ev)
                         } while rc == Int32(LIBEVDEV_READ_STATUS_SYNC.rawValue)
-                        continuation.yield(.resynchronised(path: path))
+                        deliver(.resynchronised(path: path))
                         continue
                     }
                     if rc == Int32(LIBEVDEV_READ_STATUS_SUCCESS.rawValue) {

@@ -5,10 +5,11 @@ import Foundation
 /// as many as the cores and do not grow at once when one blocks, so a stuck printer on them
 /// would delay everything else queued there, the queue engine included.
 ///
-/// Also a `SerialExecutor`, so an actor can run on it. The thread ends when the worker is
-/// released and its work is done.
+/// Also a `SerialExecutor`, so an actor can run on it (and code on its thread can take the
+/// actor's isolation with `assumeIsolated`). The thread ends when the worker is released and
+/// its work is done.
 public final class WorkerThread: SerialExecutor, @unchecked Sendable {
-    // @unchecked: `Queue` is guarded by its condition.
+    // @unchecked: `Queue` is guarded by its condition; `thread` is set once, before init returns.
     private final class Queue: @unchecked Sendable {
         let condition = NSCondition()
         var jobs: [() -> Void] = []
@@ -16,10 +17,15 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
     }
 
     private let queue = Queue()
+    private var thread: pthread_t?
 
     public init(name: String) {
         let queue = self.queue
+        let started = DispatchSemaphore(value: 0)
+        let box = ThreadBox()
         let thread = Thread {
+            box.id = pthread_self()
+            started.signal()
             while true {
                 queue.condition.lock()
                 while queue.jobs.isEmpty && queue.open { queue.condition.wait() }
@@ -33,7 +39,11 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
         }
         thread.name = name
         thread.start()
+        started.wait()
+        self.thread = box.id
     }
+
+    private final class ThreadBox: @unchecked Sendable { var id: pthread_t? }
 
     deinit {
         queue.condition.lock()
@@ -41,6 +51,9 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
         queue.condition.signal()
         queue.condition.unlock()
     }
+
+    /// Whether the caller runs on this worker's thread.
+    public var isCurrent: Bool { thread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
 
     /// Runs `work` on the thread, after what was given before.
     public func async(_ work: @escaping @Sendable () -> Void) {
@@ -57,6 +70,22 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
         }
     }
 
+    /// Runs `work` on the thread and blocks the calling thread until it is done: for another
+    /// dedicated thread (never Swift's shared ones, never this worker itself).
+    public func sync<T: Sendable>(_ work: @escaping @Sendable () -> T) -> T {
+        precondition(!isCurrent, "a worker cannot wait for itself")
+        let done = DispatchSemaphore(value: 0)
+        let result = ResultBox<T>()
+        async {
+            result.value = work()
+            done.signal()
+        }
+        done.wait()
+        return result.value!
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable { var value: T? }
+
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedSerialExecutor()
@@ -64,4 +93,10 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
     }
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+
+    /// Code given with `async` or `sync` runs on this thread, one piece at a time, like the
+    /// actor's own jobs: it may take the actor's isolation.
+    public func checkIsolated() {
+        precondition(isCurrent, "not on the worker thread")
+    }
 }

@@ -62,10 +62,7 @@ public actor QueueEngine {
     /// print outcome): the commit does not wait for the disk.
     @discardableResult
     public func perform(_ command: QueueCommand, durable: Bool = true) throws(CommandError) -> [QueueEvent] {
-        if case .signIn(_, let officer) = command {
-            let account = try? database.officer(officer)
-            guard let account, account.active else { throw .unknownOfficer(officer) }
-        }
+        try checkAccount(command)
         let now = clock()
         let events: [QueueEvent]
         switch state.decide(command, at: now) {
@@ -87,6 +84,81 @@ public actor QueueEngine {
             for continuation in subscribers.values { continuation.yield(event) }
         }
         return events
+    }
+
+    /// Runs commands one after the other and stores all their events in one transaction: one
+    /// wait for the disk for a printer's whole batch of reservations. A command the rules
+    /// refuse is refused alone. If the store fails, every command fails, nothing is announced,
+    /// and the state is rebuilt from the database.
+    public func perform(batch commands: [QueueCommand], durable: Bool = true) -> [Result<[QueueEvent], CommandError>] {
+        if commands.count == 1 { return [Result { () throws(CommandError) in try perform(commands[0], durable: durable) }] }
+        let now = clock()
+        var results: [Result<[QueueEvent], CommandError>] = []
+        var all: [QueueEvent] = []
+        var day = state.day
+        for command in commands {
+            do throws(CommandError) { try checkAccount(command) } catch {
+                results.append(.failure(error))
+                continue
+            }
+            // Each is decided on the state the ones before it made, so they are applied at once.
+            switch state.decide(command, at: now) {
+            case .success(let events):
+                for event in events {
+                    if case .dayStarted(let d) = event.kind { day = d }
+                    state.apply(event)
+                }
+                all += events
+                results.append(.success(events))
+            case .failure(let rejection):
+                results.append(.failure(.rejected(rejection)))
+            }
+        }
+        guard !all.isEmpty, let day else { return results }
+        do {
+            try database.append(all, day: day, durable: durable)
+            storeWorks()
+        } catch {
+            storeFailed(commands[0], error)
+            rebuildFromStore()
+            return commands.map { _ in .failure(.notStored("\(error)")) }
+        }
+        for event in all {
+            logger.log(level: event.logLevel, "\(event.name)", metadata: event.logMetadata)
+            for continuation in subscribers.values { continuation.yield(event) }
+        }
+        return results
+    }
+
+    /// The same, from a thread that may block (a printer's): it waits while the engine's own
+    /// thread does the work, without a hop through Swift's shared threads.
+    public nonisolated func performWaiting(batch commands: [QueueCommand], durable: Bool = true) -> [Result<[QueueEvent], CommandError>] {
+        executor.sync { self.assumeIsolated { $0.perform(batch: commands, durable: durable) } }
+    }
+
+    /// A sign-in needs an account the admin created and did not disable.
+    private func checkAccount(_ command: QueueCommand) throws(CommandError) {
+        guard case .signIn(_, let officer) = command else { return }
+        let account = try? database.officer(officer)
+        guard let account, account.active else { throw .unknownOfficer(officer) }
+    }
+
+    /// The same, without waiting: `then` gets the results on the engine's thread (a printer
+    /// goes on with the next ticket while its last outcome is stored).
+    public nonisolated func performLater(batch commands: [QueueCommand], durable: Bool = true,
+                                         then: @escaping @Sendable ([Result<[QueueEvent], CommandError>]) -> Void) {
+        executor.async { then(self.assumeIsolated { $0.perform(batch: commands, durable: durable) }) }
+    }
+
+    /// After a failed batch the state was ahead of the database: the database is the truth.
+    private func rebuildFromStore() {
+        do {
+            let log = try database.replayLog()
+            state = QueueState(rules: rules, nextTicketID: log.nextTicketID, replaying: log.events)
+        } catch {
+            // Unreadable too: keep the state. Numbers may then skip, never repeat (the store's key refuses a repeat).
+            logger.critical("queue state not rebuilt after a failed write", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Tickets whose number was stored but whose printing has no recorded outcome: the

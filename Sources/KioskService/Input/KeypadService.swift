@@ -34,33 +34,42 @@ public struct KeypadService: Service {
     public func run() async throws {
         let device = "keypad \(settings.name)"
         let meta: Logger.Metadata = ["keypad": "\(settings.name)", "device.path": "\(settings.path)"]
-        await cancelWhenGracefulShutdown {
-            var filter = PressFilter(settings.filter)
-            for await update in InputSource(settings.locator, grab: settings.grab).updates() {
-                switch update {
-                case .opened(let node):
-                    logger.info("keypad ready", metadata: meta.merging(["device.node": "\(node)"]) { $1 })
-                    health.set(device, path: settings.path, .ok)
-                case .unavailable(let error):
-                    logger.warning("keypad unavailable, retrying", metadata: meta.merging(["error": "\(error)"]) { $1 })
-                    health.set(device, path: settings.path, .unavailable, detail: error.description)
-                case .resynchronised:
-                    logger.warning("keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
-                                   metadata: meta)
-                case .event(let event):
-                    guard event.isKeyPress else { continue }
-                    let time = Double(event.seconds) + Double(event.microseconds) / 1e6
-                    switch filter.judge(key: event.code, at: time) {
-                    case .accepted:
-                        await press(event.code, at: time, meta: meta)
-                    case .bounced:
-                        logger.debug("key bounce ignored", metadata: meta.merging(["key": "\(event.code)"]) { $1 })
-                    case .rateLimited:
-                        logger.notice("kiosk button pressed too often: no ticket", metadata: meta.merging(["key": "\(settings.keyNames[event.code] ?? String(event.code))"]) { $1 })
-                    }
+        // Everything below runs on the keypad's own reading thread, press after press: a
+        // ticket's way to the printer does not wait for Swift's shared threads.
+        let filter = FilterBox(PressFilter(settings.filter))
+        let reading = InputSource(settings.locator, grab: settings.grab).read { [self] update in
+            switch update {
+            case .opened(let node):
+                logger.info("keypad ready", metadata: meta.merging(["device.node": "\(node)"]) { $1 })
+                health.set(device, path: settings.path, .ok)
+            case .unavailable(let error):
+                logger.warning("keypad unavailable, retrying", metadata: meta.merging(["error": "\(error)"]) { $1 })
+                health.set(device, path: settings.path, .unavailable, detail: error.description)
+            case .resynchronised:
+                logger.warning("keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
+                               metadata: meta)
+            case .event(let event):
+                guard event.isKeyPress else { return }
+                let time = Double(event.seconds) + Double(event.microseconds) / 1e6
+                switch filter.filter.judge(key: event.code, at: time) {
+                case .accepted:
+                    press(event.code, at: time, meta: meta)
+                case .bounced:
+                    logger.debug("key bounce ignored", metadata: meta.merging(["key": "\(event.code)"]) { $1 })
+                case .rateLimited:
+                    logger.notice("kiosk button pressed too often: no ticket", metadata: meta.merging(["key": "\(settings.keyNames[event.code] ?? String(event.code))"]) { $1 })
                 }
             }
         }
+        // Until the daemon stops (or this task is cancelled).
+        try? await gracefulShutdown()
+        reading.stop()
+    }
+
+    /// The press filter's state, used by the reading thread only.
+    private final class FilterBox: @unchecked Sendable {
+        var filter: PressFilter
+        init(_ filter: PressFilter) { self.filter = filter }
     }
 
     /// The moment of a press by the monotonic clock, from its kernel time (wall clock).
@@ -70,18 +79,18 @@ public struct KeypadService: Service {
         return .now - .microseconds(Int64(age * 1e6))
     }
 
-    private func press(_ code: UInt16, at time: TimeInterval, meta: Logger.Metadata) async {
+    private func press(_ code: UInt16, at time: TimeInterval, meta: Logger.Metadata) {
         var meta = meta
         meta["key"] = "\(settings.keyNames[code] ?? KeyNames.name(of: code) ?? String(code))"
         guard let command = Self.command(for: code, on: settings.role) else {
             logger.debug("unbound key", metadata: meta)
             return
         }
-        do {
-            try await router.perform(command, pressedAt: Self.instant(ofPressAt: time))
-        } catch {
-            meta["reason"] = "\(error)"
-            logger.notice("key press refused", metadata: meta)
+        let logger = self.logger, pressed = meta
+        router.submit(command, pressedAt: Self.instant(ofPressAt: time)) { result in
+            if case .failure(let error) = result {
+                logger.notice("key press refused", metadata: pressed.merging(["reason": "\(error)"]) { $1 })
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import KioskCore
 import KioskDevices
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Issues tickets and gets them onto paper, keeping a journal as payment terminals do: the
 /// number is stored (reserved) before a byte goes to the printer, and the outcome after. A
@@ -13,9 +14,11 @@ import ServiceLifecycle
 /// reserved; a ticket that fails after its reservation is voided (its number is skipped).
 /// `issue-and-flag`: the ticket counts at once and a failed print flags it for a reprint.
 ///
-/// Each ticket has one deadline from the press (waiting for the printer, status exchange,
-/// writing and draining together). Printer I/O runs on its own thread, never in the queue
-/// engine, so a stuck printer fails its tickets while calls, sign-ins and ratings go on.
+/// All printer work runs on the printer's own thread, never in the queue engine, so a stuck
+/// printer fails its tickets while calls, sign-ins and ratings go on. Tickets asked for while
+/// the printer is busy are taken together: one status exchange and one wait for the disk for
+/// the lot, then their bytes one after another. Each ticket has one deadline from its press
+/// (waiting, status exchange, writing and draining together).
 public struct TicketIssuer: Service {
     let engine: QueueEngine
     let printer: any TicketPrinter
@@ -27,8 +30,16 @@ public struct TicketIssuer: Service {
     /// The whole of one ticket, from the press to the last byte drained.
     let deadline: Duration
     private let io = WorkerThread(name: "printer")
-    /// One ticket at a time: its status check and its bytes are not interleaved with another's.
-    private let turn = PrinterTurn()
+    private let waiting = Waiting()
+    /// When the printer last said it could print, and a ticket then went out whole: within
+    /// `statusFresh` of that, a queue of presses is not held up by asking again for each.
+    private let printerThread = PrinterThreadState()
+    static let statusFresh: Duration = .milliseconds(500)
+
+    /// What only the printer's thread reads and writes.
+    final class PrinterThreadState: @unchecked Sendable {
+        var lastGood: ContinuousClock.Instant?
+    }
 
     public init(engine: QueueEngine, printer: any TicketPrinter, renderer: TicketRenderer, policy: PrintFailurePolicy,
                 health: DeviceHealth, logger: Logger, statusInterval: Duration = .seconds(30), deadline: Duration = .seconds(5)) {
@@ -42,80 +53,35 @@ public struct TicketIssuer: Service {
         self.deadline = deadline
     }
 
+    /// A ticket or a reprint waiting for the printer's thread.
+    final class Request: Sendable {
+        enum Kind: Sendable {
+            case issue(ServiceCode, priority: Bool)
+            case reprint(Ticket, waitingAhead: Int)
+        }
+
+        let kind: Kind
+        let deadline: Deadline
+        let done: @Sendable (Result<[QueueEvent], CommandError>) -> Void
+
+        init(_ kind: Kind, deadline: Deadline, done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
+            self.kind = kind
+            self.deadline = deadline
+            self.done = done
+        }
+    }
+
+    /// The requests not yet taken by the printer's thread.
+    final class Waiting: Sendable {
+        private let requests = Mutex<[Request]>([])
+        func add(_ request: Request) { requests.withLock { $0.append(request) } }
+        func takeAll() -> [Request] { requests.withLock { all in defer { all.removeAll() }; return all } }
+    }
+
     /// `pressedAt`: when the citizen pressed (a keypad's event time), so a press that waited
     /// behind a stuck printer is refused at its deadline instead of printing minutes late.
     public func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant = .now) async throws(CommandError) -> [QueueEvent] {
-        let deadline = Deadline(pressedAt + self.deadline)
-        guard await turn.acquire(by: deadline) else {
-            let reason = "máy in đang bận quá \(Int(self.deadline.components.seconds)) giây (printer busy)"
-            logger.error("ticket not printed", metadata: ["service": "\(service)", "reason": "\(reason)"])
-            if policy == .refuse { throw .notPrinted(reason) }
-            // issue-and-flag: the citizen is in the queue all the same, flagged for a reprint.
-            let reserved = try await engine.perform(.reserveTicket(service: service, priority: priority))
-            return reserved + (await record(reserved, .failure(reason)))
-        }
-        let result = await issueHoldingTurn(service: service, priority: priority, by: deadline)
-        await turn.release()
-        let (reserved, printed) = try result.get()
-        let outcome = await record(reserved, printed)
-        if case .failure(let reason) = printed, policy == .refuse { throw .notPrinted(reason) }
-        return reserved + outcome
-    }
-
-    private enum Printed {
-        case success
-        case failure(String)
-    }
-
-    /// Status, reservation, bytes: the part that must not interleave with another ticket.
-    private func issueHoldingTurn(service: ServiceCode, priority: Bool, by deadline: Deadline)
-        async -> Result<([QueueEvent], Printed), CommandError> {
-        // Ask first where the printer can say: with `refuse`, a printer that cannot print uses no number.
-        let blocked = await blockingReason(by: deadline)
-        if let blocked {
-            logger.error("ticket not printed", metadata: ["service": "\(service)", "device.path": "\(printer.path)", "reason": "\(blocked)"])
-            if policy == .refuse { return .failure(.notPrinted(blocked)) }
-        }
-        let reserved: [QueueEvent]
-        do { reserved = try await engine.perform(.reserveTicket(service: service, priority: priority)) } catch {
-            return .failure(error)
-        }
-        guard case .ticketIssued(let ticket, let ahead)? = reserved.last?.kind else { return .success((reserved, .success)) }
-        if let blocked { return .success((reserved, .failure(blocked))) }
-        return .success((reserved, await printOut(ticket, waitingAhead: ahead, by: deadline)))
-    }
-
-    /// Why the printer cannot print now, where it answers status queries; nil if nothing
-    /// known stops it. A failed exchange is a reason too.
-    private func blockingReason(by deadline: Deadline) async -> String? {
-        guard renderer.profile.answersStatus else { return nil }
-        switch await onPrinterThread({ (printer, deadline) throws(DeviceError) in try printer.status(by: deadline) }, by: deadline) {
-        case .success(let status):
-            report(status)
-            return status.blockingReason
-        case .failure(let error):
-            let reason = describe(error)
-            health.set("printer", path: printer.path, .unavailable, detail: reason)
-            return reason
-        }
-    }
-
-    /// Stores the outcome of a reserved ticket. Not waiting for the disk: a power cut that
-    /// loses it leaves "print unknown", which the next start reports.
-    private func record(_ reserved: [QueueEvent], _ printed: Printed) async -> [QueueEvent] {
-        guard case .ticketIssued(let ticket, _)? = reserved.last?.kind else { return [] }
-        let outcome: PrintOutcome
-        switch printed {
-        case .success: outcome = .printed
-        case .failure(let reason): outcome = policy == .refuse ? .failedVoided(reason: reason) : .failedKept(reason: reason)
-        }
-        do {
-            return try await engine.perform(.recordPrint(ticket: ticket.id, display: ticket.display, outcome: outcome), durable: false)
-        } catch {
-            logger.error("print outcome not stored: the ticket will show as print unknown after a restart",
-                         metadata: ["ticket.number": "\(ticket.display)", "error": "\(error)"])
-            return []
-        }
+        try await submit(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline))
     }
 
     /// Prints today's latest ticket with this number again, and clears its flag.
@@ -125,40 +91,179 @@ public struct TicketIssuer: Service {
         do { ticket = try state.latest(display) } catch { throw .rejected(error) }
         if ticket.status == .voided { throw .rejected(.voided(ticket.display)) }
         let ahead = state.waiting.prefix { $0 != ticket.id }.filter { state.tickets[$0]?.queueService == ticket.queueService }.count
-        let deadline = Deadline.after(self.deadline)
-        guard await turn.acquire(by: deadline) else { throw .notPrinted("máy in đang bận (printer busy)") }
-        let printed: Printed
-        if let blocked = await blockingReason(by: deadline) { printed = .failure(blocked) } else {
-            printed = await printOut(ticket, waitingAhead: ahead, by: deadline)
-        }
-        await turn.release()
-        if case .failure(let reason) = printed { throw .notPrinted(reason) }
-        return try await engine.perform(.markReprinted(display: ticket.display))
+        return try await submit(.reprint(ticket, waitingAhead: ahead), deadline: .after(deadline))
     }
 
-    /// Puts one ticket on paper before the deadline.
-    private func printOut(_ ticket: Ticket, waitingAhead: Int, by deadline: Deadline) async -> Printed {
+    private func submit(_ kind: Request.Kind, deadline: Deadline) async throws(CommandError) -> [QueueEvent] {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[QueueEvent], CommandError>, Never>) in
+            enqueue(kind, deadline: deadline) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Asks for a ticket without waiting (a keypad's thread): `done` hears the outcome, on
+    /// the printer's or the engine's thread.
+    func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant,
+               done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
+        enqueue(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline), done: done)
+    }
+
+    private func enqueue(_ kind: Request.Kind, deadline: Deadline, done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
+        waiting.add(Request(kind, deadline: deadline, done: done))
+        let issuer = self
+        io.async { issuer.printWaiting() }
+    }
+
+    // MARK: On the printer's thread
+
+    /// Takes every waiting request (a later call finds none: they came in this batch).
+    private func printWaiting() {
+        let batch = waiting.takeAll()
+        guard !batch.isEmpty else { return }
+        let (late, live) = (batch.filter { $0.deadline.hasPassed }, batch.filter { !$0.deadline.hasPassed })
+        if !late.isEmpty {
+            let reason = "máy in đang bận quá \(Int(deadline.components.seconds)) giây (printer busy)"
+            issueWithoutPrinting(late.filter { if case .issue = $0.kind { true } else { false } }, reason: reason)
+            for request in late { if case .reprint = request.kind { request.done(.failure(.notPrinted(reason))) } }
+        }
+        guard let first = live.map(\.deadline).min() else { return }
+        // Ask first where the printer can say: with `refuse`, a printer that cannot print uses no number.
+        let blocked = blockingReason(by: first)
+        var issues: [Request] = []
+        for request in live {
+            switch request.kind {
+            case .issue: issues.append(request)
+            case .reprint(let ticket, let ahead):
+                if let blocked { request.done(.failure(.notPrinted(blocked))); continue }
+                if let reason = printOut(ticket, waitingAhead: ahead, by: request.deadline) {
+                    request.done(.failure(.notPrinted(reason)))
+                } else {
+                    request.done(engine.performWaiting(batch: [.markReprinted(display: ticket.display)])[0])
+                }
+            }
+        }
+        if let blocked {
+            issueWithoutPrinting(issues, reason: blocked)
+            return
+        }
+        // One wait for the disk for all of them, then each one's bytes.
+        let reserved = engine.performWaiting(batch: issues.map(reservation))
+        var outcomes: [Outcome] = []
+        for (index, result) in reserved.enumerated() {
+            guard case .success(let events) = result, case .ticketIssued(let ticket, let ahead)? = events.last?.kind else { continue }
+            outcomes.append(Outcome(index: index, ticket: ticket, failure: printOut(ticket, waitingAhead: ahead, by: issues[index].deadline)))
+        }
+        finish(issues, reserved: reserved, outcomes: outcomes)
+    }
+
+    /// What became of a reserved ticket: the request it answers, and why it did not print.
+    private struct Outcome {
+        var index: Int
+        var ticket: Ticket
+        var failure: String?
+    }
+
+    private func reservation(_ request: Request) -> QueueCommand {
+        guard case .issue(let service, let priority) = request.kind else { preconditionFailure("only tickets are reserved") }
+        return .reserveTicket(service: service, priority: priority)
+    }
+
+    private func record(_ outcome: Outcome) -> QueueCommand {
+        let result: PrintOutcome
+        if let failure = outcome.failure {
+            result = policy == .refuse ? .failedVoided(reason: failure) : .failedKept(reason: failure)
+        } else {
+            result = .printed
+        }
+        return .recordPrint(ticket: outcome.ticket.id, display: outcome.ticket.display, outcome: result)
+    }
+
+    /// The printer cannot print these: `refuse` uses no number; `issue-and-flag` issues them
+    /// flagged for a reprint (the citizens are in the queue).
+    private func issueWithoutPrinting(_ requests: [Request], reason: String) {
+        guard !requests.isEmpty else { return }
+        logger.error("ticket not printed", metadata: ["device.path": "\(printer.path)", "reason": "\(reason)", "tickets": "\(requests.count)"])
+        guard policy == .issueAndFlag else {
+            for request in requests { request.done(.failure(.notPrinted(reason))) }
+            return
+        }
+        let reserved = engine.performWaiting(batch: requests.map(reservation))
+        let outcomes = reserved.enumerated().compactMap { index, result -> Outcome? in
+            guard case .success(let events) = result, case .ticketIssued(let ticket, _)? = events.last?.kind else { return nil }
+            return Outcome(index: index, ticket: ticket, failure: reason)
+        }
+        finish(requests, reserved: reserved, outcomes: outcomes)
+    }
+
+    /// Stores the outcomes (not waiting for the disk: a power cut that loses them leaves
+    /// "print unknown", which the next start reports) and answers each request. The printer
+    /// goes on meanwhile: the engine stores them before anything asked for later.
+    private func finish(_ requests: [Request], reserved: [Result<[QueueEvent], CommandError>], outcomes: [Outcome]) {
+        let policy = self.policy, logger = self.logger
+        let answer: @Sendable ([Result<[QueueEvent], CommandError>]) -> Void = { recorded in
+            var after: [Int: [QueueEvent]] = [:]
+            var failures: [Int: String] = [:]
+            for (outcome, result) in zip(outcomes, recorded) {
+                failures[outcome.index] = outcome.failure
+                switch result {
+                case .success(let events): after[outcome.index] = events
+                case .failure(let error):
+                    logger.error("print outcome not stored: the ticket will show as print unknown after a restart",
+                                 metadata: ["ticket.number": "\(outcome.ticket.display)", "error": "\(error)"])
+                }
+            }
+            for (index, request) in requests.enumerated() {
+                switch reserved[index] {
+                case .failure(let error): request.done(.failure(error))
+                case .success(let events):
+                    // `refuse`: a ticket that did not print is not issued, as far as the citizen is told.
+                    if policy == .refuse, let failure = failures[index] { request.done(.failure(.notPrinted(failure))) }
+                    else { request.done(.success(events + (after[index] ?? []))) }
+                }
+            }
+        }
+        if outcomes.isEmpty { answer([]) } else { engine.performLater(batch: outcomes.map(record), durable: false, then: answer) }
+    }
+
+    /// Why the printer cannot print now, where it answers status queries; nil if nothing
+    /// known stops it. A failed exchange is a reason too.
+    private func blockingReason(by deadline: Deadline, fresh: Bool = true) -> String? {
+        guard renderer.profile.answersStatus else { return nil }
+        if fresh, let good = printerThread.lastGood, ContinuousClock.now - good < Self.statusFresh { return nil }
+        do throws(DeviceError) {
+            let status = try printer.status(by: deadline)
+            report(status)
+            printerThread.lastGood = status.blockingReason == nil && status.answered ? .now : nil
+            return status.blockingReason
+        } catch {
+            printerThread.lastGood = nil
+            let reason = describe(error)
+            health.set("printer", path: printer.path, .unavailable, detail: reason)
+            return reason
+        }
+    }
+
+    /// Puts one ticket on paper before the deadline (plus the bytes' time on a slow serial
+    /// line); nil when done, otherwise why not.
+    private func printOut(_ ticket: Ticket, waitingAhead: Int, by deadline: Deadline) -> String? {
         let name = engine.rules.service(ticket.service)?.name ?? ticket.service.rawValue
-        let renderer = self.renderer
         var meta: Logger.Metadata = ["ticket.number": "\(ticket.display)", "device.path": "\(printer.path)"]
-        let sent = await onPrinterThread({ (printer, deadline) throws(DeviceError) in
-            let bytes = renderer.render(ticket, serviceName: name, waitingAhead: waitingAhead)
+        let bytes = renderer.render(ticket, serviceName: name, waitingAhead: waitingAhead)
+        do throws(DeviceError) {
             try printer.send(bytes, by: Deadline(deadline.instant + printer.transmissionTime(bytes: bytes.count)))
-            return bytes.count
-        }, by: deadline)
-        switch sent {
-        case .success(let count):
-            meta["bytes"] = "\(count)"
-            logger.info("ticket printed", metadata: meta)
-            if !renderer.profile.answersStatus { health.set("printer", path: printer.path, .ok) }
-            return .success
-        case .failure(let error):
+        } catch {
             let reason = describe(error)
             meta["error"] = "\(error)"
             logger.error("ticket not printed", metadata: meta)
             health.set("printer", path: printer.path, .unavailable, detail: reason)
-            return .failure(reason)
+            printerThread.lastGood = nil
+            return reason
         }
+        if printerThread.lastGood != nil { printerThread.lastGood = .now }
+        meta["bytes"] = "\(bytes.count)"
+        logger.info("ticket printed", metadata: meta)
+        if !renderer.profile.answersStatus { health.set("printer", path: printer.path, .ok) }
+        return nil
     }
 
     /// What the officer and the kiosk page read about a printer failure.
@@ -168,13 +273,6 @@ public struct TicketIssuer: Service {
             return "máy in không nhận dữ liệu trong \(Int(deadline.components.seconds)) giây (printer stalled: \(error))"
         }
         return "\(error)"
-    }
-
-    /// Runs blocking printer I/O on the printer's thread, with the deadline.
-    private func onPrinterThread<T: Sendable>(_ body: @escaping @Sendable (any TicketPrinter, Deadline) throws(DeviceError) -> T,
-                                              by deadline: Deadline) async -> Result<T, DeviceError> {
-        let printer = self.printer
-        return await io.run { () throws(DeviceError) in try body(printer, deadline) }
     }
 
     private func report(_ status: PrinterStatus) {
@@ -188,6 +286,7 @@ public struct TicketIssuer: Service {
         }
     }
 
+    /// Between tickets, the printer's state for the log and `/health`, every `statusInterval`.
     public func run() async throws {
         health.set("printer", path: printer.path, .unknown)
         guard renderer.profile.answersStatus else {
@@ -196,51 +295,11 @@ public struct TicketIssuer: Service {
         }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                // Between tickets only: a ticket being printed has the port.
-                let deadline = Deadline.after(.seconds(2))
-                if await turn.acquire(by: deadline) {
-                    let outcome = await onPrinterThread({ (printer, deadline) throws(DeviceError) in try printer.status(by: deadline) }, by: deadline)
-                    await turn.release()
-                    switch outcome {
-                    case .success(let status): report(status)
-                    case .failure(let error): health.set("printer", path: printer.path, .unavailable, detail: describe(error))
-                    }
-                }
+                let issuer = self
+                _ = await io.run { issuer.blockingReason(by: .after(.seconds(2)), fresh: false) }
                 try? await Task.sleep(for: statusInterval)
             }
         }
-    }
-}
-
-/// A first-come, first-served turn at the printer that a waiter gives up at its deadline.
-actor PrinterTurn {
-    private var busy = false
-    private var waiters: [(id: Int, resume: CheckedContinuation<Bool, Never>)] = []
-    private var nextID = 0
-
-    /// True once it is this caller's turn; false if the deadline came first.
-    func acquire(by deadline: Deadline) async -> Bool {
-        if !busy {
-            busy = true
-            return true
-        }
-        nextID += 1
-        let id = nextID
-        let timer = Task { [weak self] in
-            try? await Task.sleep(until: deadline.instant, clock: .continuous)
-            await self?.giveUp(id)
-        }
-        defer { timer.cancel() }
-        return await withCheckedContinuation { waiters.append((id, $0)) }
-    }
-
-    private func giveUp(_ id: Int) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        waiters.remove(at: index).resume.resume(returning: false)
-    }
-
-    func release() {
-        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume.resume(returning: true) }
     }
 }
 
@@ -267,5 +326,23 @@ public struct CommandRouter: Sendable {
             break
         }
         return try await engine.perform(command)
+    }
+
+    /// The same without waiting, for a keypad's own thread: `done` hears the outcome on the
+    /// printer's or the engine's thread. Tickets go to the printer, everything else to the engine.
+    public func submit(_ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now,
+                       done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
+        if case .issueTicket(let service, let priority) = command, let issuer {
+            issuer.issue(service: service, priority: priority, pressedAt: pressedAt, done: done)
+            return
+        }
+        if case .markReprinted = command, issuer != nil {
+            let router = self
+            Task {
+                do throws(CommandError) { done(.success(try await router.perform(command))) } catch { done(.failure(error)) }
+            }
+            return
+        }
+        engine.performLater(batch: [command]) { done($0[0]) }
     }
 }
