@@ -103,6 +103,11 @@ class Hall:
                                   capture_output=True, text=True).stdout.splitlines()
 
 
+# The guest's [rating] handover_seconds: for this long after a call, a press belongs to the
+# citizen who just finished.
+HANDOVER_SECONDS = 3
+
+
 def expect(condition, message):
     if not condition:
         raise AssertionError(message)
@@ -171,16 +176,23 @@ def a_keypad_unplugged_and_back(hall):
     wait_for("the keypad reopened", lambda: hall.log_count("keypad ready") > ready_before, 20)
     state = hall.device_health("keypad rating-2")
     expect(state and state["state"] == "ok", f"/health shows it back: {state}")
-    # The next citizen at counter 2 rates: the press after the return counts.
+    # The officer finishes A001 and calls B001 at once; the press right after is still the
+    # leaving citizen's (already rated: not counted), the press once B001 has sat down counts.
     hall.guest.press("officer-2", "kp_multiply")
     hall.guest.press("officer-2", "kp_enter")
     wait_for("B001 called", lambda: hall.log_count("ticketCalled") >= 2, 15)
+    hall.guest.press("rating-2", "kp_3")
+    wait_for("the leaving citizen's press stored", lambda: hall.log_count("ratingRecorded") >= 3, 15)
+    time.sleep(HANDOVER_SECONDS + 0.5)  # the rule is about time: B001 is seated now
     hall.guest.press("rating-2", "kp_2")
-    wait_for("the rating after the return stored", lambda: hall.log_count("ratingRecorded") >= 3, 15)
+    wait_for("the rating after the return stored", lambda: hall.log_count("ratingRecorded") >= 4, 15)
     report = json.loads(hall.run_kiosk("export --from 2000-01-01 --to 2100-12-31 --by counter --format json"))
     counters = {row["key"]: row["levelCounts"] for row in report["rows"]}
-    expect(counters.get("2") == [1, 1, 0], f"counter 2 now has the new 'Hài lòng' too: {counters}")
-    return "reported unavailable, reopened, the next rating counted"
+    expect(counters.get("2") == [1, 1, 0], f"counter 2 now has B001's 'Hài lòng' too: {counters}")
+    presses = json.loads(hall.run_kiosk("export --from 2000-01-01 --to 2100-12-31 --rows ratings --format json"))
+    late = [(p["ticket"], p["level"], p["flag"]) for p in presses if p["counter"] == 2][-2:]
+    expect(late == [("A001", 3, "alreadyRated"), ("B001", 2, None)], f"each press credited to who pressed: {late}")
+    return "reported unavailable, reopened; after next, A001's second press kept apart, B001's rating counted"
 
 
 def events_the_kernel_dropped_are_not_invented(hall):
