@@ -107,7 +107,7 @@ struct Bench: ParsableCommand {
                 usleep(UInt32(intervalUs))
             }
             let committed = await collector.value
-            let printed = try far.waitFor(presses, seconds: 30)
+            let printed = far.waitFor(presses, seconds: 30)
             writers.forEach { close($0) }
             func latencies(_ at: [String: Double]) -> [Double] { pressed.compactMap { key, t in at[key].map { ($0 - t) * 1000 } }.sorted() }
             func row(_ name: String, _ values: [Double]) -> String {
@@ -176,7 +176,7 @@ struct Bench: ParsableCommand {
         }
 
         /// Each ticket's number and when its last byte arrived.
-        func waitFor(_ count: Int, seconds: Double) throws -> [String: Double] {
+        func waitFor(_ count: Int, seconds: Double) -> [String: Double] {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline, tickets.withLock({ $0.count }) < count { usleep(10_000) }
             let decoder = EscPosDecoder(tcvn3Pages: [30, 31])
@@ -197,15 +197,24 @@ struct Bench: ParsableCommand {
         @Option(help: "Calls to time.") var calls = 500
         @Option(help: "Counters, each with a board on one shared bus.") var counters = 5
         @Option(help: "Milliseconds between calls (more than the bus's gap, so pacing is left out).") var intervalMs = 20
+        @Flag(help: "Time the calls while the serial ticket printer has stopped taking data, and tickets keep being asked for.")
+        var stuckPrinter = false
 
         func run() async throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let bus = try PseudoTerminal()
+            let printerPort = try PseudoTerminal()
+            let far = FarPrinter(printerPort)
             let port = freeLocalPort()
             var config = "[centre]\nname = \"Bench\"\n[database]\npath = \"bench.sqlite\"\n[http]\nbind = \"127.0.0.1:\(port)\"\n"
                 + "[control]\nsocket = \"control.sock\"\n[[services]]\ncode = \"A\"\nname = \"A\"\nprefix = \"A\"\nlast_number = 9999\n"
+                + "[[services]]\ncode = \"B\"\nname = \"B\"\nprefix = \"B\"\nlast_number = 9999\n"
+            if stuckPrinter {
+                // No status queries: the printer takes the ticket's first bytes and then nothing, the worst case.
+                config += "[printer]\npath = \"\(printerPort.slavePath)\"\nprofile = \"epson-tm-t82\"\nstatus_queries = false\nbaud = 115200\n"
+            }
             for c in 1...counters {
                 config += "[[counters]]\nnumber = \(c)\nservices = [\"A\"]\n[[boards]]\ncounter = \(c)\nport = \"\(bus.slavePath)\"\naddress = \(c)\ngap_ms = 2\n"
             }
@@ -217,6 +226,7 @@ struct Bench: ParsableCommand {
             let daemon = Process()
             daemon.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             daemon.arguments = ["run", "--config", file, "--log-level", "error"]
+            daemon.standardError = FileHandle(forWritingAtPath: "/dev/null") // the stuck printer's errors are expected
             try daemon.run()
             defer { daemon.terminate(); daemon.waitUntilExit() }
             let socket = "\(folder)/control.sock"
@@ -231,6 +241,24 @@ struct Bench: ParsableCommand {
             }
             for c in 1...counters { try send("sign-in \(c) o\(c)") }
             for _ in 0..<calls { try send("issue A") }
+            // The printer stops taking data (CTS held low, as the kernel sees a suspended
+            // terminal), and citizens keep pressing: a ticket is always stuck at the printer.
+            let stall = stuckPrinter ? open(printerPort.slavePath, O_RDWR | O_NOCTTY | O_NONBLOCK) : -1
+            let pressing = Mutex(stuckPrinter)
+            if stuckPrinter {
+                _ = far.waitFor(calls, seconds: 30)
+                tcflow(stall, TCOOFF)
+                let filler = [UInt8](repeating: 0x20, count: 4096)
+                while filler.withUnsafeBytes({ write(stall, $0.baseAddress, $0.count) }) > 0 {}
+                Thread {
+                    while pressing.withLock({ $0 }) { _ = try? ControlClient.send("issue B", to: socket) }
+                }.start()
+                usleep(200_000)
+            }
+            defer {
+                pressing.withLock { $0 = false }
+                if stall >= 0 { tcflow(stall, TCOON); close(stall) }
+            }
             let sse = try openEventStream(port: port)
             defer { close(sse) }
             var sseText = "", busBytes: [UInt8] = []
@@ -265,9 +293,20 @@ struct Bench: ParsableCommand {
             func p(_ values: [Double], _ q: Double) -> String {
                 String(format: "%.2f", ServiceTimes.percentile(values.sorted(), q) ?? 0)
             }
-            print("path\tcalls\tp50_ms\tp99_ms")
-            print("call→push(SSE)\t\(calls)\t\(p(push, 0.5))\t\(p(push, 0.99))")
-            print("call→LED frame\t\(calls)\t\(p(led, 0.5))\t\(p(led, 0.99))")
+            // The printer really was stuck all along: the daemon says so once the first stuck
+            // ticket's deadline (5 s) has passed.
+            if stuckPrinter {
+                var reported = false
+                for _ in 0..<100 where !reported {
+                    reported = (try health(port: port)).contains("printer stalled")
+                    if !reported { usleep(100_000) }
+                }
+                guard reported else { throw ValidationError("the printer was not reported stuck: the measurement does not hold") }
+            }
+            let while_ = stuckPrinter ? ", printer stuck" : ""
+            print("path\tcalls\tp50_ms\tp99_ms\tmax_ms")
+            print("call→push(SSE)\(while_)\t\(calls)\t\(p(push, 0.5))\t\(p(push, 0.99))\t\(p(push, 1))")
+            print("call→LED frame\(while_)\t\(calls)\t\(p(led, 0.5))\t\(p(led, 0.99))\t\(p(led, 1))")
         }
 
         /// Reads the display stream and the bus until `done` says so, or 5 s pass.
@@ -291,7 +330,26 @@ struct Bench: ParsableCommand {
             return done(sseText, busBytes)
         }
 
+        /// The daemon's `/health`, as text.
+        private func health(port: Int) throws -> String {
+            let fd = try openConnection(port: port, path: "/health")
+            defer { close(fd) }
+            var text = "", buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 2000) > 0 else { break }
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                text += String(decoding: buffer[0..<n], as: UTF8.self)
+            }
+            return text
+        }
+
         private func openEventStream(port: Int) throws -> Int32 {
+            try openConnection(port: port, path: "/api/display/events")
+        }
+
+        private func openConnection(port: Int, path: String) throws -> Int32 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
@@ -300,8 +358,8 @@ struct Bench: ParsableCommand {
             let ok = withUnsafeMutablePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard ok == 0 else { throw ValidationError("cannot connect to the display stream on port \(port)") }
-            let request = Array("GET /api/display/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+            guard ok == 0 else { throw ValidationError("cannot connect to the daemon on port \(port)") }
+            let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
             _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             return fd
         }
