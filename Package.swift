@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "KioskTestSupport", dependencies: ["KioskDevices", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/KioskTestSupport"),
         // Generated inputs for the parsers that read the outside world, shared by the tests and the soak.
-        .target(name: "KioskFuzz", dependencies: ["KioskService", "KioskWeb", "KioskDevices"], path: "Tests/KioskFuzz"),
+        .target(name: "KioskFuzz", dependencies: ["KioskService", "KioskWeb", "KioskDevices", "KioskStore"], path: "Tests/KioskFuzz"),
         .executableTarget(name: "kiosk-soak", dependencies: ["KioskFuzz", "KioskTestSupport"], path: "Tests/Soak"),
         .testTarget(name: "FuzzTests", dependencies: ["KioskFuzz"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),

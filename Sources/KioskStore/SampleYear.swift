@@ -70,11 +70,12 @@ extension KioskDatabase {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a sample year is the same every run.
-struct SplitMix64 {
+/// A small deterministic generator (SplitMix64), so a sample year (or a fuzzing run) is the
+/// same every run.
+public struct SplitMix64: Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

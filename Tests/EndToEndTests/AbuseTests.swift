@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Glibc
 import KioskDevices
 import Testing
@@ -84,7 +85,7 @@ import Testing
             document.getElementById("done").textContent = "sent " + sent;
             </script></body></html>
             """.write(toFile: "\(site)/attack.html", atomically: true, encoding: .utf8)
-        let sitePort = freePort()
+        let sitePort = freeLocalPort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         server.arguments = ["-m", "http.server", "\(sitePort)", "--bind", "127.0.0.1", "--directory", site]

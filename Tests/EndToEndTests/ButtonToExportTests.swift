@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Glibc
 import KioskDevices
 import Testing
@@ -11,7 +12,7 @@ import Testing
         let kiosk = try KioskBinary()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let port = freePort()
+        let port = freeLocalPort()
         let config = "\(folder)/centre.toml"
         try """
             [centre]

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import KioskDevices
+import KioskTestSupport
 
 /// The real `kiosk` binary, built next to the tests, run as a subprocess.
 struct KioskBinary {
@@ -60,19 +61,6 @@ func eventually(_ seconds: Double = 10, _ what: String, _ condition: () throws -
     throw TestFailure("timed out waiting for \(what)")
 }
 
-/// A port nobody listens on right now.
-func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}
 
 /// A plain HTTP/1.1 connection over a socket: what a browser's EventSource does, without a browser.
 final class HTTPConnection {
@@ -149,7 +137,7 @@ final class TestCentre: @unchecked Sendable {
         kiosk = try KioskBinary()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(name)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        port = freePort()
+        port = freeLocalPort()
         config = "\(folder)/centre.toml"
         try """
             [centre]

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// The hall display as a TV's browser shows it: headless Chromium (Debian's `chromium`,
@@ -29,7 +30,7 @@ import Testing
         let kiosk = try KioskBinary()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tv-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let port = freePort()
+        let port = freeLocalPort()
         let file = "\(folder)/centre.toml"
         try """
             [centre]

@@ -15,7 +15,7 @@ import Testing
         let far = SimulatedPrinter()
         far.serve(bus)
         defer { far.stop() }
-        let port = freePort()
+        let port = freeLocalPort()
         var config = """
             [centre]
             name = "Xã Thử Nghiệm"

@@ -1,25 +1,20 @@
 /// Makes inputs from seeds by mutation: bit flips, random bytes, a parser's own tokens
 /// inserted or repeated (deep nesting, long runs), pieces deleted, duplicated, spliced from
 /// another seed, truncated. Deterministic for a seed, so a failure can be replayed.
+import KioskStore
+
 public struct Mutator {
-    private var state: UInt64
+    private var random: SplitMix64
     let seeds: [[UInt8]]
     let tokens: [[UInt8]]
 
     public init(seed: UInt64, seeds: [[UInt8]], tokens: [String]) {
-        state = seed
+        random = SplitMix64(seed: seed)
         self.seeds = seeds.isEmpty ? [[]] : seeds
         self.tokens = tokens.map { Array($0.utf8) }
     }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 

@@ -63,10 +63,8 @@ public struct Ticket: Hashable, Codable, Sendable {
     public var rated: Bool = false
     /// When the counted vote was pressed.
     public var ratedAt: Date?
+    /// Where its paper is (the ticket journal).
     public var print: PrintState
-
-    /// The printer failed on it (or may have) and it was not reprinted yet.
-    public var unprinted: Bool { print.needsStaff }
 
     public init(id: TicketID, day: LocalDay, service: ServiceCode, sequence: Int, number: Int, display: String,
                 priority: Bool, issuedAt: Date, print: PrintState = .noPrinter) {

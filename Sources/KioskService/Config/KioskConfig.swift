@@ -74,9 +74,10 @@ public struct PrinterSettings: Sendable, Equatable {
 
 /// What happens to a ticket the printer could not print.
 public enum PrintFailurePolicy: String, Sendable, Equatable, CaseIterable {
-    /// No number is consumed; the kiosk page and the log say why.
+    /// A printer that says it cannot print uses no number; a ticket that fails after its
+    /// number was stored is voided. The kiosk page and the log say why.
     case refuse
-    /// The number is issued, marked unprinted, and can be reprinted (`kiosk reprint`).
+    /// The number is issued, marked failed, and can be reprinted (`kiosk reprint`).
     case issueAndFlag = "issue-and-flag"
 }
 

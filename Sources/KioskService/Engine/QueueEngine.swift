@@ -63,26 +63,14 @@ public actor QueueEngine {
     @discardableResult
     public func perform(_ command: QueueCommand, durable: Bool = true) throws(CommandError) -> [QueueEvent] {
         try checkAccount(command)
-        let now = clock()
         let events: [QueueEvent]
-        switch state.decide(command, at: now) {
+        switch state.decide(command, at: clock()) {
         case .success(let produced): events = produced
         case .failure(let rejection): throw .rejected(rejection)
         }
-        // The day the events belong to: the one a rollover among them starts, or today's.
-        let day = events.lazy.compactMap { if case .dayStarted(let d) = $0.kind { d } else { nil } }.last ?? state.day
-        do {
-            if let day { try database.append(events, day: day, durable: durable) }
-            storeWorks()
-        } catch {
-            storeFailed(command, error)
-            throw .notStored("\(error)")
-        }
+        try store(events, for: command, durable: durable)
         for event in events { state.apply(event) }
-        for event in events {
-            logger.log(level: event.logLevel, "\(event.name)", metadata: event.logMetadata)
-            for continuation in subscribers.values { continuation.yield(event) }
-        }
+        announce(events)
         return events
     }
 
@@ -95,39 +83,48 @@ public actor QueueEngine {
         let now = clock()
         var results: [Result<[QueueEvent], CommandError>] = []
         var all: [QueueEvent] = []
-        var day = state.day
         for command in commands {
             do throws(CommandError) { try checkAccount(command) } catch {
                 results.append(.failure(error))
                 continue
             }
-            // Each is decided on the state the ones before it made, so they are applied at once.
+            // Each is decided on the state the ones before it made, so each is applied at once.
             switch state.decide(command, at: now) {
             case .success(let events):
-                for event in events {
-                    if case .dayStarted(let d) = event.kind { day = d }
-                    state.apply(event)
-                }
+                for event in events { state.apply(event) }
                 all += events
                 results.append(.success(events))
             case .failure(let rejection):
                 results.append(.failure(.rejected(rejection)))
             }
         }
-        guard !all.isEmpty, let day else { return results }
+        do throws(CommandError) { try store(all, for: commands[0], durable: durable) } catch {
+            rebuildFromStore()
+            return commands.map { _ in .failure(error) }
+        }
+        announce(all)
+        return results
+    }
+
+    /// Commits the events of a command (or a batch), reporting a failing store once.
+    private func store(_ events: [QueueEvent], for command: QueueCommand, durable: Bool) throws(CommandError) {
+        // The day the events belong to: the one a rollover among them starts, or today's.
+        let day = events.lazy.compactMap { if case .dayStarted(let d) = $0.kind { d } else { nil } }.last ?? state.day
+        guard let day, !events.isEmpty else { return }
         do {
-            try database.append(all, day: day, durable: durable)
+            try database.append(events, day: day, durable: durable)
             storeWorks()
         } catch {
-            storeFailed(commands[0], error)
-            rebuildFromStore()
-            return commands.map { _ in .failure(.notStored("\(error)")) }
+            storeFailed(command, error)
+            throw .notStored("\(error)")
         }
-        for event in all {
+    }
+
+    private func announce(_ events: [QueueEvent]) {
+        for event in events {
             logger.log(level: event.logLevel, "\(event.name)", metadata: event.logMetadata)
             for continuation in subscribers.values { continuation.yield(event) }
         }
-        return results
     }
 
     /// The same, from a thread that may block (a printer's): it waits while the engine's own

@@ -31,8 +31,8 @@ public struct TicketIssuer: Service {
     let deadline: Duration
     private let io = WorkerThread(name: "printer")
     private let waiting = Waiting()
-    /// When the printer last said it could print, and a ticket then went out whole: within
-    /// `statusFresh` of that, a queue of presses is not held up by asking again for each.
+    /// When the printer last said it could print: within `statusFresh` of that, a queue of
+    /// presses is not held up by asking again for each (it is still asked twice a second).
     private let printerThread = PrinterThreadState()
     static let statusFresh: Duration = .milliseconds(500)
 
@@ -259,7 +259,6 @@ public struct TicketIssuer: Service {
             printerThread.lastGood = nil
             return reason
         }
-        if printerThread.lastGood != nil { printerThread.lastGood = .now }
         meta["bytes"] = "\(bytes.count)"
         logger.info("ticket printed", metadata: meta)
         if !renderer.profile.answersStatus { health.set("printer", path: printer.path, .ok) }
