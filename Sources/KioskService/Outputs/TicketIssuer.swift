@@ -39,6 +39,9 @@ public struct TicketIssuer: Service {
     /// What only the printer's thread reads and writes.
     final class PrinterThreadState: @unchecked Sendable {
         var lastGood: ContinuousClock.Instant?
+        /// A batch printed while more tickets were already asked for: its outcomes go into
+        /// the next batch's reservation, one commit for both.
+        var carried: Printed?
     }
 
     public init(engine: QueueEngine, printer: any TicketPrinter, renderer: TicketRenderer, policy: PrintFailurePolicy,
@@ -76,6 +79,7 @@ public struct TicketIssuer: Service {
         private let requests = Mutex<[Request]>([])
         func add(_ request: Request) { requests.withLock { $0.append(request) } }
         func takeAll() -> [Request] { requests.withLock { all in defer { all.removeAll() }; return all } }
+        var isEmpty: Bool { requests.withLock { $0.isEmpty } }
     }
 
     /// `pressedAt`: when the citizen pressed (a keypad's event time), so a press that waited
@@ -119,9 +123,10 @@ public struct TicketIssuer: Service {
     /// Takes every waiting request (a later call finds none: they came in this batch).
     private func printWaiting() {
         let batch = waiting.takeAll()
-        guard !batch.isEmpty else { return }
+        guard !batch.isEmpty else { return storeCarried() }
         let (late, live) = (batch.filter { $0.deadline.hasPassed }, batch.filter { !$0.deadline.hasPassed })
         if !late.isEmpty {
+            storeCarried()
             let reason = "máy in đang bận quá \(Int(deadline.components.seconds)) giây (printer busy)"
             issueWithoutPrinting(late.filter { if case .issue = $0.kind { true } else { false } }, reason: reason)
             for request in late { if case .reprint = request.kind { request.done(.failure(.notPrinted(reason))) } }
@@ -134,6 +139,7 @@ public struct TicketIssuer: Service {
             switch request.kind {
             case .issue: issues.append(request)
             case .reprint(let ticket, let ahead):
+                storeCarried()
                 if let blocked { request.done(.failure(.notPrinted(blocked))); continue }
                 if let reason = printOut(ticket, waitingAhead: ahead, by: request.deadline) {
                     request.done(.failure(.notPrinted(reason)))
@@ -143,24 +149,69 @@ public struct TicketIssuer: Service {
             }
         }
         if let blocked {
+            storeCarried()
             issueWithoutPrinting(issues, reason: blocked)
             return
         }
-        // One wait for the disk for all of them, then each one's bytes.
-        let reserved = engine.performWaiting(batch: issues.map(reservation))
-        var outcomes: [Outcome] = []
+        guard !issues.isEmpty else { return }
+        // One wait for the disk for all of them (and the last batch's outcomes), then each one's bytes.
+        let carried = printerThread.carried
+        printerThread.carried = nil
+        let outcomes = carried?.outcomes.map(record) ?? []
+        let results = engine.performWaiting(batch: outcomes + issues.map(reservation))
+        carried?.answer(Array(results.prefix(outcomes.count)), policy: policy, logger: logger)
+        let reserved = Array(results.dropFirst(outcomes.count))
+        var printed = Printed(requests: issues, reserved: reserved, outcomes: [])
         for (index, result) in reserved.enumerated() {
             guard case .success(let events) = result, case .ticketIssued(let ticket, let ahead)? = events.last?.kind else { continue }
-            outcomes.append(Outcome(index: index, ticket: ticket, failure: printOut(ticket, waitingAhead: ahead, by: issues[index].deadline)))
+            printed.outcomes.append(Outcome(index: index, ticket: ticket, failure: printOut(ticket, waitingAhead: ahead, by: issues[index].deadline)))
         }
-        finish(issues, reserved: reserved, outcomes: outcomes)
+        finish(printed)
+    }
+
+    /// Stores a carried batch's outcomes on their own, when no reservation comes to take them.
+    private func storeCarried() {
+        guard let carried = printerThread.carried else { return }
+        printerThread.carried = nil
+        store(carried)
     }
 
     /// What became of a reserved ticket: the request it answers, and why it did not print.
-    private struct Outcome {
+    struct Outcome: Sendable {
         var index: Int
         var ticket: Ticket
         var failure: String?
+    }
+
+    /// Tickets reserved and sent, whose outcomes are to be stored and requests answered.
+    struct Printed: Sendable {
+        var requests: [Request]
+        var reserved: [Result<[QueueEvent], CommandError>]
+        var outcomes: [Outcome]
+
+        /// Answers each request, once its outcome's storing gave `recorded`.
+        func answer(_ recorded: [Result<[QueueEvent], CommandError>], policy: PrintFailurePolicy, logger: Logger) {
+            var after: [Int: [QueueEvent]] = [:]
+            var failures: [Int: String] = [:]
+            for (outcome, result) in zip(outcomes, recorded) {
+                failures[outcome.index] = outcome.failure
+                switch result {
+                case .success(let events): after[outcome.index] = events
+                case .failure(let error):
+                    logger.error("print outcome not stored: the ticket will show as print unknown after a restart",
+                                 metadata: ["ticket.number": "\(outcome.ticket.display)", "error": "\(error)"])
+                }
+            }
+            for (index, request) in requests.enumerated() {
+                switch reserved[index] {
+                case .failure(let error): request.done(.failure(error))
+                case .success(let events):
+                    // `refuse`: a ticket that did not print is not issued, as far as the citizen is told.
+                    if policy == .refuse, let failure = failures[index] { request.done(.failure(.notPrinted(failure))) }
+                    else { request.done(.success(events + (after[index] ?? []))) }
+                }
+            }
+        }
     }
 
     private func reservation(_ request: Request) -> QueueCommand {
@@ -192,37 +243,22 @@ public struct TicketIssuer: Service {
             guard case .success(let events) = result, case .ticketIssued(let ticket, _)? = events.last?.kind else { return nil }
             return Outcome(index: index, ticket: ticket, failure: reason)
         }
-        finish(requests, reserved: reserved, outcomes: outcomes)
+        store(Printed(requests: requests, reserved: reserved, outcomes: outcomes))
     }
 
-    /// Stores the outcomes (not waiting for the disk: a power cut that loses them leaves
-    /// "print unknown", which the next start reports) and answers each request. The printer
-    /// goes on meanwhile: the engine stores them before anything asked for later.
-    private func finish(_ requests: [Request], reserved: [Result<[QueueEvent], CommandError>], outcomes: [Outcome]) {
+    /// A printed batch's outcomes: with the next batch's reservation when more tickets are
+    /// already asked for (one commit for both), else now, without waiting for the disk (a
+    /// power cut that loses them leaves "print unknown", which the next start reports).
+    private func finish(_ printed: Printed) {
+        if waiting.isEmpty { store(printed) } else { printerThread.carried = printed }
+    }
+
+    /// Stores the outcomes while the printer goes on (the engine stores them before anything
+    /// asked for later), then answers the requests.
+    private func store(_ printed: Printed) {
         let policy = self.policy, logger = self.logger
-        let answer: @Sendable ([Result<[QueueEvent], CommandError>]) -> Void = { recorded in
-            var after: [Int: [QueueEvent]] = [:]
-            var failures: [Int: String] = [:]
-            for (outcome, result) in zip(outcomes, recorded) {
-                failures[outcome.index] = outcome.failure
-                switch result {
-                case .success(let events): after[outcome.index] = events
-                case .failure(let error):
-                    logger.error("print outcome not stored: the ticket will show as print unknown after a restart",
-                                 metadata: ["ticket.number": "\(outcome.ticket.display)", "error": "\(error)"])
-                }
-            }
-            for (index, request) in requests.enumerated() {
-                switch reserved[index] {
-                case .failure(let error): request.done(.failure(error))
-                case .success(let events):
-                    // `refuse`: a ticket that did not print is not issued, as far as the citizen is told.
-                    if policy == .refuse, let failure = failures[index] { request.done(.failure(.notPrinted(failure))) }
-                    else { request.done(.success(events + (after[index] ?? []))) }
-                }
-            }
-        }
-        if outcomes.isEmpty { answer([]) } else { engine.performLater(batch: outcomes.map(record), durable: false, then: answer) }
+        guard !printed.outcomes.isEmpty else { return printed.answer([], policy: policy, logger: logger) }
+        engine.performLater(batch: printed.outcomes.map(record), durable: false) { printed.answer($0, policy: policy, logger: logger) }
     }
 
     /// Why the printer cannot print now, where it answers status queries; nil if nothing
