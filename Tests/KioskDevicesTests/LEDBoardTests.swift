@@ -43,13 +43,13 @@ import Testing
         defer { running.cancel() }
         let format = LEDFrameFormat.soh07
         await bus.show(format.frame(address: 1, number: "A001", counter: 1), on: 1)
-        for _ in 0..<250 where await bus.written.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+        try await waitUntil("A001 written") { await !bus.written.isEmpty }
         // Within the gap after A001: nine newer numbers for board 1, one for board 2.
         for n in 2...10 { await bus.show(format.frame(address: 1, number: String(format: "A%03d", n), counter: 1), on: 1) }
         await bus.show(format.frame(address: 2, number: "B001", counter: 2), on: 2)
-        for _ in 0..<250 where await bus.written.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
-        try await Task.sleep(for: .milliseconds(300)) // nothing more may follow
-        for _ in 0..<50 where far.received.count < 20 { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitUntil("three frames written") { await bus.written.count >= 3 }
+        try await Task.sleep(for: .milliseconds(300)) // nothing more may follow: only time shows it
+        try await waitUntil("the frames at the far end") { far.received.count >= 20 }
         let written = await bus.written
         #expect(written.map(\.board) == [1, 1, 2], "A001 at once, then only A010 and board 2's B001")
         for (a, b) in zip(written, written.dropFirst()) { #expect(b.at - a.at >= .milliseconds(150)) }
@@ -66,7 +66,7 @@ import Testing
         let running = Task { await bus.run() }
         defer { running.cancel() }
         await bus.show([0x01, 0x01, 0x41, 0x07], on: 1)
-        for _ in 0..<150 where await bus.written.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitUntil("three refreshes") { await bus.written.count >= 3 }
         let written = await bus.written
         #expect(written.count >= 3, "sent once, then again and again")
         // Refreshes come once per period, not in a busy loop: at most one per 300 ms since the first.
@@ -83,13 +83,42 @@ import Testing
         let running = Task { await bus.run() }
         defer { running.cancel() }
         await bus.show([0x01, 0x01, 0x41, 0x07], on: 1)
-        for _ in 0..<100 where await bus.attempts < 4 { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitUntil("four attempts") { await bus.attempts >= 4 }
         #expect(await bus.attempts >= 4, "it keeps trying")
         #expect(await bus.written.isEmpty)
         let seen = reports.all
         #expect(seen.count == 1)
         #expect(seen.first??.path == "/dev/ttyUSB-not-here")
         #expect(seen.first??.errno == ENOENT)
+    }
+}
+
+extension LEDBoardTests {
+    /// A bus runs for years: it keeps the count of its frames, and only the latest few.
+    @Test func theBusKeepsOnlyItsLatestFrames() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bus-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let bus = LEDBus(path: "\(folder)/board.bin", gap: .zero, refresh: .seconds(3600))
+        let running = Task { await bus.run() }
+        defer { running.cancel() }
+        let frames = LEDBus.keptWrites + 50
+        for n in 1...frames {
+            await bus.show(LEDFrameFormat.soh07.frame(address: 1, number: String(n), counter: 1), on: 1)
+            try await waitUntil("frame \(n) written") { await bus.writtenCount == n }
+        }
+        #expect(await bus.written.count == LEDBus.keptWrites)
+        #expect(await bus.writtenCount == frames)
+    }
+
+    /// A Modbus frame carries 246 bytes of text: more is cut, never a crash at the first call
+    /// (and the config check refuses such a board before).
+    @Test func aTooLongModbusTextIsCutNotACrash() {
+        let long = String(repeating: "X", count: 600)
+        let frame = LEDFrameFormat.modbus16.frame(address: 1, number: long, counter: 1)
+        #expect(Int(frame[6]) == LEDFrameFormat.modbusMaxBytes)
+        #expect(frame.count == 7 + LEDFrameFormat.modbusMaxBytes + 2)
+        #expect(LEDFrameFormat.modbus16.problem(address: 1, number: long, counter: 1, text: long) != nil)
+        #expect(LEDFrameFormat.modbus16.problem(address: 1, number: "A015", counter: 1, text: "CAM ON") == nil)
     }
 }
 

@@ -107,7 +107,7 @@ import Testing
         let status = try printer.status()
         #expect(status.paperNearEnd == true)
         #expect(status.blockingReason == nil)
-        for _ in 0..<50 where network.printer.received.count < ticket.count { Thread.sleep(forTimeInterval: 0.02) }
+        try waitUntilBlocking("the ticket at the network printer") { network.printer.received.count >= ticket.count }
         #expect(network.printer.received == ticket)
     }
 

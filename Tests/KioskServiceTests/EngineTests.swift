@@ -47,3 +47,18 @@ private let morning = LocalDay(year: 2026, month: 3, day: 2).start(in: TimeZone(
         #expect(await again.snapshot == before)
     }
 }
+
+extension EngineTests {
+    /// A display that stops reading keeps only its newest events waiting, not the day's.
+    @Test func aSubscriberThatStopsReadingHoldsABoundedBuffer() async throws {
+        let (engine, _, _) = try makeEngine(at: morning)
+        let (_, stream) = await engine.subscribe(buffer: 4)
+        for _ in 0..<20 { try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false)) }
+        await engine.closeSubscriptions()
+        var kept: [String] = []
+        for await event in stream {
+            if case .ticketIssued(let ticket, _) = event.kind { kept.append(ticket.display) }
+        }
+        #expect(kept == ["A017", "A018", "A019", "A020"], "the newest four, the older ones dropped")
+    }
+}
