@@ -92,7 +92,11 @@ import Testing
         server.standardError = FileHandle(forWritingAtPath: "/dev/null")
         server.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try server.run()
-        defer { server.terminate() }
+        defer {
+            // SIGKILL: the test process may block SIGTERM, and a child inherits the mask.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         try eventually(10, "the other site") { (try? HTTP.request(port: sitePort, "GET", "/attack.html"))?.status == 200 }
 
         let browser = Process()
