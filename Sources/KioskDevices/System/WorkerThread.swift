@@ -11,9 +11,15 @@ import Foundation
 public final class WorkerThread: SerialExecutor, @unchecked Sendable {
     // @unchecked: `Queue` is guarded by its condition; `thread` is set once, before init returns.
     private final class Queue: @unchecked Sendable {
+        // @unchecked: `jobs` and `open` are guarded by `condition`; `inline` is written and read
+        // by the thread that holds `exclusive`.
         let condition = NSCondition()
         var jobs: [() -> Void] = []
         var open = true
+        /// Held while any of the worker's work runs: on its thread, or on a caller's in `sync`.
+        let exclusive = NSLock()
+        /// The caller running work in place of the thread, if any.
+        var inline: pthread_t?
     }
 
     private let queue = Queue()
@@ -33,7 +39,11 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
                 queue.jobs.removeAll(keepingCapacity: true)
                 let open = queue.open
                 queue.condition.unlock()
-                for job in batch { job() }
+                for job in batch {
+                    queue.exclusive.lock()
+                    job()
+                    queue.exclusive.unlock()
+                }
                 if !open && batch.isEmpty { return }
             }
         }
@@ -70,10 +80,24 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
         }
     }
 
-    /// Runs `work` on the thread and blocks the calling thread until it is done: for another
-    /// dedicated thread (never Swift's shared ones, never this worker itself).
+    /// Runs `work` as the worker's own and returns its result, for another dedicated thread
+    /// (never Swift's shared ones, never this worker itself). When nothing is queued it runs
+    /// right here, under the worker's lock: two thread switches fewer on a press's way to the
+    /// printer. Otherwise it runs after what was queued, on the worker's thread.
     public func sync<T: Sendable>(_ work: @escaping @Sendable () -> T) -> T {
         precondition(!isCurrent, "a worker cannot wait for itself")
+        queue.condition.lock()
+        let idle = queue.jobs.isEmpty
+        queue.condition.unlock()
+        if idle {
+            queue.exclusive.lock()
+            queue.inline = pthread_self()
+            defer {
+                queue.inline = nil
+                queue.exclusive.unlock()
+            }
+            return work()
+        }
         let done = DispatchSemaphore(value: 0)
         let result = ResultBox<T>()
         async {
@@ -94,9 +118,10 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
 
-    /// Code given with `async` or `sync` runs on this thread, one piece at a time, like the
-    /// actor's own jobs: it may take the actor's isolation.
+    /// Code given with `async` or `sync` runs one piece at a time, like the actor's own jobs
+    /// (on this thread, or in `sync` under the same lock): it may take the actor's isolation.
     public func checkIsolated() {
-        precondition(isCurrent, "not on the worker thread")
+        precondition(isCurrent || queue.inline.map { pthread_equal($0, pthread_self()) != 0 } == true,
+                     "not on the worker thread")
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import KioskDevices
+import KioskTestSupport
+import Synchronization
+import Testing
+
+/// The worker that the queue engine, the printer and the LED buses run on.
+@Suite struct WorkerThreadTests {
+    actor Counter {
+        nonisolated let worker = WorkerThread(name: "test")
+        nonisolated var unownedExecutor: UnownedSerialExecutor { worker.asUnownedSerialExecutor() }
+        var value = 0
+        func add() -> Int { value += 1; return value }
+        /// From another thread, without a hop through Swift's shared threads.
+        nonisolated func addWaiting() -> Int { worker.sync { self.assumeIsolated { $0.add() } } }
+    }
+
+    @Test func workRunsOnePieceAtATimeAndInOrder() async throws {
+        let counter = Counter()
+        let log = Mutex<[String]>([])
+        // A long piece of work holds the worker: `sync` from another thread waits for it.
+        counter.worker.async {
+            log.withLock { $0.append("long started") }
+            usleep(100_000)
+            log.withLock { $0.append("long ended") }
+        }
+        try await waitUntil("the long work started") { log.withLock { $0 } == ["long started"] }
+        let value = try await offThePool { () -> Int in
+            let v = counter.addWaiting()
+            log.withLock { $0.append("sync ran") }
+            return v
+        }
+        #expect(value == 1)
+        #expect(log.withLock { $0 } == ["long started", "long ended", "sync ran"], "never side by side")
+        // Idle: `sync` runs in place, with the actor's isolation, and the actor's own calls still count.
+        #expect(try await offThePool { counter.addWaiting() } == 2)
+        #expect(await counter.add() == 3)
+    }
+}
