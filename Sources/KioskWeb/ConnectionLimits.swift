@@ -44,8 +44,6 @@ final class AddressLimiter: Sendable {
             state.open[address] = open > 0 ? open : nil
         }
     }
-
-    func open(_ address: String) -> Int { state.withLock { $0.open[address, default: 0] } }
 }
 
 /// Closes a new connection at once when its address already has its share open.
