@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Already built for Hummingbird: named here for the web server's connection limits.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Only its bcrypt target is built (a small C library): account passwords.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // Pure domain: queue, numbering, ratings, statistics. Foundation only, no clock, no I/O.
@@ -47,6 +49,7 @@ let package = Package(
                 "KioskCore", "KioskStore", "KioskDevices",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         // HTTP: hall display, read-only JSON, live push.
@@ -79,6 +82,9 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
         .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices", "KioskTestSupport"]),
+        // The routes through Hummingbird's test client (it brings an HTTP client and TLS: built for tests only).
+        .testTarget(name: "KioskWebTests", dependencies: ["KioskWeb", "KioskTestSupport",
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
     ]
 )

@@ -13,6 +13,8 @@ public struct KioskDaemon: Sendable {
     public let engine: QueueEngine
     public let health: DeviceHealth
     public let router: CommandRouter
+    /// Staff accounts, logins and sessions of the pages.
+    public let accounts: AccountService
     public let services: [any Service]
     /// Held for the daemon's life: no second daemon on the same database.
     public let lock: InstanceLock
@@ -22,6 +24,7 @@ public struct KioskDaemon: Sendable {
         lock = try InstanceLock(database: config.databasePath, config: config.file)
         database = try KioskDatabase(path: config.databasePath, maxSizeMB: config.databaseMaxMB)
         health = DeviceHealth()
+        accounts = AccountService(database: database, settings: config.accounts, timeZone: config.timeZone, logger: logger)
         engine = try QueueEngine(rules: config.rules, database: database, health: health, logger: logger)
         var services: [any Service] = [ClockService(engine: engine)]
         var issuer: TicketIssuer?

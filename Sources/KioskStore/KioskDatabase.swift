@@ -70,10 +70,13 @@ public final class KioskDatabase: Sendable {
     /// `durable: false` commits without waiting for the disk (`synchronous = NORMAL`): for
     /// facts that can be lost in a power cut because the daemon recovers them (a print
     /// outcome becomes "print unknown"). The next durable commit flushes them too.
-    public func append(_ events: [QueueEvent], day: LocalDay, durable: Bool = true) throws {
+    ///
+    /// `actor`: the account that asked for it over the pages (the audit log's "who"); nil for
+    /// keypads, the touch kiosk and the local control socket.
+    public func append(_ events: [QueueEvent], day: LocalDay, durable: Bool = true, actor: OfficerID? = nil) throws {
         guard !events.isEmpty else { return }
         if durable {
-            try pool.write { db in try insert(events, day: day, db) }
+            try pool.write { db in try insert(events, day: day, actor: actor, db) }
             return
         }
         try pool.writeWithoutTransaction { db in
@@ -81,19 +84,19 @@ public final class KioskDatabase: Sendable {
             try db.run(sql: "PRAGMA synchronous = NORMAL")
             defer { try? db.run(sql: "PRAGMA synchronous = FULL") }
             try db.inTransaction {
-                try insert(events, day: day, db)
+                try insert(events, day: day, actor: actor, db)
                 return .commit
             }
         }
     }
 
-    private func insert(_ events: [QueueEvent], day: LocalDay, _ db: Database) throws {
+    private func insert(_ events: [QueueEvent], day: LocalDay, actor: OfficerID?, _ db: Database) throws {
         for event in events {
             try project(event, day: day, db)
             let payload = String(decoding: try Self.encoder.encode(event), as: UTF8.self)
             try db.run(
-                sql: "INSERT INTO event (at, day, kind, ticket_id, payload) VALUES (?, ?, ?, ?, ?)",
-                arguments: [event.at.timeIntervalSince1970, day.iso, event.name, event.ticketID?.rawValue, payload])
+                sql: "INSERT INTO event (at, day, kind, ticket_id, payload, actor) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [event.at.timeIntervalSince1970, day.iso, event.name, event.ticketID?.rawValue, payload, actor?.rawValue])
         }
     }
 
@@ -162,7 +165,7 @@ public final class KioskDatabase: Sendable {
             let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ticket") ?? 0
             let from = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE kind = 'dayStarted'") ?? 0
             let decoder = JSONDecoder()
-            let events = try String.fetchAll(db, sql: "SELECT payload FROM event WHERE seq >= ? ORDER BY seq", arguments: [from])
+            let events = try String.fetchAll(db, sql: "SELECT payload FROM event WHERE seq >= ? AND kind NOT LIKE 'audit.%' ORDER BY seq", arguments: [from])
                 .map { try decoder.decode(QueueEvent.self, from: Data($0.utf8)) }
             return (TicketID(maxID + 1), events)
         }
@@ -188,10 +191,13 @@ public final class KioskDatabase: Sendable {
         try pool.write { db in try officer.insert(db) }
     }
 
+    /// A disabled account's sessions end at once.
     public func setOfficerActive(_ id: OfficerID, _ active: Bool) throws -> Bool {
         try pool.write { db in
             try db.execute(sql: "UPDATE officer SET active = ? WHERE id = ?", arguments: [active, id.rawValue])
-            return db.changesCount > 0
+            let changed = db.changesCount > 0
+            if !active { try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [id.rawValue]) }
+            return changed
         }
     }
 

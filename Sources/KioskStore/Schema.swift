@@ -157,6 +157,28 @@ enum Schema {
                     ON ticket(day, service, officer, counter, status, transfers, issued_at, called_at, finished_at, rated);
                 """)
         }
+        migrator.registerMigration("v6: accounts, sessions, who did what") { db in
+            // Officers become accounts with a role and a bcrypt hash; a session is a random id the
+            // browser holds in a cookie; `actor` names the account behind an event made over HTTP.
+            try db.execute(sql: """
+                ALTER TABLE officer ADD COLUMN role TEXT NOT NULL DEFAULT 'officer' CHECK (role IN ('admin', 'leader', 'officer'));
+                ALTER TABLE officer ADD COLUMN password_hash TEXT;
+                -- failed logins in a row, and until when the account is locked after too many
+                ALTER TABLE officer ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE officer ADD COLUMN locked_until REAL;
+                ALTER TABLE event ADD COLUMN actor TEXT;
+                CREATE INDEX event_with_actor ON event(seq) WHERE actor IS NOT NULL;
+                CREATE TABLE session (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    account TEXT NOT NULL REFERENCES officer(id) ON DELETE CASCADE,
+                    csrf TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    address TEXT
+                );
+                CREATE INDEX session_by_account ON session(account);
+                """)
+        }
         return migrator
     }
 }

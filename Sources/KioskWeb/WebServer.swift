@@ -13,10 +13,23 @@ import Synchronization
 public enum WebServer {
     public static func application(daemon: KioskDaemon, logger: Logger,
                                    onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router()
-        let engine = daemon.engine
         let http = daemon.config.http
         let limiter = AddressLimiter(limit: http.maxConnectionsPerAddress, logger: logger)
+        return Application(
+            router: router(daemon: daemon, logger: logger),
+            server: .http1(configuration: .init(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
+                                                idleTimeout: .seconds(Int64(http.idleSeconds)))),
+            configuration: .init(address: .hostname(http.host, port: http.port), serverName: "kiosk",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger)),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Every route of the daemon: the hall's anonymous pages and the staff's.
+    public static func router(daemon: KioskDaemon, logger: Logger) -> Router<KioskRequestContext> {
+        let router = Router(context: KioskRequestContext.self)
+        let engine = daemon.engine
+        let http = daemon.config.http
         let displays = DisplayClients(limit: http.maxDisplayClients)
         let ticketLimit = Mutex(TicketRateLimit(perService: http.ticketsPerService, overall: http.ticketsOverall,
                                                 window: TimeInterval(http.ticketWindowSeconds)))
@@ -102,6 +115,12 @@ public enum WebServer {
                 return problem(.conflict, "\(error)")
             }
         }
+        // The staff pages: login, the officer's counter, reports and exports, the audit log.
+        LoginPage.register(on: router, accounts: daemon.accounts)
+        OfficerPage.register(on: router, daemon: daemon, accounts: daemon.accounts, encoder: encoder)
+        ReportsPage.register(on: router, daemon: daemon, accounts: daemon.accounts, logger: logger)
+        AuditPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
+
         router.get("/health") { _, _ in
             let devices = daemon.health.all
             let state = await engine.snapshot
@@ -113,15 +132,7 @@ public enum WebServer {
                                       displayStreams: displays.current)
             return json(try encoder.encode(report))
         }
-
-        return Application(
-            router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
-                                                idleTimeout: .seconds(Int64(http.idleSeconds)))),
-            configuration: .init(address: .hostname(http.host, port: http.port), serverName: "kiosk",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger)),
-            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        return router
     }
 
     /// A browser sends `Origin` (and `Sec-Fetch-Site`) with a POST: a page from anywhere else

@@ -7,12 +7,11 @@ import KioskStore
 extension ReportGrouping: ExpressibleByArgument {}
 extension SatisfactionReport.Layout: ExpressibleByArgument {}
 extension RawExport.Kind: ExpressibleByArgument {}
+extension ExportRequest.Format: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export satisfaction figures per officer, counter, service or day.")
-
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, xlsx }
 
     @OptionGroup var options: ConfigOption
 
@@ -29,7 +28,7 @@ struct Export: ParsableCommand {
     var layout: SatisfactionReport.Layout = .full
 
     @Option(help: "csv (UTF-8 for Excel), xlsx (a workbook: the summary, then the filing form) or json.")
-    var format: Format = .csv
+    var format: ExportRequest.Format = .csv
 
     @Option(help: "Write to this file instead of standard output.")
     var out: String?
@@ -41,48 +40,38 @@ struct Export: ParsableCommand {
     @Option(help: "Only this counter.") var counter: Int?
     @Option(help: "Only this service's code.") var service: String?
 
+    /// The same request `GET /api/export` takes, with its checks.
+    var request: ExportRequest {
+        get throws {
+            var parameters = [("from", from), ("to", to), ("layout", layout.rawValue), ("format", format.rawValue)]
+            parameters.append(rows.map { ("rows", $0.rawValue) } ?? ("by", by.rawValue))
+            if let officer { parameters.append(("officer", officer)) }
+            if let counter { parameters.append(("counter", String(counter))) }
+            if let service { parameters.append(("service", service)) }
+            switch ExportRequest.parse(parameters) {
+            case .success(let request): return request
+            case .failure(let invalid): throw ValidationError(invalid.description)
+            }
+        }
+    }
+
     func validate() throws {
-        guard let first = LocalDay(iso: from) else { throw ValidationError("--from \(from) is not a day: write it as YYYY-MM-DD") }
-        guard let last = LocalDay(iso: to) else { throw ValidationError("--to \(to) is not a day: write it as YYYY-MM-DD") }
-        guard first <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
+        _ = try request
+        if format == .xlsx, out == nil { throw ValidationError("xlsx is a file: give --out report.xlsx") }
     }
 
     func run() throws {
         let config = try loadConfig(options.config)
         let database = try KioskDatabase(path: config.databasePath)
-        let filter = ExportFilter(from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, officer: officer.map { OfficerID($0) },
-                                  counter: counter.map { CounterNumber($0) }, service: service.map { ServiceCode($0) })
-        if let rows {
-            let rowFormat: RawExport.Format
-            switch format {
-            case .csv: rowFormat = .csv
-            case .json: rowFormat = .json
-            case .xlsx: throw ValidationError("--rows writes CSV or JSON: a year of rows is too big for a workbook")
-            }
-            let handle: FileHandle
-            if let out {
-                _ = FileManager.default.createFile(atPath: out, contents: nil)
-                guard let opened = FileHandle(forWritingAtPath: out) else { throw ValidationError("cannot write \(out)") }
-                handle = opened
-            } else {
-                handle = FileHandle.standardOutput
-            }
-            try RawExport.write(rows, as: rowFormat, database: database, filter: filter, timeZone: config.timeZone, to: handle)
-            return
-        }
-        let report = try SatisfactionReport(database: database, config: config, filter: filter, by: by)
-        let data: Data
-        switch format {
-        case .csv: data = report.csv(layout)
-        case .json: data = try report.json()
-        case .xlsx:
-            guard out != nil else { throw ValidationError("xlsx is a file: give --out report.xlsx") }
-            data = XLSXWriter.workbook([report.sheet(.full, name: "Tổng hợp"), report.sheet(.filing, name: "Mẫu báo cáo")])
-        }
+        let handle: FileHandle
         if let out {
-            try data.write(to: URL(fileURLWithPath: out))
+            guard FileManager.default.createFile(atPath: out, contents: nil), let opened = FileHandle(forWritingAtPath: out) else {
+                throw ValidationError("cannot write \(out)")
+            }
+            handle = opened
         } else {
-            FileHandle.standardOutput.write(data)
+            handle = FileHandle.standardOutput
         }
+        try request.write(database: database, config: config, to: handle)
     }
 }

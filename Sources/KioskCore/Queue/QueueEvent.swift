@@ -164,3 +164,26 @@ public enum QueueRejection: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension QueueRejection {
+    /// The same, as an officer's page says it.
+    public var vietnamese: String {
+        switch self {
+        case .unknownService(let s): "không có dịch vụ mã \(s)"
+        case .unknownCounter(let c): "không có quầy số \(c)"
+        case .noOfficerSignedIn(let c): "chưa có cán bộ ngồi quầy số \(c)"
+        case .nothingWaiting: "không còn ai chờ dịch vụ của quầy này"
+        case .noSuchWaitingNumber(let n): "không có số \(n) đang chờ"
+        case .noCurrentTicket: "quầy chưa phục vụ số nào"
+        case .counterBusy(_, let current): "quầy đang phục vụ số \(current): hãy hoàn thành hoặc tạm giữ trước"
+        case .recallLimitReached(let n, let limit): "số \(n) đã được gọi lại \(limit) lần"
+        case .nothingHeld: "quầy không giữ số nào như vậy"
+        case .transferToSameService(let s): "số này đã thuộc dịch vụ \(s)"
+        case .ratingLevelOutOfScale(let l, let size): "mức đánh giá \(l) ngoài thang 1–\(size)"
+        case .noSuchTicketToday(let n): "hôm nay chưa phát số \(n)"
+        case .stillPrinting(let n): "số \(n) đang được in"
+        case .notWaiting(let n, _): "số \(n) không còn chờ"
+        case .voided(let n): "số \(n) đã bị hủy"
+        }
+    }
+}

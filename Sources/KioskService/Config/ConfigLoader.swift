@@ -63,6 +63,15 @@ public enum ConfigLoader {
         }
         try httpTable?.finish()
 
+        var accounts = AccountSettings()
+        if let t = try top.table("accounts") {
+            accounts.bcryptCost = try t.int("bcrypt_cost", default: accounts.bcryptCost, in: 8...14)
+            accounts.sessionHours = try t.int("session_hours", default: accounts.sessionHours, in: 1...24 * 7)
+            accounts.lockAfterFailures = try t.int("lock_after_failures", default: accounts.lockAfterFailures, in: 3...100)
+            accounts.failuresPerAddress = try t.int("failures_per_address", default: accounts.failuresPerAddress, in: 5...1000)
+            try t.finish()
+        }
+
         let control = try top.table("control")
         let controlSocket = resolve(try control?.string("socket", default: "/run/kiosk/control.sock") ?? "/run/kiosk/control.sock")
         try control?.finish()
@@ -125,6 +134,7 @@ public enum ConfigLoader {
                                  controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
                                  thanks: thanks, boards: boards, voice: voice)
         config.databaseMaxMB = databaseMaxMB
+        config.accounts = accounts
         return config
     }
 

@@ -23,8 +23,24 @@ public struct KioskConfig: Sendable {
     public var boards: [BoardSettings] = []
     /// Calls spoken aloud; nil when `[voice]` is absent.
     public var voice: VoiceSettings?
+    /// Logins to the pages.
+    public var accounts = AccountSettings()
 
     public var timeZone: TimeZone { rules.timeZone }
+}
+
+/// Logins to the staff pages: the bcrypt cost, how long a session lasts, when an account locks.
+public struct AccountSettings: Sendable, Equatable {
+    /// bcrypt's work factor: each step doubles a login's time (and a guesser's).
+    public var bcryptCost = 11
+    /// A login lasts a working day; then the person logs in again.
+    public var sessionHours = 10
+    /// Wrong passwords in a row before the account locks (for a minute, doubling each time).
+    public var lockAfterFailures = 5
+    /// Wrong passwords from one address within 10 minutes before that address must wait.
+    public var failuresPerAddress = 20
+
+    public init() {}
 }
 
 /// The thanks after a rating press, on the counter's screen and board.

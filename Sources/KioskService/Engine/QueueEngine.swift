@@ -59,16 +59,17 @@ public actor QueueEngine {
 
     /// Decides, stores, then announces: nothing is announced that is not stored.
     /// `durable: false` is for facts the daemon can recover if a power cut loses them (a
-    /// print outcome): the commit does not wait for the disk.
+    /// print outcome): the commit does not wait for the disk. `actor`: the account that asked
+    /// over the pages, stored with the events for the audit log.
     @discardableResult
-    public func perform(_ command: QueueCommand, durable: Bool = true) throws(CommandError) -> [QueueEvent] {
+    public func perform(_ command: QueueCommand, durable: Bool = true, actor: OfficerID? = nil) throws(CommandError) -> [QueueEvent] {
         try checkAccount(command)
         let events: [QueueEvent]
         switch state.decide(command, at: clock()) {
         case .success(let produced): events = produced
         case .failure(let rejection): throw .rejected(rejection)
         }
-        try store(events, for: command, durable: durable)
+        try store(events, for: command, durable: durable, actor: actor)
         for event in events { state.apply(event) }
         announce(events)
         return events
@@ -107,12 +108,12 @@ public actor QueueEngine {
     }
 
     /// Commits the events of a command (or a batch), reporting a failing store once.
-    private func store(_ events: [QueueEvent], for command: QueueCommand, durable: Bool) throws(CommandError) {
+    private func store(_ events: [QueueEvent], for command: QueueCommand, durable: Bool, actor: OfficerID? = nil) throws(CommandError) {
         // The day the events belong to: the one a rollover among them starts, or today's.
         let day = events.lazy.compactMap { if case .dayStarted(let d) = $0.kind { d } else { nil } }.last ?? state.day
         guard let day, !events.isEmpty else { return }
         do {
-            try database.append(events, day: day, durable: durable)
+            try database.append(events, day: day, durable: durable, actor: actor)
             storeWorks()
         } catch {
             storeFailed(command, error)
@@ -229,23 +230,6 @@ extension QueueEvent {
 
     /// The event's facts as log metadata.
     var logMetadata: Logger.Metadata {
-        switch kind {
-        case .dayStarted(let day): ["day": "\(day)"]
-        case .ticketIssued(let t, let ahead): ["ticket.number": "\(t.display)", "service": "\(t.service)", "priority": "\(t.priority)",
-                                               "waiting.ahead": "\(ahead)", "print": "\(t.print.rawValue)"]
-        case .ticketCalled(_, let d, let c, let o): ["ticket.number": "\(d)", "counter": "\(c)", "officer": "\(o)"]
-        case .ticketRecalled(_, let d, let c, let n): ["ticket.number": "\(d)", "counter": "\(c)", "recalls": "\(n)"]
-        case .ticketFinished(let id, let c, let outcome): ["ticket.id": "\(id.rawValue)", "counter": "\(c)", "outcome": "\(outcome.rawValue)"]
-        case .ticketNoShow(let id, let c), .ticketHeld(let id, let c): ["ticket.id": "\(id.rawValue)", "counter": "\(c)"]
-        case .ticketTransferred(let id, let c, let to): ["ticket.id": "\(id.rawValue)", "counter": "\(c)", "to": "\(to)"]
-        case .ticketReturned(_, let d, let c): ["ticket.number": "\(d)", "counter": "\(c)"]
-        case .ticketExpired(let id): ["ticket.id": "\(id.rawValue)"]
-        case .officerSignedIn(let o, let c), .officerSignedOut(let o, let c): ["officer": "\(o)", "counter": "\(c)"]
-        case .ticketPrintFailed(_, let d, let reason), .ticketVoided(_, let d, let reason): ["ticket.number": "\(d)", "reason": "\(reason)"]
-        case .ticketPrinted(_, let d), .ticketReprinted(_, let d), .ticketPrintUnknown(_, let d): ["ticket.number": "\(d)"]
-        case .ratingRecorded(let r):
-            // The level is for the record, not for watching: officers see aggregates only.
-            ["counter": "\(r.counter)", "ticket.number": "\(r.ticketDisplay ?? "-")", "flag": "\(r.flag?.rawValue ?? "-")"]
-        }
+        Dictionary(facts.map { ($0.0, Logger.MetadataValue.string($0.1)) }, uniquingKeysWith: { a, _ in a })
     }
 }

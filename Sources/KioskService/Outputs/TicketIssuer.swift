@@ -349,9 +349,11 @@ public struct CommandRouter: Sendable {
         self.issuer = issuer
     }
 
-    /// `pressedAt`: when the button behind the command was pressed, if known.
+    /// `pressedAt`: when the button behind the command was pressed, if known. `actor`: the
+    /// account behind a request from the pages (the audit log's "who").
     @discardableResult
-    public func perform(_ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now) async throws(CommandError) -> [QueueEvent] {
+    public func perform(_ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now,
+                        actor: OfficerID? = nil) async throws(CommandError) -> [QueueEvent] {
         switch command {
         case .issueTicket(let service, let priority):
             if let issuer { return try await issuer.issue(service: service, priority: priority, pressedAt: pressedAt) }
@@ -360,7 +362,7 @@ public struct CommandRouter: Sendable {
         default:
             break
         }
-        return try await engine.perform(command)
+        return try await engine.perform(command, actor: actor)
     }
 
     /// The same without waiting, for a keypad's own thread: `done` hears the outcome on the

@@ -1,0 +1,228 @@
+import Foundation
+import HummingbirdBcrypt
+import KioskCore
+import KioskDevices
+import KioskStore
+import Logging
+import Synchronization
+
+/// Accounts, passwords, logins and sessions of the staff pages.
+///
+/// bcrypt runs on a thread of its own: a login takes a tenth of a second of CPU on purpose, and
+/// a flood of logins from the LAN must queue there rather than take both cores from the hall.
+/// Passwords never reach a log line, an event or an error message.
+public final class AccountService: Sendable {
+    public let database: KioskDatabase
+    public let settings: AccountSettings
+    private let timeZone: TimeZone
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    private let hasher = WorkerThread(name: "passwords")
+    /// Recent wrong passwords per address: the same guesser trying many accounts.
+    private let failuresByAddress = Mutex<[String: [Date]]>([:])
+    /// Compared against when the account does not exist, so that an unknown name takes as
+    /// long as a wrong password and the timing does not tell which names exist.
+    private let decoyHash: String
+
+    /// How long an address waits after too many wrong passwords, counted over this window.
+    public static let addressWindow: TimeInterval = 600
+    /// The longest an account stays locked.
+    public static let longestLock: TimeInterval = 900
+
+    public init(database: KioskDatabase, settings: AccountSettings, timeZone: TimeZone, logger: Logger,
+                clock: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.settings = settings
+        self.timeZone = timeZone
+        self.logger = logger
+        self.clock = clock
+        decoyHash = Bcrypt.hash(Self.randomToken(bytes: 12), cost: UInt8(settings.bcryptCost))
+    }
+
+    // MARK: Passwords
+
+    /// bcrypt, on the passwords thread.
+    public func hash(_ password: String) async -> String {
+        let cost = UInt8(settings.bcryptCost)
+        return await onHasher { Bcrypt.hash(password, cost: cost) }
+    }
+
+    private func verify(_ password: String, against hash: String) async -> Bool {
+        await onHasher { Bcrypt.verify(password, hash: hash) }
+    }
+
+    private func onHasher<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            hasher.async { continuation.resume(returning: work()) }
+        }
+    }
+
+    // MARK: Accounts
+
+    public enum AccountError: Error, CustomStringConvertible, Equatable {
+        case badID(String)
+        case badName
+        case badPassword(String)
+        case exists(OfficerID)
+        case unknown(OfficerID)
+        /// The last active admin cannot be disabled or lose the role: nobody could manage accounts.
+        case lastAdmin
+
+        public var description: String {
+            switch self {
+            case .badID(let why): "tên đăng nhập không hợp lệ: \(why) (invalid account id)"
+            case .badName: "họ tên không được để trống (the full name is empty)"
+            case .badPassword(let why): why
+            case .exists(let id): "tài khoản \(id) đã có (account \(id) exists already)"
+            case .unknown(let id): "không có tài khoản \(id) (no account \(id))"
+            case .lastAdmin: "phải còn ít nhất một quản trị đang hoạt động (at least one active admin must remain)"
+            }
+        }
+    }
+
+    /// An account id: what people type at the login, so lower-case letters, digits, `.`, `_`, `-`.
+    public static func idProblem(_ id: String) -> String? {
+        if id.isEmpty || id.count > 64 { return "1 to 64 characters" }
+        if !id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }) {
+            return "only lower-case letters a-z, digits, '.', '_' and '-'"
+        }
+        return nil
+    }
+
+    /// Creates an account. `actor`: who did it, for the audit log (`cli:root`, or an admin's id).
+    public func add(id: String, name: String, role: Role, password: String?, actor: String) async throws -> Officer {
+        if let why = Self.idProblem(id) { throw AccountError.badID(why) }
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        guard !name.isEmpty else { throw AccountError.badName }
+        if let password, let why = PasswordRule.problem(password) { throw AccountError.badPassword(why) }
+        let account = Officer(id: OfficerID(id), name: name, createdAt: clock(), role: role)
+        guard try database.officer(account.id) == nil else { throw AccountError.exists(account.id) }
+        let hash: String? = if let password { await hash(password) } else { nil }
+        try database.addAccount(account, passwordHash: hash)
+        try audit("accountAdded", actor: actor, detail: "\(id) (\(role.rawValue)) \(name)")
+        return account
+    }
+
+    public func setActive(_ id: OfficerID, _ active: Bool, actor: String) throws {
+        let account = try existing(id)
+        if !active, account.role == .admin, account.active { try keepAnAdmin(besides: id) }
+        _ = try database.setOfficerActive(id, active)
+        try audit(active ? "accountEnabled" : "accountDisabled", actor: actor, detail: "\(id)")
+    }
+
+    public func setRole(_ id: OfficerID, _ role: Role, actor: String) throws {
+        let account = try existing(id)
+        if account.role == .admin, role != .admin, account.active { try keepAnAdmin(besides: id) }
+        _ = try database.setRole(id, role)
+        try audit("roleChanged", actor: actor, detail: "\(id): \(account.role.rawValue) → \(role.rawValue)")
+    }
+
+    /// A new password (the admin's reset, or the person's own change): unlocks the account and
+    /// ends its sessions.
+    public func setPassword(_ id: OfficerID, _ password: String, actor: String) async throws {
+        _ = try existing(id)
+        if let why = PasswordRule.problem(password) { throw AccountError.badPassword(why) }
+        _ = try database.setPasswordHash(id, await hash(password))
+        try audit("passwordSet", actor: actor, detail: "\(id)")
+    }
+
+    private func existing(_ id: OfficerID) throws -> Officer {
+        guard let account = try database.officer(id) else { throw AccountError.unknown(id) }
+        return account
+    }
+
+    private func keepAnAdmin(besides id: OfficerID) throws {
+        let others = try database.officers().filter { $0.role == .admin && $0.active && $0.id != id }
+        if others.isEmpty { throw AccountError.lastAdmin }
+    }
+
+    // MARK: Logins
+
+    public enum LoginOutcome: Sendable, Equatable {
+        case signedIn(StoredSession, Officer)
+        /// Wrong name or password (the page does not say which).
+        case refused
+        /// Too many wrong passwords for this account, or from this address: try again later.
+        case tooManyFailures(retryAfterSeconds: Int)
+    }
+
+    public func login(username: String, password: String, address: String) async throws -> LoginOutcome {
+        let now = clock()
+        if let wait = addressWait(address, now: now) {
+            logger.warning("login refused: too many wrong passwords from this address", metadata: ["address": "\(address)"])
+            return .tooManyFailures(retryAfterSeconds: wait)
+        }
+        let id = OfficerID(username.trimmingCharacters(in: .whitespaces).lowercased())
+        let credentials = Self.idProblem(id.rawValue) == nil ? try database.credentials(of: id) : nil
+        if let until = credentials?.lockedUntil, until > now {
+            return .tooManyFailures(retryAfterSeconds: Int((until.timeIntervalSince(now)).rounded(.up)))
+        }
+        let good = await verify(password, against: credentials?.passwordHash ?? decoyHash)
+        guard good, let credentials, credentials.passwordHash != nil, credentials.account.active else {
+            noteAddressFailure(address, now: now)
+            if let credentials {
+                let failures = credentials.failedLogins + 1
+                let lock = failures >= settings.lockAfterFailures
+                    ? now.addingTimeInterval(min(Self.longestLock, 60 * pow(2, Double(failures - settings.lockAfterFailures))))
+                    : nil
+                try database.recordLoginFailure(id, lockedUntil: lock)
+                try audit("loginFailed", actor: id.rawValue, detail: "from \(address)" + (lock != nil ? ", account locked" : ""))
+                logger.notice("login refused", metadata: ["account": "\(id)", "address": "\(address)", "failures": "\(failures)"])
+            } else {
+                // The name typed is not kept: people type their password into it by mistake.
+                logger.notice("login refused: no such account", metadata: ["address": "\(address)"])
+            }
+            return .refused
+        }
+        try database.recordLoginSuccess(id)
+        let session = StoredSession(id: Self.randomToken(bytes: 32), account: id, csrf: Self.randomToken(bytes: 24), createdAt: now,
+                                    expiresAt: now.addingTimeInterval(TimeInterval(settings.sessionHours * 3600)), address: address)
+        try database.createSession(session)
+        try database.deleteExpiredSessions(at: now)
+        try audit("loginSucceeded", actor: id.rawValue, detail: "from \(address)")
+        logger.info("login", metadata: ["account": "\(id)", "role": "\(credentials.account.role.rawValue)", "address": "\(address)"])
+        return .signedIn(session, credentials.account)
+    }
+
+    /// The signed-in session behind a cookie, if it is still valid.
+    public func session(_ id: String) throws -> (session: StoredSession, account: Officer)? {
+        guard id.count == 64, id.allSatisfy(\.isHexDigit) else { return nil }
+        return try database.session(id, at: clock())
+    }
+
+    public func logout(_ session: StoredSession) throws {
+        try database.deleteSession(session.id)
+        try audit("logout", actor: session.account.rawValue, detail: "")
+    }
+
+    private func addressWait(_ address: String, now: Date) -> Int? {
+        failuresByAddress.withLock { all in
+            let recent = (all[address] ?? []).filter { now.timeIntervalSince($0) < Self.addressWindow }
+            all[address] = recent.isEmpty ? nil : recent
+            guard recent.count >= settings.failuresPerAddress, let oldest = recent.first else { return nil }
+            return max(1, Int((Self.addressWindow - now.timeIntervalSince(oldest)).rounded(.up)))
+        }
+    }
+
+    private func noteAddressFailure(_ address: String, now: Date) {
+        failuresByAddress.withLock { all in
+            all[address, default: []].append(now)
+            // A LAN has few addresses; a flood of made-up ones must not grow this without end.
+            if all.count > 10_000 { all = all.filter { $0.value.contains { now.timeIntervalSince($0) < Self.addressWindow } } }
+        }
+    }
+
+    // MARK: Audit
+
+    /// Stores an action in the event log with who did it.
+    public func audit(_ action: String, actor: String, detail: String) throws {
+        let now = clock()
+        try database.recordAudit(action: action, actor: actor, detail: detail, at: now, day: LocalDay(now, in: timeZone))
+    }
+
+    /// Random hex from the system's cryptographic generator (getrandom on Linux).
+    public static func randomToken(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+import KioskCore
+
+/// What a login needs to know of an account: never printed, never encoded.
+public struct Credentials: Sendable {
+    public let account: Officer
+    /// bcrypt's `$2b$...` string; nil until a password is set.
+    public let passwordHash: String?
+    /// Wrong passwords in a row since the last good one.
+    public let failedLogins: Int
+    public let lockedUntil: Date?
+}
+
+/// A signed-in browser: the cookie carries `id`, forms carry `csrf`.
+public struct StoredSession: Sendable, Equatable {
+    public let id: String
+    public let account: OfficerID
+    public let csrf: String
+    public let createdAt: Date
+    public var expiresAt: Date
+    public let address: String?
+
+    public init(id: String, account: OfficerID, csrf: String, createdAt: Date, expiresAt: Date, address: String?) {
+        self.id = id
+        self.account = account
+        self.csrf = csrf
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.address = address
+    }
+}
+
+/// One line of the audit log: who changed what, when.
+public struct AuditEntry: Sendable, Equatable, Encodable {
+    public let seq: Int64
+    public let at: Date
+    public let actor: String
+    /// An event's name (`ticketCalled`) or an account action (`audit.accountAdded`).
+    public let action: String
+    /// What it touched, in words: the ticket and counter, the account changed, the export.
+    public let detail: String
+}
+
+extension KioskDatabase {
+    // MARK: Accounts
+
+    /// Creates an account, with its password hash when one is given.
+    public func addAccount(_ account: Officer, passwordHash: String?) throws {
+        try pool.write { db in
+            try account.insert(db)
+            if let passwordHash {
+                try db.execute(sql: "UPDATE officer SET password_hash = ? WHERE id = ?", arguments: [passwordHash, account.id.rawValue])
+            }
+        }
+    }
+
+    public func setRole(_ id: OfficerID, _ role: Role) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE officer SET role = ? WHERE id = ?", arguments: [role.rawValue, id.rawValue])
+            let changed = db.changesCount > 0
+            // A changed role ends the account's sessions: the next login gets the new pages.
+            try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [id.rawValue])
+            return changed
+        }
+    }
+
+    /// Sets a new password hash, unlocks the account and ends its sessions.
+    public func setPasswordHash(_ id: OfficerID, _ hash: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE officer SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                           arguments: [hash, id.rawValue])
+            let changed = db.changesCount > 0
+            try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [id.rawValue])
+            return changed
+        }
+    }
+
+    public func credentials(of id: OfficerID) throws -> Credentials? {
+        try pool.read { db in
+            guard let account = try Officer.fetchOne(db, key: id.rawValue),
+                  let row = try Row.fetchOne(db, sql: "SELECT password_hash, failed_logins, locked_until FROM officer WHERE id = ?",
+                                             arguments: [id.rawValue])
+            else { return nil }
+            let locked: Double? = row["locked_until"]
+            return Credentials(account: account, passwordHash: row["password_hash"], failedLogins: row["failed_logins"],
+                               lockedUntil: locked.map { Date(timeIntervalSince1970: $0) })
+        }
+    }
+
+    /// A wrong password: one more failure in a row, and the lock the caller decided on.
+    public func recordLoginFailure(_ id: OfficerID, lockedUntil: Date?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE officer SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?",
+                           arguments: [lockedUntil?.timeIntervalSince1970, id.rawValue])
+        }
+    }
+
+    public func recordLoginSuccess(_ id: OfficerID) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE officer SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id.rawValue])
+        }
+    }
+
+    // MARK: Sessions
+
+    public func createSession(_ session: StoredSession) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO session (id, account, csrf, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [session.id, session.account.rawValue, session.csrf, session.createdAt.timeIntervalSince1970,
+                                       session.expiresAt.timeIntervalSince1970, session.address])
+        }
+    }
+
+    /// The session with this id and its account, if it has not expired and the account is active.
+    public func session(_ id: String, at now: Date) throws -> (session: StoredSession, account: Officer)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT account, csrf, created_at, expires_at, address FROM session WHERE id = ? AND expires_at > ?
+                """, arguments: [id, now.timeIntervalSince1970]),
+                  let account = try Officer.fetchOne(db, key: row["account"] as String), account.active
+            else { return nil }
+            let session = StoredSession(id: id, account: account.id, csrf: row["csrf"],
+                                        createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                                        expiresAt: Date(timeIntervalSince1970: row["expires_at"]), address: row["address"])
+            return (session, account)
+        }
+    }
+
+    public func extendSession(_ id: String, until: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE session SET expires_at = ? WHERE id = ?", arguments: [until.timeIntervalSince1970, id])
+        }
+    }
+
+    public func deleteSession(_ id: String) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id]) }
+    }
+
+    @discardableResult
+    public func deleteExpiredSessions(at now: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    // MARK: Audit log
+
+    /// Stores an action that is not a queue event (an account changed, an export taken, a
+    /// login) in the event log, as `audit.<action>`, with who did it. The queue never reads it back.
+    public func recordAudit(action: String, actor: String, detail: String, at: Date, day: LocalDay) throws {
+        let payload = String(decoding: try JSONEncoder().encode(["detail": detail]), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO event (at, day, kind, ticket_id, payload, actor) VALUES (?, ?, ?, NULL, ?, ?)",
+                           arguments: [at.timeIntervalSince1970, day.iso, "audit.\(action)", payload, actor])
+        }
+    }
+
+    /// Everything people did over the pages or `kiosk account`, newest first, `limit` lines
+    /// before `beforeSeq` (for the next page).
+    public func auditLog(limit: Int, beforeSeq: Int64? = nil) throws -> [AuditEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, at, actor, kind, payload FROM event
+                WHERE actor IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT ?
+                """, arguments: [beforeSeq ?? Int64.max, limit]).map { row in
+                let kind: String = row["kind"]
+                let payload: String = row["payload"]
+                return AuditEntry(seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: kind,
+                                  detail: Self.auditDetail(kind: kind, payload: payload))
+            }
+        }
+    }
+
+    /// An audit action's own words, or a queue event told in one line.
+    static func auditDetail(kind: String, payload: String) -> String {
+        if kind.hasPrefix("audit."), let fields = try? JSONDecoder().decode([String: String].self, from: Data(payload.utf8)) {
+            return fields["detail"] ?? ""
+        }
+        guard let event = try? JSONDecoder().decode(QueueEvent.self, from: Data(payload.utf8)) else { return payload }
+        return event.facts.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+    }
+}
+
+extension KioskDatabase {
+    /// One officer's figures for the days `from`...`to`: finished tickets, no-shows, mean
+    /// service time, and their counted votes in order (the caller keeps whole steps only).
+    public func officerFigures(_ officer: OfficerID, from: LocalDay, to: LocalDay, scaleSize: Int) throws -> OfficerFigures {
+        try pool.read { db in
+            let tickets = try Row.fetchOne(db, sql: """
+                SELECT SUM(status = 'finished'), SUM(status = 'noShow'),
+                       AVG(CASE WHEN status = 'finished' AND called_at IS NOT NULL THEN finished_at - called_at END)
+                FROM ticket WHERE day BETWEEN ? AND ? AND officer = ?
+                """, arguments: [from.iso, to.iso, officer.rawValue])
+            let votes = try Row.fetchAll(db, sql: """
+                SELECT level, satisfied FROM rating WHERE day BETWEEN ? AND ? AND officer = ? AND flag IS NULL ORDER BY id
+                """, arguments: [from.iso, to.iso, officer.rawValue]).map { (level: $0[0] as Int, satisfied: $0[1] as Bool) }
+            return OfficerFigures(finished: tickets?[0] ?? 0, noShows: tickets?[1] ?? 0, meanServiceSeconds: tickets?[2],
+                                  votes: votes, scaleSize: scaleSize)
+        }
+    }
+}

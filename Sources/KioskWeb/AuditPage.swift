@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import KioskCore
+import KioskService
+import KioskStore
+
+/// `/admin/audit`: who did what over the pages and `kiosk account`, newest first, 200 a page.
+enum AuditPage {
+    static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService) {
+        router.get("/admin/audit") { request, _ in
+            let who: SignedIn
+            switch StaffAuth.require(.readAuditLog, request, accounts: accounts, kind: .page) {
+            case .failure(let refusal): return refusal.response
+            case .success(let found): who = found
+            }
+            let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
+            let entries = try daemon.database.auditLog(limit: 200, beforeSeq: before)
+            let formatter = DateFormatter()
+            formatter.timeZone = daemon.config.timeZone
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            let rows = entries.map { e in
+                "<tr><td>\(formatter.string(from: e.at))</td><td>\(StaffPage.escape(e.actor))</td>"
+                    + "<td>\(StaffPage.escape(e.action.replacingOccurrences(of: "audit.", with: "")))</td>"
+                    + "<td>\(StaffPage.escape(e.detail))</td></tr>"
+            }.joined()
+            let more = entries.count == 200 ? "<p><a href=\"/admin/audit?before=\(entries.last!.seq)\">Cũ hơn →</a></p>" : ""
+            let body = """
+                <div class="card"><h1>Nhật ký thao tác</h1>
+                <table><thead><tr><th>Thời gian</th><th>Người làm</th><th>Thao tác</th><th>Chi tiết</th></tr></thead>
+                <tbody>\(rows)</tbody></table>\(more)</div>
+                """
+            return WebServer.html(StaffPage.frame(title: "Nhật ký thao tác", who: who, here: "/admin/audit", body: body))
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import KioskCore
+import KioskService
+
+/// `/login` and `/logout`. The form posts `username`, `password` and `csrf`; a good login
+/// gets a session cookie (HttpOnly, SameSite=Strict) and goes to the role's home page.
+enum LoginPage {
+    static func html(token: String, next: String, message: String?) -> String {
+        let problem = message.map { "<p class=\"error\" role=\"alert\">\(StaffPage.escape($0))</p>" } ?? ""
+        return StaffPage.frame(title: "Đăng nhập", who: nil, body: """
+            <div class="card" style="max-width: 420px; margin: 2em auto;">
+            <h1>Đăng nhập</h1>
+            \(problem)
+            <form method="post" action="/login">
+            <input type="hidden" name="csrf" value="\(StaffPage.escape(token))">
+            <input type="hidden" name="next" value="\(StaffPage.escape(next))">
+            <p><label>Tên đăng nhập<br><input name="username" autocomplete="username" required autofocus></label></p>
+            <p><label>Mật khẩu<br><input name="password" type="password" autocomplete="current-password" required></label></p>
+            <p><button type="submit">Đăng nhập</button></p>
+            </form>
+            </div>
+            """)
+    }
+
+    struct Form: Decodable {
+        var username: String?
+        var password: String?
+        var csrf: String?
+        var next: String?
+    }
+
+    /// Only a path on this server: never a redirect elsewhere.
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 200 else { return nil }
+        return next
+    }
+
+    static func register(on router: Router<KioskRequestContext>, accounts: AccountService) {
+        router.get("/login") { request, _ in
+            if let who = StaffAuth.signedIn(request, accounts: accounts) {
+                return Response(status: .seeOther, headers: [.location: StaffPage.home(for: who.account.role)])
+            }
+            return page(next: safeNext(request.uri.queryParameters["next"].map(String.init)) ?? "", message: nil, status: .ok)
+        }
+
+        router.post("/login") { request, context in
+            if let refusal = WebServer.crossSiteRefusal(request) { return refusal }
+            let body = try await request.body.collect(upTo: 4096)
+            let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
+            let next = safeNext(form.next) ?? ""
+            guard let cookie = request.cookies[StaffAuth.loginCookie]?.value, let token = form.csrf,
+                  StaffAuth.constantTimeEqual(cookie, token) else {
+                return page(next: next, message: "Phiên đăng nhập đã hết hạn, vui lòng thử lại. (The form expired: try again.)",
+                            status: .forbidden)
+            }
+            guard let username = form.username, let password = form.password, !username.isEmpty, !password.isEmpty else {
+                return page(next: next, message: "Nhập tên đăng nhập và mật khẩu. (Give your name and password.)", status: .badRequest)
+            }
+            switch try await accounts.login(username: username, password: password, address: context.address) {
+            case .signedIn(let session, let account):
+                var response = Response(status: .seeOther, headers: [.location: next.isEmpty ? StaffPage.home(for: account.role) : next])
+                response.setCookie(StaffAuth.sessionCookie(session))
+                response.setCookie(Cookie(name: StaffAuth.loginCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
+                return response
+            case .refused:
+                return page(next: next, message: "Sai tên đăng nhập hoặc mật khẩu. (Wrong name or password.)", status: .unauthorized)
+            case .tooManyFailures(let wait):
+                var response = page(next: next, message: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(minutes(wait)). "
+                                    + "(Too many wrong passwords: try again in \(wait) s.)", status: .tooManyRequests)
+                response.headers[.retryAfter] = String(wait)
+                return response
+            }
+        }
+
+        router.post("/logout") { request, _ in
+            let body = try await request.body.collect(upTo: 4096)
+            let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
+            switch StaffAuth.requireChange(.readOwnFigures, request, accounts: accounts, kind: .page, formToken: form.csrf) {
+            case .failure(let refusal): return refusal.response
+            case .success(let who): try accounts.logout(who.session)
+            }
+            var response = Response(status: .seeOther, headers: [.location: "/login"])
+            response.setCookie(StaffAuth.expiredSessionCookie)
+            return response
+        }
+    }
+
+    private static func minutes(_ seconds: Int) -> String {
+        seconds < 60 ? "\(seconds) giây" : "\((seconds + 59) / 60) phút"
+    }
+
+    /// The form with a new token, set as the login cookie too.
+    private static func page(next: String, message: String?, status: HTTPResponse.Status) -> Response {
+        let token = AccountService.randomToken(bytes: 24)
+        var response = WebServer.html(html(token: token, next: next, message: message))
+        response.status = status
+        response.headers[.cacheControl] = "no-store"
+        response.setCookie(Cookie(name: StaffAuth.loginCookie, value: token, maxAge: 3600, path: "/login", httpOnly: true, sameSite: .strict))
+        return response
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Hummingbird
+import KioskCore
+import KioskDevices
+import KioskService
+import KioskStore
+import Logging
+
+/// `/reports` (a period and a grouping, the table, downloads) and `GET /api/export` (the
+/// CLI's parameters, the CLI's bytes). Leaders and admins see everything; an officer sees their
+/// own rows as summaries, never raw ratings or a day's (a day can hold a single vote).
+enum ReportsPage {
+    /// Exports read the whole period from SQLite: one at a time, on their own thread.
+    static let worker = WorkerThread(name: "exports")
+
+    /// The request as the signed-in account may have it, or why not.
+    static func allowed(_ request: ExportRequest, for who: SignedIn) -> Result<ExportRequest, Denied> {
+        if who.account.role.may(.readAllReports) { return .success(request) }
+        var own = request
+        if let officer = request.officer, officer != who.account.id {
+            return .failure(Denied("cán bộ chỉ xem được số liệu của mình (an officer sees their own figures only)"))
+        }
+        own.officer = who.account.id
+        if request.rows == .ratings {
+            return .failure(Denied("cán bộ không xem được từng lượt đánh giá (officers see aggregates, never single ratings)"))
+        }
+        if request.rows == nil, ![ReportGrouping.officer, .month, .quarter, .year].contains(request.by) {
+            return .failure(Denied("cán bộ xem theo tháng, quý hoặc năm (officers group by month, quarter or year)"))
+        }
+        return .success(own)
+    }
+
+    struct ExportFileError: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "cannot write the export's temporary file \(path)" }
+    }
+
+    struct Denied: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, logger: Logger) {
+        router.get("/api/export") { request, _ in
+            let who: SignedIn
+            switch StaffAuth.require(.readOwnFigures, request, accounts: accounts, kind: .api) {
+            case .failure(let refusal): return refusal.response
+            case .success(let found): who = found
+            }
+            let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            let wanted: ExportRequest
+            switch ExportRequest.parse(parameters) {
+            case .success(let parsed): wanted = parsed
+            case .failure(let invalid): return WebServer.problem(.badRequest, invalid.description)
+            }
+            let export: ExportRequest
+            switch allowed(wanted, for: who) {
+            case .success(let ok): export = ok
+            case .failure(let denied): return WebServer.problem(.forbidden, denied.reason)
+            }
+            try accounts.audit("exportDownloaded", actor: who.account.id.rawValue, detail: request.uri.query ?? "")
+            let file = try await write(export, daemon: daemon)
+            return Response(status: .ok, headers: [.contentType: export.contentType,
+                                                   .contentDisposition: "attachment; filename=\"\(export.fileName)\"",
+                                                   .cacheControl: "no-store"],
+                            body: ResponseBody { writer in
+                                defer { unlink(file) }
+                                guard let handle = FileHandle(forReadingAtPath: file) else { return }
+                                defer { try? handle.close() }
+                                while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+                                    try await writer.write(ByteBuffer(bytes: chunk))
+                                }
+                                try await writer.finish(nil)
+                            })
+        }
+
+        router.get("/reports") { request, _ in
+            let who: SignedIn
+            switch StaffAuth.require(.readOwnFigures, request, accounts: accounts, kind: .page) {
+            case .failure(let refusal): return refusal.response
+            case .success(let found): who = found
+            }
+            let today = LocalDay(Date(), in: daemon.config.timeZone)
+            var parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            if parameters.isEmpty {
+                parameters = [("from", LocalDay(year: today.year, month: today.month, day: 1).iso), ("to", today.iso),
+                              ("by", who.account.role.may(.readAllReports) ? "officer" : "month")]
+            }
+            var table = ""
+            var query = ""
+            switch ExportRequest.parse(parameters) {
+            case .failure(let invalid):
+                table = "<p class=\"error\">\(StaffPage.escape(invalid.description))</p>"
+            case .success(let wanted):
+                switch allowed(wanted, for: who) {
+                case .failure(let denied): table = "<p class=\"error\">\(StaffPage.escape(denied.reason))</p>"
+                case .success(let export):
+                    let report = try await onWorker {
+                        try SatisfactionReport(database: daemon.database, config: daemon.config, filter: export.filter, by: export.by)
+                    }
+                    table = html(report.sheet(.full, name: ""))
+                    query = "from=\(export.from.iso)&to=\(export.to.iso)&by=\(export.by.rawValue)"
+                        + (wanted.officer.map { "&officer=\($0.rawValue)" } ?? "")
+                }
+            }
+            let downloads = query.isEmpty ? "" : """
+                <p>Tải về:
+                <a href="/api/export?\(StaffPage.escape(query))&format=xlsx">Excel (XLSX)</a> ·
+                <a href="/api/export?\(StaffPage.escape(query))&format=csv">CSV</a> ·
+                <a href="/api/export?\(StaffPage.escape(query))&format=json">JSON</a> ·
+                <a href="/api/export?\(StaffPage.escape(query))&format=csv&layout=filing">Mẫu báo cáo (CSV)</a></p>
+                """
+            let value = { (name: String) in parameters.first { $0.0 == name }?.1 ?? "" }
+            let groupings = (who.account.role.may(.readAllReports) ? ReportGrouping.allCases : [.officer, .month, .quarter, .year])
+                .map { "<option value=\"\($0.rawValue)\"\(value("by") == $0.rawValue ? " selected" : "")>\(title($0))</option>" }
+                .joined()
+            let body = """
+                <form class="card" method="get" action="/reports" id="period">
+                <label>Kỳ báo cáo <select id="preset">
+                  <option value="">Tự chọn</option><option value="month">Tháng này</option><option value="quarter">Quý này</option>
+                  <option value="h1">6 tháng đầu năm</option><option value="9m">9 tháng</option><option value="year">Cả năm</option>
+                </select></label>
+                <label>Từ ngày <input type="date" name="from" id="from" value="\(StaffPage.escape(value("from")))"></label>
+                <label>Đến ngày <input type="date" name="to" id="to" value="\(StaffPage.escape(value("to")))"></label>
+                <label>Theo <select name="by">\(groupings)</select></label>
+                <button type="submit">Xem</button>
+                </form>
+                \(downloads)
+                <div class="card" style="overflow-x: auto;">\(table)</div>
+                """
+            let script = """
+                const year = \(today.year), month = \(today.month), today = "\(today.iso)";
+                const pad = (n) => String(n).padStart(2, "0");
+                document.getElementById("preset").onchange = (e) => {
+                  const from = document.getElementById("from"), to = document.getElementById("to");
+                  const q = Math.floor((month - 1) / 3) * 3 + 1;
+                  const choice = { month: [year + "-" + pad(month) + "-01", today], quarter: [year + "-" + pad(q) + "-01", today],
+                    h1: [year + "-01-01", year + "-06-30"], "9m": [year + "-01-01", year + "-09-30"],
+                    year: [year + "-01-01", year + "-12-31"] }[e.target.value];
+                  if (choice) { from.value = choice[0]; to.value = choice[1]; }
+                };
+                """
+            return WebServer.html(StaffPage.frame(title: "Báo cáo", who: who, here: "/reports", body: body, script: script))
+        }
+    }
+
+    static func title(_ grouping: ReportGrouping) -> String {
+        switch grouping {
+        case .officer: "Cán bộ"
+        case .counter: "Quầy"
+        case .service: "Dịch vụ"
+        case .day: "Ngày"
+        case .month: "Tháng"
+        case .quarter: "Quý"
+        case .year: "Năm"
+        }
+    }
+
+    static func html(_ sheet: XLSXWriter.Sheet) -> String {
+        guard let header = sheet.rows.first else { return "<p>Không có số liệu.</p>" }
+        var out = "<table><thead><tr>" + header.map { "<th>\(StaffPage.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in sheet.rows.dropFirst() {
+            out += "<tr>" + row.map { "<td>\(StaffPage.escape($0))</td>" }.joined() + "</tr>"
+        }
+        return out + "</tbody></table>"
+    }
+
+    static func onWorker<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            worker.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// The export into a temporary file (a year of raw rows is tens of megabytes: not in memory).
+    static func write(_ export: ExportRequest, daemon: KioskDaemon) async throws -> String {
+        try await onWorker {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-export-\(UUID().uuidString)").path
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = FileHandle(forWritingAtPath: path) else {
+                throw ExportFileError(path: path)
+            }
+            defer { try? handle.close() }
+            do {
+                try export.write(database: daemon.database, config: daemon.config, to: handle)
+            } catch {
+                unlink(path)
+                throw error
+            }
+            return path
+        }
+    }
+}
