@@ -19,12 +19,18 @@ import Testing
         let counter = Counter()
         let log = Mutex<[String]>([])
         // A long piece of work holds the worker: `sync` from another thread waits for it.
+        // It ends when the test says so, not after a fixed time: a busy machine may not look in time.
+        let release = DispatchSemaphore(value: 0)
         counter.worker.async {
             log.withLock { $0.append("long started") }
-            usleep(100_000)
+            release.wait()
             log.withLock { $0.append("long ended") }
         }
         try await waitUntil("the long work started") { log.withLock { $0 } == ["long started"] }
+        Thread {
+            usleep(50_000)
+            release.signal()
+        }.start()
         let value = try await offThePool { () -> Int in
             let v = counter.addWaiting()
             log.withLock { $0.append("sync ran") }

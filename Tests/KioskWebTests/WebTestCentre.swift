@@ -74,7 +74,7 @@ struct Browser: Sendable {
 
     mutating func take(_ response: TestResponse) {
         for field in response.headers where field.name == .setCookie {
-            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard pair.count == 2 else { continue }
             if pair[1].isEmpty { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
         }
