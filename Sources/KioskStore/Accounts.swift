@@ -201,3 +201,19 @@ extension KioskDatabase {
         }
     }
 }
+
+extension KioskDatabase {
+    /// The newest events of some kinds (the printer's last failures), newest first, told in words.
+    public func recentEvents(kinds: [String], limit: Int) throws -> [AuditEntry] {
+        try pool.read { db in
+            let marks = kinds.map { _ in "?" }.joined(separator: ", ")
+            return try Row.fetchAll(db, sql: """
+                SELECT seq, at, actor, kind, payload FROM event WHERE kind IN (\(marks)) ORDER BY seq DESC LIMIT ?
+                """, arguments: StatementArguments(kinds + [String(limit)])).map { row in
+                let kind: String = row["kind"]
+                return AuditEntry(seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"] ?? "",
+                                  action: kind, detail: Self.auditDetail(kind: kind, payload: row["payload"]))
+            }
+        }
+    }
+}

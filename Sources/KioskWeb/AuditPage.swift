@@ -18,7 +18,7 @@ enum AuditPage {
             let formatter = DateFormatter()
             formatter.timeZone = daemon.config.timeZone
             formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-            let rows = entries.map { e in
+            let rows = entries.map { e -> String in
                 "<tr><td>\(formatter.string(from: e.at))</td><td>\(StaffPage.escape(e.actor))</td>"
                     + "<td>\(StaffPage.escape(e.action.replacingOccurrences(of: "audit.", with: "")))</td>"
                     + "<td>\(StaffPage.escape(e.detail))</td></tr>"

@@ -17,6 +17,8 @@ enum StaffPage {
         var links: [(String, String)] = []
         if role.may(.workAtCounter) { links.append(("/officer", "Quầy của tôi")) }
         if role.may(.readAllReports) || role.may(.readOwnFigures) { links.append(("/reports", "Báo cáo")) }
+        if role.may(.manageAccounts) { links.append(("/admin/accounts", "Tài khoản")) }
+        if role.may(.manageDevices) { links.append(("/admin/devices", "Thiết bị")) }
         if role.may(.readAuditLog) { links.append(("/admin/audit", "Nhật ký thao tác")) }
         return links
     }
@@ -87,7 +89,7 @@ enum StaffPage {
         switch role {
         case .officer: "/officer"
         case .leader: "/reports"
-        case .admin: "/admin/audit"
+        case .admin: "/admin/accounts"
         }
     }
 }

@@ -120,6 +120,7 @@ public enum WebServer {
         OfficerPage.register(on: router, daemon: daemon, accounts: daemon.accounts, encoder: encoder)
         ReportsPage.register(on: router, daemon: daemon, accounts: daemon.accounts, logger: logger)
         AuditPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
+        AdminPages.register(on: router, daemon: daemon, accounts: daemon.accounts)
 
         router.get("/health") { _, _ in
             let devices = daemon.health.all

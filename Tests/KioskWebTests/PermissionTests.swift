@@ -51,8 +51,16 @@ import Testing
         Row(method: .get, path: "/reports", anonymous: .seeOther, officer: .ok, leader: .ok, admin: .ok),
         Row(method: .get, path: "/api/export", uri: "/api/export?\(month)&by=service",
             anonymous: .unauthorized, officer: .forbidden, leader: .ok, admin: .ok),
-        // The audit log: the admin's.
+        // The admin's: the audit log, accounts, devices (forms answer by a redirect back to the page).
         Row(method: .get, path: "/admin/audit", anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .ok),
+        Row(method: .get, path: "/admin/accounts", anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .ok),
+        Row(method: .post, path: "/admin/accounts", form: "csrf=CSRF&id=nobody&active=0",
+            anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .seeOther),
+        Row(method: .get, path: "/admin/devices", anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .ok),
+        Row(method: .post, path: "/admin/tickets/reprint", form: "csrf=CSRF&number=A999",
+            anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .seeOther),
+        Row(method: .post, path: "/admin/tickets/void", form: "csrf=CSRF&number=A999",
+            anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .seeOther),
     ]
 
     /// Extra rows for routes whose answer depends on the request, not only on who asks.
