@@ -217,3 +217,17 @@ extension KioskDatabase {
         }
     }
 }
+
+extension KioskDatabase {
+    /// One day's tickets per local hour: how many were issued, and their mean wait (seconds,
+    /// issue to first call) for those called. `offsetSeconds`: the zone's offset from UTC that day.
+    public func ticketsPerHour(day: LocalDay, offsetSeconds: Int) throws -> [(hour: Int, issued: Int, meanWait: Double?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT (CAST(issued_at AS INTEGER) + ?) / 3600 % 24 AS hour, COUNT(*),
+                       AVG(CASE WHEN called_at IS NOT NULL THEN called_at - issued_at END)
+                FROM ticket WHERE day = ? AND status != 'voided' GROUP BY hour ORDER BY hour
+                """, arguments: [offsetSeconds, day.iso]).map { (hour: $0[0], issued: $0[1], meanWait: $0[2]) }
+        }
+    }
+}

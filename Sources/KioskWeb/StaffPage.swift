@@ -16,6 +16,7 @@ enum StaffPage {
     static func links(for role: Role) -> [(path: String, title: String)] {
         var links: [(String, String)] = []
         if role.may(.workAtCounter) { links.append(("/officer", "Quầy của tôi")) }
+        if role.may(.watchLiveFigures) { links.append(("/dashboard", "Số liệu hôm nay")) }
         if role.may(.readAllReports) || role.may(.readOwnFigures) { links.append(("/reports", "Báo cáo")) }
         if role.may(.manageAccounts) { links.append(("/admin/accounts", "Tài khoản")) }
         if role.may(.manageDevices) { links.append(("/admin/devices", "Thiết bị")) }
@@ -88,7 +89,7 @@ enum StaffPage {
     static func home(for role: Role) -> String {
         switch role {
         case .officer: "/officer"
-        case .leader: "/reports"
+        case .leader: "/dashboard"
         case .admin: "/admin/accounts"
         }
     }

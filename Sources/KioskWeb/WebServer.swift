@@ -121,6 +121,7 @@ public enum WebServer {
         ReportsPage.register(on: router, daemon: daemon, accounts: daemon.accounts, logger: logger)
         AuditPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
         AdminPages.register(on: router, daemon: daemon, accounts: daemon.accounts)
+        DashboardPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
 
         router.get("/health") { _, _ in
             let devices = daemon.health.all

@@ -47,6 +47,10 @@ import Testing
         Row(method: .get, path: "/api/officer/events", anonymous: .unauthorized, officer: .ok, leader: .forbidden, admin: .forbidden),
         Row(method: .post, path: "/api/officer/action", json: #"{"action": "sign-in", "counter": 2}"#,
             anonymous: .unauthorized, officer: .ok, leader: .forbidden, admin: .forbidden),
+        // The live dashboard: the leader's and the admin's.
+        Row(method: .get, path: "/dashboard", anonymous: .seeOther, officer: .forbidden, leader: .ok, admin: .ok),
+        Row(method: .get, path: "/dashboard/content", anonymous: .unauthorized, officer: .forbidden, leader: .ok, admin: .ok),
+        Row(method: .get, path: "/api/dashboard/events", anonymous: .unauthorized, officer: .forbidden, leader: .ok, admin: .ok),
         // Reports: all for the leader and the admin; an officer's own, as summaries.
         Row(method: .get, path: "/reports", anonymous: .seeOther, officer: .ok, leader: .ok, admin: .ok),
         Row(method: .get, path: "/api/export", uri: "/api/export?\(month)&by=service",

@@ -103,7 +103,7 @@ import Testing
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Strict"))
             #expect(cookie.contains("Path=/"))
-            #expect(response.headers[.location] == "/reports")
+            #expect(response.headers[.location] == "/dashboard")
         }
     }
 

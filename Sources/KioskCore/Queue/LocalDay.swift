@@ -33,6 +33,14 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
         self.init(year: y, month: m, day: d)
     }
 
+    /// The last day of this day's month (28 to 31).
+    public var lastOfMonth: LocalDay {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let first = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
+        return LocalDay(year: year, month: month, day: calendar.range(of: .day, in: .month, for: first)!.count)
+    }
+
     public var iso: String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }

@@ -105,12 +105,12 @@ public struct SatisfactionReport: Sendable {
     }
 
     /// `66.7` for two thirds; empty when there is nothing to divide.
-    static func percent(_ rate: Double?) -> String {
+    public static func percent(_ rate: Double?) -> String {
         rate.map { String(format: "%.1f", $0 * 100) } ?? ""
     }
 
     /// Seconds as minutes with one decimal.
-    static func minutes(_ seconds: Double?) -> String {
+    public static func minutes(_ seconds: Double?) -> String {
         seconds.map { String(format: "%.1f", $0 / 60) } ?? ""
     }
 
