@@ -101,5 +101,6 @@ public struct KioskRequestContext: RequestContext, RemoteAddressRequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    var address: String { remoteAddress?.ipAddress ?? "local" }
+    /// The client's IP address; "unknown" when there is none (never taken for the local machine).
+    var address: String { remoteAddress?.ipAddress ?? "unknown" }
 }

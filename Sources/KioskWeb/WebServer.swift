@@ -28,6 +28,9 @@ public enum WebServer {
     /// Every route of the daemon: the hall's anonymous pages and the staff's.
     public static func router(daemon: KioskDaemon, logger: Logger) -> Router<KioskRequestContext> {
         let router = Router(context: KioskRequestContext.self)
+        let metrics = KioskMetrics(daemon: daemon)
+        Task { await metrics.follow() }
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         let engine = daemon.engine
         let http = daemon.config.http
         let displays = DisplayClients(limit: http.maxDisplayClients)
@@ -94,6 +97,7 @@ public enum WebServer {
             }
             if let wait = ticketLimit.withLock({ $0.take(service: code.rawValue, at: Date().timeIntervalSince1970) }) {
                 logger.notice("touch kiosk ticket refused: too many", metadata: ["service": "\(code)"])
+                daemon.router.refusals.count("rateLimit")
                 var response = problem(.tooManyRequests,
                                        "Đã lấy quá nhiều phiếu. Vui lòng chờ \(wait) giây rồi thử lại. (Too many tickets: try again in \(wait) s.)")
                 response.headers[.retryAfter] = String(wait)
@@ -122,6 +126,21 @@ public enum WebServer {
         AuditPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
         AdminPages.register(on: router, daemon: daemon, accounts: daemon.accounts)
         DashboardPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
+
+        // For the operators' Prometheus: from the configured addresses, or with an admin's session.
+        router.get("/metrics") { request, context in
+            if !http.metricsAddresses.contains(context.address) {
+                switch StaffAuth.require(.manageDevices, request, accounts: daemon.accounts, kind: .api) {
+                case .failure(let refusal):
+                    return refusal.response.status == .unauthorized
+                        ? problem(.forbidden, "/metrics is read from \(http.metricsAddresses.joined(separator: ", ")) or with an admin's login")
+                        : refusal.response
+                case .success: break
+                }
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: await metrics.scrape(displayStreams: displays.current))))
+        }
 
         router.get("/health") { _, _ in
             let devices = daemon.health.all

@@ -35,6 +35,8 @@ import Testing
         Row(method: .post, path: "/api/kiosk/tickets", json: #"{"service": "A"}"#,
             anonymous: .created, officer: .created, leader: .created, admin: .created),
         Row(method: .get, path: "/health", anonymous: .ok, officer: .ok, leader: .ok, admin: .ok),
+        // Metrics: from 127.0.0.1 without a login (the router test has no address), else the admin's.
+        Row(method: .get, path: "/metrics", anonymous: .forbidden, officer: .forbidden, leader: .forbidden, admin: .ok),
         // Logging in and out.
         Row(method: .get, path: "/login", anonymous: .ok, officer: .seeOther, leader: .seeOther, admin: .seeOther),
         // A login post without the form's token is refused, whoever sends it.

@@ -57,6 +57,7 @@ public enum ConfigLoader {
                                                       in: 2...http.maxConnections)
             http.maxDisplayClients = try t.int("max_display_clients", default: http.maxDisplayClients, in: 1...http.maxConnections)
             http.idleSeconds = try t.int("idle_seconds", default: http.idleSeconds, in: 1...3600)
+            http.metricsAddresses = try t.strings("metrics_addresses", default: http.metricsAddresses)
             http.ticketsPerService = try t.int("tickets_per_service", default: http.ticketsPerService, in: 1...1000)
             http.ticketsOverall = try t.int("tickets_overall", default: http.ticketsOverall, in: 1...10_000)
             http.ticketWindowSeconds = try t.int("ticket_window_seconds", default: http.ticketWindowSeconds, in: 1...3600)

@@ -70,6 +70,8 @@ public struct HTTPSettings: Sendable, Equatable {
     public var ticketsPerService = 3
     public var ticketsOverall = 10
     public var ticketWindowSeconds = 20
+    /// Addresses that may read `/metrics` without a session (an admin's session reads it from anywhere).
+    public var metricsAddresses = ["127.0.0.1", "::1"]
 
     public init(host: String, port: Int) {
         self.host = host

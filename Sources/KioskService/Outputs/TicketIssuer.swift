@@ -343,6 +343,8 @@ public struct TicketIssuer: Service {
 public struct CommandRouter: Sendable {
     public let engine: QueueEngine
     public let issuer: TicketIssuer?
+    /// Tickets asked for and not issued, by reason (for `/metrics`).
+    public let refusals = RefusalTally()
 
     public init(engine: QueueEngine, issuer: TicketIssuer?) {
         self.engine = engine
@@ -356,7 +358,14 @@ public struct CommandRouter: Sendable {
                         actor: OfficerID? = nil) async throws(CommandError) -> [QueueEvent] {
         switch command {
         case .issueTicket(let service, let priority):
-            if let issuer { return try await issuer.issue(service: service, priority: priority, pressedAt: pressedAt) }
+            if let issuer {
+                do throws(CommandError) {
+                    return try await issuer.issue(service: service, priority: priority, pressedAt: pressedAt)
+                } catch {
+                    refusals.count(error)
+                    throw error
+                }
+            }
         case .markReprinted(let display):
             if let issuer { return try await issuer.reprint(display) }
         default:
@@ -370,7 +379,11 @@ public struct CommandRouter: Sendable {
     public func submit(_ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now,
                        done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
         if case .issueTicket(let service, let priority) = command, let issuer {
-            issuer.issue(service: service, priority: priority, pressedAt: pressedAt, done: done)
+            let refusals = self.refusals
+            issuer.issue(service: service, priority: priority, pressedAt: pressedAt) { result in
+                if case .failure(let error) = result { refusals.count(error) }
+                done(result)
+            }
             return
         }
         if case .markReprinted = command, issuer != nil {
@@ -382,4 +395,24 @@ public struct CommandRouter: Sendable {
         }
         engine.performLater(batch: [command]) { done($0[0]) }
     }
+}
+
+/// Counts tickets refused, by reason: `printer`, `store`, `rules`, or what a caller reports
+/// (`rateLimit` for the touch kiosk's limit).
+public final class RefusalTally: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    public init() {}
+
+    public func count(_ error: CommandError) {
+        switch error {
+        case .notPrinted: count("printer")
+        case .notStored: count("store")
+        case .rejected, .unknownOfficer: count("rules")
+        }
+    }
+
+    public func count(_ reason: String) { counts.withLock { $0[reason, default: 0] += 1 } }
+
+    public var all: [String: Int] { counts.withLock { $0 } }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import KioskCore
+import KioskService
+import Prometheus
+
+/// `/metrics` in Prometheus's text format: tickets issued and refused, calls, ratings by level
+/// and flag, print duration, devices' state, HTTP requests by route and status, push clients.
+/// Counters follow the event stream from the daemon's start; the rest is read at each scrape.
+final class KioskMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let daemon: KioskDaemon
+    private let printDuration: DurationHistogram
+
+    init(daemon: KioskDaemon) {
+        self.daemon = daemon
+        printDuration = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: "print_duration", unitName: "seconds",
+                                             helpText: "From a ticket's number stored to its last byte at the printer"),
+            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)])
+    }
+
+    private func counter(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Counter {
+        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: name, unitName: "total", helpText: help),
+                             labels: labels)
+    }
+
+    private func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: name, helpText: help), labels: labels)
+    }
+
+    /// Follows the hall's events until the engine stops.
+    func follow() async {
+        let (_, events) = await daemon.engine.subscribe(buffer: 10_000)
+        var reserved: [TicketID: Date] = [:]
+        for await event in events {
+            switch event.kind {
+            case .ticketIssued(let ticket, _):
+                counter("tickets_issued", "Tickets issued", [("service", ticket.service.rawValue)]).increment()
+                reserved[ticket.id] = event.at
+            case .ticketPrinted(let id, _):
+                if let at = reserved.removeValue(forKey: id) {
+                    printDuration.recordNanoseconds(Int64(event.at.timeIntervalSince(at) * 1e9))
+                }
+            case .ticketPrintFailed(let id, _, _), .ticketVoided(let id, _, _), .ticketPrintUnknown(let id, _):
+                reserved[id] = nil
+                counter("tickets_not_printed", "Tickets whose printing failed, was voided or is in doubt",
+                        [("outcome", event.name)]).increment()
+            case .ticketCalled(_, _, let c, _), .ticketRecalled(_, _, let c, _):
+                counter("calls", "Numbers called", [("counter", String(c.rawValue)), ("recall", event.name == "ticketRecalled" ? "true" : "false")])
+                    .increment()
+            case .ratingRecorded(let rating):
+                counter("ratings", "Rating presses", [("level", String(rating.level)), ("flag", rating.flag?.rawValue ?? "none")]).increment()
+            default:
+                break
+            }
+            // A ticket that never hears from its printer must not stay here for ever.
+            if reserved.count > 10_000 { reserved.removeAll() }
+        }
+    }
+
+    func recordRequest(route: String, status: Int) {
+        counter("http_requests", "HTTP requests by route and status", [("route", route), ("status", String(status))]).increment()
+    }
+
+    /// The text a scrape reads: the gauges are read now.
+    func scrape(displayStreams: Int) async -> [UInt8] {
+        for (reason, count) in daemon.router.refusals.all {
+            let c = counter("tickets_refused", "Tickets asked for and not issued", [("reason", reason)])
+            c.reset()
+            c.increment(by: Int64(count))
+        }
+        for entry in daemon.health.all {
+            gauge("device_up", "1 when the device works, 0 when it does not, 0.5 when not used yet", [("device", entry.device)])
+                .set(entry.state == .ok ? 1 : entry.state == .unknown ? 0.5 : 0)
+        }
+        gauge("display_streams", "Hall and counter displays connected for push").set(Double(displayStreams))
+        let state = await daemon.engine.snapshot
+        for service in daemon.config.rules.services {
+            gauge("waiting", "Tickets waiting now", [("service", service.code.rawValue)]).set(Double(state.waitingCount(service.code)))
+        }
+        return registry.emitToBuffer()
+    }
+}
+
+/// Counts every request by its route (the pattern, not the path: no unbounded labels) and status.
+struct MetricsMiddleware: RouterMiddleware {
+    typealias Context = KioskRequestContext
+    let metrics: KioskMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            metrics.recordRequest(route: context.endpointPath ?? "unmatched", status: response.status.code)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            metrics.recordRequest(route: context.endpointPath ?? "unmatched", status: status)
+            throw error
+        }
+    }
+}
