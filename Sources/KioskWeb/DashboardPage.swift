@@ -167,9 +167,13 @@ enum DashboardPage {
         let byCounter = try report(today, .counter), byOfficer = try report(today, .officer), byService = try report(today, .service)
         let offset = zone.secondsFromGMT(for: today.start(in: zone))
         let hours = try daemon.database.ticketsPerHour(day: today, offsetSeconds: offset)
-        let hourBars = hours.map { h in
-            SVGChart.Bar(label: "\(h.hour)h", value: Double(h.issued),
-                         text: "\(h.issued)" + (h.meanWait.map { " · \(Int(($0 / 60).rounded()))′" } ?? ""))
+        // The working day (7h to 17h) always, and any hour outside it that had tickets.
+        let byHour = Dictionary(hours.map { ($0.hour, $0) }, uniquingKeysWith: { a, _ in a })
+        let span = min(7, hours.first?.hour ?? 7)...max(17, hours.last?.hour ?? 17)
+        let hourBars = span.map { hour in
+            let h = byHour[hour]
+            return SVGChart.Bar(label: "\(hour)h", value: Double(h?.issued ?? 0),
+                                text: h.map { "\($0.issued)" + ($0.meanWait.map { " · \(Int(($0 / 60).rounded()))′" } ?? "") } ?? "")
         }
         let monthOfficers = try report(firstOfMonth, .officer).rows.compactMap { row -> SVGChart.Bar? in
             guard let rate = row.figures.satisfactionRate else { return nil }
@@ -196,7 +200,7 @@ enum DashboardPage {
             \(table("Theo cán bộ", byOfficer))
             \(table("Theo dịch vụ", byService))
             </div>
-            <div class="card">\(SVGChart.columns(hourBars, title: "Số phiếu theo giờ hôm nay (và thời gian chờ trung bình)"))</div>
+            <div class="card">\(SVGChart.columns(hourBars, title: "Số phiếu theo giờ hôm nay (và số phút chờ trung bình)"))</div>
             <div class="card">\(SVGChart.rows(monthOfficers, title: "Tỷ lệ hài lòng theo cán bộ, tháng \(today.month)/\(today.year)"))</div>
             <div class="card">\(SVGChart.columns(monthBars, title: "Tỷ lệ hài lòng theo tháng, năm \(today.year) (%)", maximum: 100))</div>
             """

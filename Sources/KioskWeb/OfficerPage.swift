@@ -158,10 +158,12 @@ enum OfficerPage {
         const csrf = document.querySelector('meta[name="csrf"]').content;
         const $ = (id) => document.getElementById(id);
         let view = null;
-        const time = (iso) => new Date(iso).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+        let zone;
+        const time = (iso) => new Date(iso).toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: zone });
         function cell(row, text) { const td = document.createElement("td"); td.textContent = text; row.appendChild(td); return td; }
         function render(v) {
           view = v;
+          zone = v.timeZone;
           $("choose").hidden = v.counter != null;
           $("work").hidden = v.counter == null;
           const counters = $("counters"); counters.replaceChildren();

@@ -36,6 +36,8 @@ struct OfficerView: Encodable, Sendable {
     }
 
     var officer: String
+    /// The centre's time zone: the page shows the centre's clock whatever the PC's setting.
+    var timeZone: String
     var counters: [CounterChoice]
     /// The counter this officer is signed in at.
     var counter: Int?
@@ -50,6 +52,7 @@ struct OfficerView: Encodable, Sendable {
     init(state: QueueState, account: Officer, names: [OfficerID: String], figures: Figures?) {
         let rules = state.rules
         officer = account.name
+        timeZone = rules.timeZone.identifier
         counters = rules.counters.map { c in
             let who = state.counters[c.number]?.officer
             return CounterChoice(number: c.number.rawValue, name: c.name, officer: who.map { names[$0] ?? $0.rawValue },

@@ -19,14 +19,21 @@ struct KioskBinary {
     }
 
     /// Runs a command to its end; returns its status, standard output and standard error.
-    func run(_ arguments: [String]) throws -> (status: Int32, out: Data, err: String) {
+    /// `input`: written to its standard input (a password for `--password-stdin`).
+    func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: Data, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -6,7 +6,7 @@
 KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev fonts-dejavu-core espeak-ng pkg-config)
 # Only for the tests: the hall display is checked in a real browser, the XLSX export in
 # LibreOffice; sqlite3 plays another program holding the database, and fills it.
-KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3)
+KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3 python3-venv)
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -32,4 +32,18 @@ ensure_packages() {
     export DEBIAN_FRONTEND=noninteractive
     "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
     "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Playwright (from PyPI) drives Debian's chromium through the staff pages' end-to-end test
+# (Tests/Browser/staff_pages.py); it downloads no browser of its own.
+PLAYWRIGHT_VERSION=1.65.2
+ensure_browser_venv() {
+    local venv=.build/browser-venv
+    if ! "$venv/bin/python" -c "import playwright" >/dev/null 2>&1; then
+        say "installing Playwright $PLAYWRIGHT_VERSION into $venv"
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q "playwright==$PLAYWRIGHT_VERSION"
+    fi
+    export KIOSK_BROWSER_PYTHON="$PWD/$venv/bin/python"
 }
