@@ -7,8 +7,8 @@ import Synchronization
 
 /// The live dashboard (leader, admin): today so far per counter, officer and service, and
 /// three pictures: today's tickets and waits per hour, satisfaction per officer this month,
-/// and the months of the year. Built in the background at most once every two seconds, so a
-/// page load reads a ready copy; a push tells open pages to fetch the new one.
+/// and the months of the year. A page load reads a ready copy; after a change a new one is
+/// built in the background (at most every two seconds) and a push tells open pages to fetch it.
 actor DashboardCache {
     private let daemon: KioskDaemon
     private var html: String?
@@ -28,23 +28,37 @@ actor DashboardCache {
 
     func noteChange() { changes += 1 }
 
+    /// The newest copy at once; if the hall has changed since and the copy is at least two
+    /// seconds old, a new one is built in the background (a page load never waits for it).
     func content() async throws -> String {
-        if let html, builtFor == changes { return html }
-        if let html, let builtAt, ContinuousClock.now - builtAt < Self.minimumAge { return html }
-        if let building { return try await building.value }
-        let target = changes
-        let daemon = self.daemon
-        let now = Date()
-        let past = try await pastMonthRows(now: now)
-        let state = await daemon.engine.snapshot
-        let task = Task { try await ReportsPage.onWorker { try DashboardPage.build(daemon: daemon, state: state, now: now, pastMonths: past) } }
-        building = task
-        defer { building = nil }
-        let result = try await task.value
-        html = result
-        builtFor = target
-        builtAt = .now
-        return result
+        guard let html else { return try await fresh() }
+        if builtFor != changes, building == nil, builtAt.map({ ContinuousClock.now - $0 >= Self.minimumAge }) ?? true {
+            Task { _ = try? await self.fresh() }
+        }
+        return html
+    }
+
+    /// A copy that shows every change noted so far (the push waits for it before telling pages).
+    func fresh() async throws -> String {
+        let wanted = changes
+        while true {
+            if let html, builtFor >= wanted { return html }
+            if let building {
+                _ = try await building.value
+                continue
+            }
+            let target = changes
+            let daemon = self.daemon
+            let now = Date()
+            let past = try await pastMonthRows(now: now)
+            let state = await daemon.engine.snapshot
+            let task = Task { try await ReportsPage.onWorker { try DashboardPage.build(daemon: daemon, state: state, now: now, pastMonths: past) } }
+            building = task
+            defer { building = nil }
+            html = try await task.value
+            builtFor = target
+            builtAt = .now
+        }
     }
 
     private func pastMonthRows(now: Date) async throws -> [SatisfactionReport.Row] {
@@ -102,6 +116,8 @@ enum DashboardPage {
                                         // At most one push per two seconds: a busy hall must not make pages flicker.
                                         let wait = DashboardCache.minimumAge - (ContinuousClock.now - last)
                                         if wait > .zero { try await Task.sleep(for: wait) }
+                                        // The new copy is ready before the page is told to fetch it.
+                                        _ = try await cache.fresh()
                                         last = .now
                                         try await writer.write(ByteBuffer(string: "event: changed\ndata: {}\n\n"))
                                     }
@@ -122,7 +138,7 @@ enum DashboardPage {
           } finally { fetching = false; }
         }
         const source = new EventSource("/api/dashboard/events");
-        source.addEventListener("changed", () => setTimeout(refresh, 2100));
+        source.addEventListener("changed", refresh);
         """
 
     /// The dashboard's HTML (tables and SVG pictures), from the database and the live queue.
