@@ -11,9 +11,9 @@ extension WebServer {
         case .unknownOfficer(let officer):
             problem(.forbidden, "tài khoản \(officer) không hoạt động (account \(officer) is not active)")
         case .notPrinted(let reason):
-            problem(.serviceUnavailable, "máy in chưa in được: \(reason)")
+            problem(.serviceUnavailable, "Máy in chưa in được phiếu: \(reason). Vui lòng báo cán bộ.")
         case .notStored(let reason):
-            problem(.internalServerError, "chưa lưu được: \(reason)")
+            problem(.internalServerError, "Chưa lưu được: \(reason). Vui lòng báo cán bộ.")
         }
     }
 }

@@ -103,21 +103,24 @@ public enum WebServer {
                 response.headers[.retryAfter] = String(wait)
                 return response
             }
-            do {
-                let events = try await daemon.router.perform(.issueTicket(service: code, priority: wanted.priority ?? false))
-                guard case .ticketIssued(let ticket, let ahead)? = events.first(where: { $0.name == "ticketIssued" })?.kind else {
-                    return problem(.internalServerError, "no ticket was issued")
-                }
-                let unprinted = events.contains { $0.name == "ticketPrintFailed" }
-                return json(try encoder.encode(IssuedTicket(number: ticket.display, service: service.name, waitingAhead: ahead,
-                                                            printed: !unprinted)), status: .created)
-            } catch let CommandError.notPrinted(reason) {
-                return problem(.serviceUnavailable, "Máy in chưa in được phiếu: \(reason). Vui lòng báo cán bộ.")
-            } catch let CommandError.notStored(reason) {
-                return problem(.serviceUnavailable, "Chưa lưu được phiếu: \(reason). Vui lòng báo cán bộ.")
+            let events: [QueueEvent]
+            do throws(CommandError) {
+                events = try await daemon.router.perform(.issueTicket(service: code, priority: wanted.priority ?? false))
             } catch {
-                return problem(.conflict, "\(error)")
+                return problem(for: error)
             }
+            var issued: (ticket: Ticket, ahead: Int)?
+            var printed = true
+            for event in events {
+                switch event.kind {
+                case .ticketIssued(let ticket, let ahead): issued = (ticket, ahead)
+                case .ticketPrintFailed: printed = false
+                default: break
+                }
+            }
+            guard let issued else { return problem(.internalServerError, "no ticket was issued") }
+            return json(try encoder.encode(IssuedTicket(number: issued.ticket.display, service: service.name,
+                                                        waitingAhead: issued.ahead, printed: printed)), status: .created)
         }
         // The staff pages: login, the officer's counter, reports and exports, the audit log.
         LoginPage.register(on: router, accounts: daemon.accounts)
