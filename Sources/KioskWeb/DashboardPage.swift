@@ -78,7 +78,7 @@ actor DashboardCache {
 }
 
 enum DashboardPage {
-    static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService) {
+    static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, metrics: KioskMetrics) {
         let cache = DashboardCache(daemon: daemon)
         // Every event of the hall makes the copy old; the engine ends the stream when it stops.
         Task {
@@ -108,7 +108,7 @@ enum DashboardPage {
             case .failure(let refusal): return refusal.response
             case .success:
                 return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                                body: ResponseBody { writer in
+                                body: ResponseBody { writer in try await metrics.counting("dashboard") {
                                     let (_, events) = await daemon.engine.subscribe(buffer: 16)
                                     try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
                                     var last = ContinuousClock.now
@@ -122,7 +122,7 @@ enum DashboardPage {
                                         try await writer.write(ByteBuffer(string: "event: changed\ndata: {}\n\n"))
                                     }
                                     try await writer.finish(nil)
-                                })
+                                } })
             }
         }
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import KioskCore
 import KioskService
 import Prometheus
+import Synchronization
 
 /// `/metrics` in Prometheus's text format: tickets issued and refused, calls, ratings by level
 /// and flag, print duration, devices' state, HTTP requests by route and status, push clients.
@@ -65,6 +66,16 @@ final class KioskMetrics: Sendable {
     }
 
     /// The text a scrape reads: the gauges are read now.
+    /// Open push streams of the staff pages, by page (the displays' are counted by their seats).
+    let staffStreams = Mutex<[String: Int]>([:])
+
+    /// Runs `body` counted as one open push stream of `page`.
+    func counting<T>(_ page: String, _ body: () async throws -> T) async rethrows -> T {
+        staffStreams.withLock { $0[page, default: 0] += 1 }
+        defer { staffStreams.withLock { $0[page, default: 1] -= 1 } }
+        return try await body()
+    }
+
     func scrape(displayStreams: Int) async -> [UInt8] {
         for (reason, count) in daemon.router.refusals.all {
             let c = counter("tickets_refused", "Tickets asked for and not issued", [("reason", reason)])
@@ -75,7 +86,11 @@ final class KioskMetrics: Sendable {
             gauge("device_up", "1 when the device works, 0 when it does not, 0.5 when not used yet", [("device", entry.device)])
                 .set(entry.state == .ok ? 1 : entry.state == .unknown ? 0.5 : 0)
         }
-        gauge("display_streams", "Hall and counter displays connected for push").set(Double(displayStreams))
+        let help = "Pages connected for push (Server-Sent Events), by page"
+        gauge("push_clients", help, [("page", "display")]).set(Double(displayStreams))
+        for page in ["officer", "dashboard"] {
+            gauge("push_clients", help, [("page", page)]).set(Double(staffStreams.withLock { $0[page] ?? 0 }))
+        }
         let state = await daemon.engine.snapshot
         for service in daemon.config.rules.services {
             gauge("waiting", "Tickets waiting now", [("service", service.code.rawValue)]).set(Double(state.waitingCount(service.code)))

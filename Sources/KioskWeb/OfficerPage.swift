@@ -8,7 +8,8 @@ import KioskStore
 /// return / transfer / finish, as the keypad does, live by push. Their own figures are
 /// aggregates in steps of five ratings: never the level of one press.
 enum OfficerPage {
-    static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, encoder: JSONEncoder) {
+    static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, encoder: JSONEncoder,
+                         metrics: KioskMetrics) {
         router.get("/officer") { request, _ in
             switch StaffAuth.require(.workAtCounter, request, accounts: accounts, kind: .page) {
             case .failure(let refusal): return refusal.response
@@ -29,7 +30,7 @@ enum OfficerPage {
             case .success(let found): who = found
             }
             return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                            body: ResponseBody { writer in
+                            body: ResponseBody { writer in try await metrics.counting("officer") {
                                 let (_, events) = await daemon.engine.subscribe(buffer: 64)
                                 var figures = try figures(daemon: daemon, account: who.account)
                                 func send() async throws {
@@ -50,7 +51,7 @@ enum OfficerPage {
                                     try await send()
                                 }
                                 try await writer.finish(nil)
-                            })
+                            } })
         }
         router.post("/api/officer/action") { request, _ in
             let who: SignedIn

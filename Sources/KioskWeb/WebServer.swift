@@ -124,11 +124,11 @@ public enum WebServer {
         }
         // The staff pages: login, the officer's counter, reports and exports, the audit log.
         LoginPage.register(on: router, accounts: daemon.accounts)
-        OfficerPage.register(on: router, daemon: daemon, accounts: daemon.accounts, encoder: encoder)
+        OfficerPage.register(on: router, daemon: daemon, accounts: daemon.accounts, encoder: encoder, metrics: metrics)
         ReportsPage.register(on: router, daemon: daemon, accounts: daemon.accounts, logger: logger)
         AuditPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
         AdminPages.register(on: router, daemon: daemon, accounts: daemon.accounts)
-        DashboardPage.register(on: router, daemon: daemon, accounts: daemon.accounts)
+        DashboardPage.register(on: router, daemon: daemon, accounts: daemon.accounts, metrics: metrics)
 
         // For the operators' Prometheus: from the configured addresses, or with an admin's session.
         router.get("/metrics") { request, context in

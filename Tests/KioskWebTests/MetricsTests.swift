@@ -31,6 +31,7 @@ import Testing
             #expect(text.contains(#"kiosk_waiting{service="A"} 2"#))
             #expect(text.contains(#"kiosk_http_requests_total{route="/display",status="200"} 1"#))
             #expect(text.contains("# TYPE kiosk_print_duration_seconds histogram"))
+            #expect(text.contains(#"kiosk_push_clients{page="display"} 0"#) && text.contains(#"kiosk_push_clients{page="officer"} 0"#))
         }
     }
 }
