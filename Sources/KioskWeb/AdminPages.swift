@@ -107,8 +107,8 @@ enum AdminPages {
     /// Post/redirect/get: the page again, with what happened.
     static func back(to path: String = "/admin/accounts", message: String? = nil, problem: String? = nil) -> Response {
         var query = ""
-        if let message { query = "?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
-        if let problem { query = "?problem=" + (problem.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        if let message { query = "?message=" + StaffAuth.percentEncoded(message) }
+        if let problem { query = "?problem=" + StaffAuth.percentEncoded(problem) }
         return Response(status: .seeOther, headers: [.location: path + query])
     }
 

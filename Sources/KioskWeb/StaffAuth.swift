@@ -35,7 +35,7 @@ enum StaffAuth {
         guard let who = signedIn(request, accounts: accounts) else {
             switch kind {
             case .page:
-                let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_"))) ?? "/"
+                let next = percentEncoded(request.uri.path, keeping: "/")
                 return .failure(Refusal(Response(status: .seeOther, headers: [.location: "/login?next=\(next)"])))
             case .api:
                 return .failure(Refusal(WebServer.problem(.unauthorized, "chưa đăng nhập (log in first)")))
@@ -69,6 +69,12 @@ enum StaffAuth {
     struct Refusal: Error {
         let response: Response
         init(_ response: Response) { self.response = response }
+    }
+
+    /// For a Location header: ASCII only, everything but unreserved characters (and `keeping`) encoded.
+    static func percentEncoded(_ text: String, keeping: String = "") -> String {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" + keeping)
+        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

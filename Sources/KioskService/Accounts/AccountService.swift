@@ -21,8 +21,9 @@ public final class AccountService: Sendable {
     /// Recent wrong passwords per address: the same guesser trying many accounts.
     private let failuresByAddress = Mutex<[String: [Date]]>([:])
     /// Compared against when the account does not exist, so that an unknown name takes as
-    /// long as a wrong password and the timing does not tell which names exist.
-    private let decoyHash: String
+    /// long as a wrong password and the timing does not tell which names exist. Made at the
+    /// first login, on the passwords thread (not at start: a hash takes a tenth of a second).
+    private let decoy = Mutex<String?>(nil)
 
     /// How long an address waits after too many wrong passwords, counted over this window.
     public static let addressWindow: TimeInterval = 600
@@ -36,7 +37,6 @@ public final class AccountService: Sendable {
         self.timeZone = timeZone
         self.logger = logger
         self.clock = clock
-        decoyHash = Bcrypt.hash(Self.randomToken(bytes: 12), cost: UInt8(settings.bcryptCost))
     }
 
     // MARK: Passwords
@@ -157,7 +157,18 @@ public final class AccountService: Sendable {
         if let until = credentials?.lockedUntil, until > now {
             return .tooManyFailures(retryAfterSeconds: Int((until.timeIntervalSince(now)).rounded(.up)))
         }
-        let good = await verify(password, against: credentials?.passwordHash ?? decoyHash)
+        let good: Bool
+        if let hash = credentials?.passwordHash {
+            good = await verify(password, against: hash)
+        } else {
+            let cost = UInt8(settings.bcryptCost)
+            good = await onHasher { [self] in
+                let hash = decoy.withLock { $0 } ?? Bcrypt.hash(Self.randomToken(bytes: 12), cost: cost)
+                decoy.withLock { $0 = hash }
+                _ = Bcrypt.verify(password, hash: hash)
+                return false
+            }
+        }
         guard good, let credentials, credentials.passwordHash != nil, credentials.account.active else {
             noteAddressFailure(address, now: now)
             if let credentials {
