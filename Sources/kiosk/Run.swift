@@ -34,12 +34,17 @@ struct Run: AsyncParsableCommand {
         }
         // Tickets reserved but never resolved (the daemon stopped while printing): kept, flagged, logged.
         try await daemon.engine.resolveUnfinishedPrints()
+        // The devices READY waits for: the database, each keypad, the printer, each LED bus.
+        let devices = 1 + config.keypads.count + (config.printer == nil ? 0 : 1) + Set(config.boards.map(\.port)).count
+        let systemd = SystemdService(engine: daemon.engine, health: daemon.health, devices: devices, logger: logger)
         let url = "http://\(config.http.host):\(config.http.port)/display"
         let web = WebServer.application(daemon: daemon, logger: logger) { port in
             logger.info("hall display ready", metadata: ["url": "\(url)"])
+            systemd.webIsUp()
         }
         let group = ServiceGroup(
-            configuration: .init(services: daemon.services.map { .init(service: $0) } + [.init(service: web), .init(service: ShutdownCoordinator(engine: daemon.engine))],
+            configuration: .init(services: daemon.services.map { .init(service: $0) }
+                                     + [.init(service: web), .init(service: ShutdownCoordinator(engine: daemon.engine)), .init(service: systemd)],
                                  gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger))
         logger.info("kiosk starting", metadata: ["config": "\(config.file)", "database": "\(config.databasePath)"])

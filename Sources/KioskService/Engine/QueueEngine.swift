@@ -191,6 +191,9 @@ public actor QueueEngine {
 
     public var snapshot: QueueState { state }
 
+    /// Answers at once, on the engine's own thread: the watchdog's sign of life.
+    public func ping() {}
+
     /// The current state and every event after it, with nothing missed in between unless
     /// the subscriber falls more than `buffer` events behind (then the oldest are dropped:
     /// a display that stopped reading must not hold the day's events in memory).

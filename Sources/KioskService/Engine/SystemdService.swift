@@ -1,0 +1,113 @@
+import Foundation
+import KioskCore
+import KioskDevices
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The daemon's side of systemd's `Type=notify`: `READY=1` once the database is open, the
+/// HTTP port bound and every device tried; `STATUS=` with a one-line summary; `WATCHDOG=1`
+/// at half of `WATCHDOG_USEC`, and only when the queue engine answered (a hung engine must
+/// get the daemon restarted); `STOPPING=1` when asked to stop. Does nothing outside systemd.
+public final class SystemdService: Service, Sendable {
+    private let notify: SystemdNotify?
+    private let watchdog: Duration?
+    private let engine: QueueEngine
+    private let health: DeviceHealth
+    /// The devices the config names: READY waits until each has been tried (or 5 s).
+    private let devices: Int
+    private let logger: Logger
+    private let ready = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let isReady = Mutex(false)
+
+    public init(engine: QueueEngine, health: DeviceHealth, devices: Int, logger: Logger,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        notify = SystemdNotify(environment: environment)
+        watchdog = SystemdNotify.watchdogInterval(environment: environment)
+        self.engine = engine
+        self.health = health
+        self.devices = devices
+        self.logger = logger
+    }
+
+    /// The web server is listening.
+    public func webIsUp() {
+        isReady.withLock { $0 = true }
+        ready.withLock { $0.take() }?.resume()
+    }
+
+    public func run() async throws {
+        guard let notify else {
+            try? await gracefulShutdown()
+            return
+        }
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { continuation in
+                if isReady.withLock({ $0 }) { continuation.resume() } else { ready.withLock { $0 = continuation } }
+            }
+        } onGracefulShutdown: {
+            self.ready.withLock { $0.take() }?.resume()
+        }
+        guard !Task.isShuttingDownGracefully else {
+            notify.send("STOPPING=1")
+            return
+        }
+        // Each device's first try takes milliseconds; a device that is missing is "tried" too.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while health.all.count < devices, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        notify.send("READY=1\nSTATUS=\(await status())")
+        logger.info("systemd told: ready")
+        if let watchdog {
+            // Half the interval, as sd_watchdog_enabled(3) advises.
+            let tick = watchdog / 2
+            while !Task.isShuttingDownGracefully {
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) } } catch { break }
+                if Task.isShuttingDownGracefully { break }
+                if await engineAnswers(within: tick) {
+                    notify.send("WATCHDOG=1\nSTATUS=\(await status())")
+                } else {
+                    logger.error("the queue engine did not answer: no watchdog ping, systemd will restart the daemon if it stays so")
+                }
+            }
+        } else {
+            try? await gracefulShutdown()
+        }
+        notify.send("STOPPING=1")
+    }
+
+    /// The engine's thread runs a ping within `limit`, or it is stuck.
+    private func engineAnswers(within limit: Duration) async -> Bool {
+        let answered = Mutex(false)
+        let engine = self.engine
+        let ping = Task {
+            await engine.ping()
+            answered.withLock { $0 = true }
+        }
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline, !answered.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
+        _ = ping
+        return answered.withLock { $0 }
+    }
+
+    /// "3/3 devices ok, 120 tickets today, 4 waiting".
+    private func status() async -> String {
+        let all = health.all
+        let ok = all.filter { $0.state == .ok }.count
+        let state = await engine.snapshot
+        let today = state.tickets.values.filter { $0.status != .voided }.count
+        let problems = all.filter { $0.state == .unavailable }.map(\.device)
+        return "\(ok)/\(all.count) devices ok\(problems.isEmpty ? "" : " (down: \(problems.joined(separator: ", ")))"), "
+            + "\(today) tickets today, \(state.waiting.count) waiting"
+    }
+
+    /// Tells systemd a reload is under way, then done (`RELOADING=1` needs a monotonic timestamp).
+    public func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        notify?.send("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)")
+    }
+
+    public func reloaded() {
+        notify?.send("READY=1\nSTATUS=reloaded")
+    }
+}
