@@ -45,6 +45,9 @@ public struct KioskDaemon: Sendable {
             services.append(VoiceService(engine: engine, settings: voice, logger: logger))
         }
         services.append(ControlServer(path: config.controlSocket, router: router, logger: logger))
+        if let backup = config.backup {
+            services.append(BackupService(database: database, settings: backup, timeZone: config.timeZone, health: health, logger: logger))
+        }
         self.services = services
     }
 }

@@ -6,7 +6,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Queue tickets, counter calls and satisfaction ratings for a public service centre.",
-        subcommands: [Run.self, CheckConfig.self, Export.self, AccountCommand.self, OfficerCommand.self, CounterCommand.self,
+        subcommands: [Run.self, CheckConfig.self, Export.self, Backup.self, Restore.self, AccountCommand.self, OfficerCommand.self, CounterCommand.self,
                       TicketPreview.self, PrintTest.self, ReadPrint.self, Reprint.self, VoidTicket.self, Devices.self, Simulate.self, Bench.self])
 }
 

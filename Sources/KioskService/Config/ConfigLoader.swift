@@ -73,6 +73,18 @@ public enum ConfigLoader {
             try t.finish()
         }
 
+        var backup: BackupSettings?
+        if let t = try top.table("backup") {
+            let time = try t.string("time", default: "22:00")
+            let parts = time.split(separator: ":").map { Int($0) }
+            guard parts.count == 2, let h = parts[0], let m = parts[1], (0...23).contains(h), (0...59).contains(m) else {
+                throw t.error("time", "\(time) is not a time of day: write it as HH:MM (22:00)")
+            }
+            backup = BackupSettings(folder: resolve(try t.string("folder")), minuteOfDay: h * 60 + m,
+                                    keep: try t.int("keep", default: 14, in: 1...3650))
+            try t.finish()
+        }
+
         let control = try top.table("control")
         let controlSocket = resolve(try control?.string("socket", default: "/run/kiosk/control.sock") ?? "/run/kiosk/control.sock")
         try control?.finish()
@@ -136,6 +148,7 @@ public enum ConfigLoader {
                                  thanks: thanks, boards: boards, voice: voice)
         config.databaseMaxMB = databaseMaxMB
         config.accounts = accounts
+        config.backup = backup
         return config
     }
 

@@ -25,6 +25,8 @@ public struct KioskConfig: Sendable {
     public var voice: VoiceSettings?
     /// Logins to the pages.
     public var accounts = AccountSettings()
+    /// The nightly backup; nil when `[backup]` is absent.
+    public var backup: BackupSettings?
 
     public var timeZone: TimeZone { rules.timeZone }
 }
