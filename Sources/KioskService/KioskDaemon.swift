@@ -19,9 +19,10 @@ public struct KioskDaemon: Sendable {
     /// Held for the daemon's life: no second daemon on the same database.
     public let lock: InstanceLock
 
-    public init(config: KioskConfig, logger: Logger) throws {
+    /// `lock`: the one taken at the first start, kept across reloads.
+    public init(config: KioskConfig, logger: Logger, lock: InstanceLock? = nil) throws {
         self.config = config
-        lock = try InstanceLock(database: config.databasePath, config: config.file)
+        self.lock = try lock ?? InstanceLock(database: config.databasePath, config: config.file)
         database = try KioskDatabase(path: config.databasePath, maxSizeMB: config.databaseMaxMB)
         health = DeviceHealth()
         accounts = AccountService(database: database, settings: config.accounts, timeZone: config.timeZone, logger: logger)

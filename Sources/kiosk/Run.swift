@@ -4,11 +4,14 @@ import KioskService
 import KioskWeb
 import Logging
 import ServiceLifecycle
+import Synchronization
+import UnixSignals
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the daemon: keypads, printer, displays, control socket.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon: keypads, printer, displays, control socket. SIGHUP re-reads the config (systemctl reload).")
 
     @OptionGroup var options: ConfigOption
 
@@ -23,15 +26,32 @@ struct Run: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "kiosk")
-        let config = try loadConfig(options.config)
+        // A SIGHUP before the first watcher is up (or between two generations) must not end the daemon.
+        signal(SIGHUP, SIG_IGN)
+        var config = try loadConfig(options.config)
         raiseOpenFileLimit(logger)
-        let daemon: KioskDaemon
+        let lock: InstanceLock
         do {
-            daemon = try KioskDaemon(config: config, logger: logger)
+            lock = try InstanceLock(database: config.databasePath, config: config.file)
         } catch let taken as InstanceLock.Taken {
             FileHandle.standardError.write(Data("error: \(taken)\n".utf8))
             throw ExitCode(1)
         }
+        logger.info("kiosk starting", metadata: ["config": "\(config.file)", "database": "\(config.databasePath)"])
+        // One generation per config: a reload stops this one gracefully (every command is
+        // committed before it is answered, so nothing acknowledged is lost) and starts the
+        // next on the new file, from the same database: today's queue is rebuilt as it was.
+        while true {
+            guard let next = try await runGeneration(config: config, lock: lock, logger: logger) else { break }
+            config = next
+            logger.notice("configuration reloaded", metadata: ["config": "\(config.file)"])
+        }
+        logger.info("kiosk stopped")
+    }
+
+    /// Runs the daemon on `config` until it stops (nil) or a valid new config is loaded on SIGHUP.
+    private func runGeneration(config: KioskConfig, lock: InstanceLock, logger: Logger) async throws -> KioskConfig? {
+        let daemon = try KioskDaemon(config: config, logger: logger, lock: lock)
         // Tickets reserved but never resolved (the daemon stopped while printing): kept, flagged, logged.
         try await daemon.engine.resolveUnfinishedPrints()
         // The devices READY waits for: the database, each keypad, the printer, each LED bus.
@@ -47,9 +67,31 @@ struct Run: AsyncParsableCommand {
                                      + [.init(service: web), .init(service: ShutdownCoordinator(engine: daemon.engine)), .init(service: systemd)],
                                  gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger))
-        logger.info("kiosk starting", metadata: ["config": "\(config.file)", "database": "\(config.databasePath)"])
+        let reloaded = Mutex<KioskConfig?>(nil)
+        let file = options.config
+        let watcher = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                logger.notice("reloading the configuration", metadata: ["config": "\(file)"])
+                do {
+                    let next = try ConfigLoader.load(file: file)
+                    guard next.databasePath == config.databasePath else {
+                        logger.error("configuration not reloaded: the database path changed (restart the daemon for that)",
+                                     metadata: ["config": "\(file)"])
+                        continue
+                    }
+                    reloaded.withLock { $0 = next }
+                    systemd.reloading()
+                    await group.triggerGracefulShutdown()
+                    return
+                } catch {
+                    // The old configuration stays in force.
+                    logger.error("configuration not reloaded, still running on the previous one", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        defer { watcher.cancel() }
         try await group.run()
-        logger.info("kiosk stopped")
+        return reloaded.withLock { $0 }
     }
 }
 

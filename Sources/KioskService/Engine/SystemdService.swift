@@ -19,6 +19,8 @@ public final class SystemdService: Service, Sendable {
     private let logger: Logger
     private let ready = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let isReady = Mutex(false)
+    /// Set when this generation stops for a reload: systemd then hears RELOADING, not STOPPING.
+    private let forReload = Mutex(false)
 
     public init(engine: QueueEngine, health: DeviceHealth, devices: Int, logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -49,7 +51,7 @@ public final class SystemdService: Service, Sendable {
             self.ready.withLock { $0.take() }?.resume()
         }
         guard !Task.isShuttingDownGracefully else {
-            notify.send("STOPPING=1")
+            stopped(notify)
             return
         }
         // Each device's first try takes milliseconds; a device that is missing is "tried" too.
@@ -72,7 +74,11 @@ public final class SystemdService: Service, Sendable {
         } else {
             try? await gracefulShutdown()
         }
-        notify.send("STOPPING=1")
+        stopped(notify)
+    }
+
+    private func stopped(_ notify: SystemdNotify) {
+        if !forReload.withLock({ $0 }) { notify.send("STOPPING=1") }
     }
 
     /// The engine's thread runs a ping within `limit`, or it is stuck.
@@ -100,14 +106,12 @@ public final class SystemdService: Service, Sendable {
             + "\(today) tickets today, \(state.waiting.count) waiting"
     }
 
-    /// Tells systemd a reload is under way, then done (`RELOADING=1` needs a monotonic timestamp).
+    /// Tells systemd a reload is under way (with the monotonic time it wants); the next
+    /// generation's READY=1 says it is done.
     public func reloading() {
+        forReload.withLock { $0 = true }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         notify?.send("RELOADING=1\nMONOTONIC_USEC=\(Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000)")
-    }
-
-    public func reloaded() {
-        notify?.send("READY=1\nSTATUS=reloaded")
     }
 }
