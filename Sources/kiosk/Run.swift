@@ -19,12 +19,7 @@ struct Run: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        JournalLogHandler.bootstrap(level: logLevel)
         let logger = Logger(label: "kiosk")
         // A SIGHUP before the first watcher is up (or between two generations) must not end the daemon.
         signal(SIGHUP, SIG_IGN)

@@ -130,3 +130,55 @@ import Testing
         #expect(!gaps.isEmpty && gaps.allSatisfy { $0 > .milliseconds(150) && $0 < .milliseconds(400) }, "\(gaps)")
     }
 }
+
+@Suite(.serialized) struct JournalPriorityTests {
+    /// Under systemd, standard error is the journal's stream and each line carries its priority.
+    @Test func linesCarryTheirSyslogPriorityWhenStandardErrorIsTheJournal() throws {
+        let kiosk = try KioskBinary()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-journal-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = "\(folder)/centre.toml"
+        try """
+            [centre]
+            name = "Thử"
+            [database]
+            path = "kiosk.sqlite"
+            [http]
+            bind = "127.0.0.1:\(freeLocalPort())"
+            [control]
+            socket = "control.sock"
+            [[services]]
+            code = "A"
+            name = "A"
+            [[counters]]
+            number = 1
+            services = ["A"]
+            [[keypads]]
+            name = "kiosk"
+            role = "kiosk"
+            path = "\(folder)/missing-keypad"
+            [keypads.keys]
+            KEY_KP1 = "A"
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let log = "\(folder)/journal.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        var info = stat()
+        fstat(handle.fileDescriptor, &info)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: kiosk.path)
+        process.arguments = ["run", "--config", file]
+        process.environment = ProcessInfo.processInfo.environment.merging(["JOURNAL_STREAM": "\(info.st_dev):\(info.st_ino)"]) { $1 }
+        process.standardError = handle
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try eventually(20, "the daemon's lines") { text().contains("hall display ready") && text().contains("keypad unavailable") }
+        let lines = text().split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("<6>hall display ready") }, "info is priority 6")
+        #expect(lines.contains { $0.hasPrefix("<4>keypad unavailable, retrying") }, "a warning is priority 4")
+        #expect(lines.allSatisfy { $0.hasPrefix("<") }, "every line has a priority")
+    }
+}
