@@ -6,7 +6,8 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "Queue tickets, counter calls and satisfaction ratings for a public service centre.",
-        subcommands: [Run.self, CheckConfig.self, Export.self, Backup.self, Restore.self, AccountCommand.self, OfficerCommand.self, CounterCommand.self,
+        version: kioskVersion,
+        subcommands: [Run.self, CheckConfig.self, Migrate.self, Export.self, Backup.self, Restore.self, AccountCommand.self, OfficerCommand.self, CounterCommand.self,
                       TicketPreview.self, PrintTest.self, ReadPrint.self, Reprint.self, VoidTicket.self, Devices.self, Simulate.self, Bench.self])
 }
 

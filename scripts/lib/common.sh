@@ -6,7 +6,7 @@
 KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev fonts-dejavu-core espeak-ng pkg-config)
 # Only for the tests: the hall display is checked in a real browser, the XLSX export in
 # LibreOffice; sqlite3 plays another program holding the database, and fills it.
-KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3 python3-venv)
+KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3 python3-venv systemd)
 
 say() { printf '==> %s\n' "$*" >&2; }
 
