@@ -19,21 +19,22 @@ public enum InputSourceUpdate: Sendable, Equatable {
 /// reach the console; `SYN_DROPPED` resynchronised without counting the synthetic events),
 /// or a FIFO or file of kernel-format records (the demo's and the tests' simulated keypads).
 /// A missing or vanished device is reported and reopened as soon as it is back: the reader
-/// watches /dev/input with inotify and retries at least every `retryInterval`. Events already
-/// seen before a reopen are not delivered again. Reads run on a thread of their own, never
-/// on Swift's cooperative pool.
+/// watches /dev/input (and the configured path's folder) with inotify, and retries at least
+/// every `retryInterval` in case a change went unseen. Events already seen before a reopen are
+/// not delivered again. Reads run on a thread of their own, never on Swift's cooperative pool,
+/// and wait without a timeout: an idle keypad costs no wakeups.
 public final class InputSource: Sendable {
     public let locator: InputLocator
     public let grab: Bool
     public let retryInterval: Duration
 
-    public init(_ locator: InputLocator, grab: Bool = true, retryInterval: Duration = .seconds(1)) {
+    public init(_ locator: InputLocator, grab: Bool = true, retryInterval: Duration = .seconds(60)) {
         self.locator = locator
         self.grab = grab
         self.retryInterval = retryInterval
     }
 
-    public convenience init(path: String, grab: Bool = true, retryInterval: Duration = .seconds(1)) {
+    public convenience init(path: String, grab: Bool = true, retryInterval: Duration = .seconds(60)) {
         self.init(.path(path), grab: grab, retryInterval: retryInterval)
     }
 
@@ -62,7 +63,7 @@ public final class InputSource: Sendable {
     public struct Reading: Sendable {
         fileprivate let reader: Reader
         fileprivate init(_ reader: Reader) { self.reader = reader }
-        /// The thread stops within its poll interval (200 ms).
+        /// The thread stops at once, wherever it waits.
         public func stop() { reader.stop() }
     }
 }
@@ -75,7 +76,7 @@ fileprivate final class Reader: @unchecked Sendable {
     let retryMs: Int32
     let deliver: @Sendable (InputSourceUpdate) -> Void
     let finished: @Sendable () -> Void
-    private let stopped = Mutex(false)
+    private let stopSignal = StopSignal()
     /// The newest event delivered: after a reopen, nothing at or before it is delivered again.
     private var lastDelivered: (Int64, Int64)?
     private var skippingUntilNewer = false
@@ -89,12 +90,14 @@ fileprivate final class Reader: @unchecked Sendable {
         self.finished = finished
     }
 
-    var isStopped: Bool { stopped.withLock { $0 } }
-    func stop() { stopped.withLock { $0 = true } }
+    var isStopped: Bool { stopSignal.isRaised }
+    func stop() { stopSignal.raise() }
 
     func run() {
         var lastError: DeviceError?
-        let watcher = DeviceFolderWatcher()
+        var folders = [InputDevices.folder, InputDevices.folder + "/by-path", InputDevices.folder + "/by-id"]
+        if case .path(let path) = locator { folders.append((path as NSString).deletingLastPathComponent) }
+        let watcher = DeviceFolderWatcher(folders: folders, stop: stopSignal)
         while !isStopped {
             let path: String
             let fd: Int32
@@ -105,7 +108,7 @@ fileprivate final class Reader: @unchecked Sendable {
                 // Report a device's absence once, not every second.
                 if error != lastError { deliver(.unavailable(error)) }
                 lastError = error
-                watcher.wait(ms: retryMs) { self.isStopped }
+                watcher.wait(ms: retryMs)
                 continue
             }
             lastError = nil
@@ -151,24 +154,29 @@ fileprivate final class Reader: @unchecked Sendable {
         deliver(.event(event))
     }
 
-    /// Waits for input; false when asked to stop. A FIFO or file that was removed or
-    /// replaced counts as unplugged (the kernel says so itself for device nodes).
-    private func waitReadable(_ fd: Int32, path: String, checkReplaced: Bool = false) throws(DeviceError) -> Bool {
+    /// Waits for input, without a timeout; false when asked to stop. A FIFO or file that was
+    /// removed or replaced counts as unplugged (the kernel says so itself for device nodes):
+    /// `replaced` is an inotify watch on its path that wakes the wait when that may have happened.
+    private func waitReadable(_ fd: Int32, path: String, replaced: Int32 = -1) throws(DeviceError) -> Bool {
         while !isStopped {
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, 200)
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), stopSignal.pollEntry,
+                       pollfd(fd: replaced, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, replaced >= 0 ? 3 : 2, -1)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw DeviceError(path: path, operation: "poll", errno: errno)
             }
-            if ready == 0 && checkReplaced {
+            if replaced >= 0, fds[2].revents != 0 {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                _ = read(replaced, &buffer, buffer.count)
                 var open = stat(), named = stat()
-                if fstat(fd, &open) != 0 || stat(path, &named) != 0 || open.st_ino != named.st_ino || open.st_dev != named.st_dev {
+                if fstat(fd, &open) != 0 || stat(path, &named) != 0 || open.st_ino != named.st_ino || open.st_dev != named.st_dev
+                    || open.st_nlink == 0 {
                     throw DeviceError(path: path, operation: "read (the keypad's file was removed)", errno: ENODEV)
                 }
             }
-            if ready > 0 {
-                if pfd.revents & Int16(POLLERR | POLLNVAL) != 0 { throw DeviceError(path: path, operation: "poll", errno: ENODEV) }
+            if fds[0].revents != 0 {
+                if fds[0].revents & Int16(POLLERR | POLLNVAL) != 0 { throw DeviceError(path: path, operation: "poll", errno: ENODEV) }
                 return true
             }
         }
@@ -214,8 +222,12 @@ fileprivate final class Reader: @unchecked Sendable {
     private func readRecords(fd: Int32, path: String) -> DeviceError? {
         var decoder = InputEventDecoder()
         var buffer = [UInt8](repeating: 0, count: InputEvent.size * 64)
+        // Removed (link count to 0, IN_ATTRIB), renamed away, or deleted: look again.
+        let replaced = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        if replaced >= 0 { _ = inotify_add_watch(replaced, path, UInt32(IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)) }
+        defer { if replaced >= 0 { close(replaced) } }
         do {
-            while try waitReadable(fd, path: path, checkReplaced: true) {
+            while try waitReadable(fd, path: path, replaced: replaced) {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n > 0 {
                     for event in decoder.feed(buffer[0..<n]) { deliver(event) }
@@ -232,34 +244,30 @@ fileprivate final class Reader: @unchecked Sendable {
     }
 }
 
-/// Wakes a waiting reader as soon as something changes in /dev/input (a keypad plugged in,
-/// its permissions set by udev), instead of only at the next retry.
+/// Wakes a waiting reader as soon as something changes where its keypad appears (/dev/input,
+/// its by-path and by-id links, the configured path's folder: a keypad plugged in, its
+/// permissions set by udev), or when it is asked to stop; otherwise only at the next retry.
 private final class DeviceFolderWatcher {
     private let fd: Int32
+    private let stop: StopSignal
 
-    init(folder: String = InputDevices.folder) {
+    init(folders: [String], stop: StopSignal) {
+        self.stop = stop
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        if fd >= 0 { _ = inotify_add_watch(fd, folder, UInt32(IN_CREATE | IN_ATTRIB | IN_MOVED_TO)) }
+        // A folder that does not exist yet (by-path before the first keypad) is seen through its parent.
+        for folder in Set(folders) where fd >= 0 && !folder.isEmpty {
+            _ = inotify_add_watch(fd, folder, UInt32(IN_CREATE | IN_ATTRIB | IN_MOVED_TO))
+        }
     }
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// Up to `ms`, less if /dev/input changes; checks `stop` every 100 ms.
-    func wait(ms: Int32, stop: () -> Bool) {
-        var left = ms
+    /// Up to `ms`, less if a watched folder changes or the reader is stopped.
+    func wait(ms: Int32) {
+        var fds = [stop.pollEntry, pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        guard poll(&fds, fd >= 0 ? 2 : 1, ms) > 0, fds.count > 1, fds[1].revents != 0 else { return }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while left > 0 && !stop() {
-            if fd >= 0 {
-                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                if poll(&pfd, 1, min(left, 100)) > 0 {
-                    _ = read(fd, &buffer, buffer.count)
-                    usleep(20_000) // let udev finish the node's links and permissions
-                    return
-                }
-            } else {
-                usleep(UInt32(min(left, 100)) * 1000)
-            }
-            left -= 100
-        }
+        _ = read(fd, &buffer, buffer.count)
+        usleep(20_000) // let udev finish the node's links and permissions
     }
 }

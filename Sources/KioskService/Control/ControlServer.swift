@@ -37,13 +37,14 @@ public struct ControlServer: Service {
     public func run() async throws {
         let listener = try UnixSocket.listen(at: path)
         logger.info("control socket ready", metadata: ["device.path": "\(path)"])
-        let stopped = Mutex(false)
+        let stop = StopSignal()
         let active = Mutex(0)
         let server = self
         let thread = Thread {
-            while !stopped.withLock({ $0 }) {
-                var pfd = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, 200) > 0 else { continue }
+            while !stop.isRaised {
+                // No timeout: an idle daemon sleeps here until a client or the stop signal comes.
+                var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), stop.pollEntry]
+                guard poll(&fds, 2, -1) > 0, fds[0].revents & Int16(POLLIN) != 0 else { continue }
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else { continue }
                 _ = fcntl(client, F_SETFD, FD_CLOEXEC) // not for the voice's player processes
@@ -70,13 +71,9 @@ public struct ControlServer: Service {
         }
         thread.name = "control socket"
         thread.start()
-        await withTaskCancellationOrGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        } onCancelOrGracefulShutdown: {
-            stopped.withLock { $0 = true }
-        }
+        // Until the daemon stops (or this task is cancelled, which ends the wait too).
+        try? await gracefulShutdown()
+        stop.raise()
         unlink(path)
     }
 
