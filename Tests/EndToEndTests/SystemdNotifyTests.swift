@@ -91,8 +91,9 @@ import Testing
         #expect((try? HTTPConnection.get(port: port, path: "/health")) != nil)
         try eventually(5, "three watchdog pings") { notify.messages.filter { $0.text.hasPrefix("WATCHDOG=1") }.count >= 3 }
 
-        // Another program holds the database's write lock; a ticket asked for meanwhile keeps
-        // the engine waiting (up to 2 s): no ping goes out while it waits.
+        // Another program holds the database's write lock (6 s: longer than the engine's 2 s
+        // wait, however slow the machine is to start the client); a ticket asked for meanwhile
+        // keeps the engine waiting: no ping goes out while it waits.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         holder.arguments = ["-c", """
@@ -100,7 +101,7 @@ import Testing
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
-            time.sleep(3)
+            time.sleep(6)
             """, "\(folder)/kiosk.sqlite"]
         let out = Pipe()
         holder.standardOutput = out
