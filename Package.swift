@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "kiosk", targets: ["kiosk"]),
         // The long suites of scripts/soak (kill -9 rounds, fuzzing); not installed.
         .executable(name: "kiosk-soak", targets: ["kiosk-soak"]),
+        // The measurements of scripts/bench and the sample year's generator; not shipped.
+        .executable(name: "kiosk-bench", targets: ["kiosk-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -75,6 +77,17 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(
+            name: "kiosk-bench",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskSampleData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A generated year of a busy centre, for the benchmarks and the report tests.
+        .target(name: "KioskSampleData", dependencies: ["KioskStore", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Tests/KioskSampleData"),
         // Simulated hardware for the tests: a pseudo-terminal, a printer that answers status queries.
         .target(name: "KioskTestSupport", dependencies: ["KioskDevices", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/KioskTestSupport"),
@@ -83,7 +96,7 @@ let package = Package(
         .executableTarget(name: "kiosk-soak", dependencies: ["KioskFuzz", "KioskTestSupport"], path: "Tests/Soak"),
         .testTarget(name: "FuzzTests", dependencies: ["KioskFuzz"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
-        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"]),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSampleData"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
         .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices", "KioskTestSupport"]),
         // The routes through Hummingbird's test client (it brings an HTTP client and TLS: built for tests only).

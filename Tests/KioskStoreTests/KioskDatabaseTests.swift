@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KioskCore
+import KioskSampleData
 import Testing
 @testable import KioskStore
 
@@ -173,9 +174,10 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
     }
 
     @Test func aPeriodReadInSlicesGivesTheFiguresOfTheWhole() throws {
-        let db = try KioskDatabase(path: temporaryPath())
-        _ = try db.fillWithSampleYear(year: 2026, services: ["A", "B", "C"].map { ServiceCode($0) }, officers: 4, counters: 2,
-                                      ticketsPerDay: 12, ratedShare: 0.6)
+        let path = temporaryPath()
+        _ = try SampleYear.fill(path: path, year: 2026, services: ["A", "B", "C"].map { ServiceCode($0) }, officers: 4, counters: 2,
+                                ticketsPerDay: 12, ratedShare: 0.6)
+        let db = try KioskDatabase(path: path)
         let year = ExportFilter(from: LocalDay(year: 2026, month: 1, day: 1), to: LocalDay(year: 2026, month: 12, day: 31))
         let slices = year.slices(4)
         #expect(slices.map(\.from.iso) == ["2026-01-01", "2026-04-02", "2026-07-02", "2026-10-01"])

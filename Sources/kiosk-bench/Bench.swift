@@ -5,17 +5,20 @@ import KioskDevices
 import KioskService
 import KioskStore
 import Logging
+import KioskSampleData
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Measurements for `scripts/bench`; not for installers, so hidden from the help.
-struct Bench: ParsableCommand {
+/// Measurements for `scripts/bench`, as tab-separated lines. Its own executable, which the
+/// package does not ship: the daemon's binary carries no benchmark or sample-data code.
+@main
+struct KioskBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "kiosk-bench",
         abstract: "Print measurements as tab-separated lines (used by scripts/bench).",
-        shouldDisplay: false,
-        subcommands: [Tickets.self, Keypads.self, Calls.self, SampleYear.self, Reports.self])
+        subcommands: [Tickets.self, Keypads.self, Calls.self, MakeSampleYear.self, Reports.self])
 
     struct Tickets: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time building one ticket per printer text mode.")
@@ -224,7 +227,9 @@ struct Bench: ParsableCommand {
             for c in 1...counters { try database.addOfficer(Officer(id: OfficerID("o\(c)"), name: "O\(c)", createdAt: Date())) }
 
             let daemon = Process()
-            daemon.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            // The daemon's own binary, built beside this one.
+            let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+            daemon.executableURL = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("kiosk")
             daemon.arguments = ["run", "--config", file, "--log-level", "error"]
             daemon.standardError = FileHandle(forWritingAtPath: "/dev/null") // the stuck printer's errors are expected
             try daemon.run()
@@ -377,7 +382,7 @@ struct Bench: ParsableCommand {
         }
     }
 
-    struct SampleYear: ParsableCommand {
+    struct MakeSampleYear: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sample-year", abstract: "Make a database with a generated year of a busy centre (for benchmarks).")
         @Option(help: "The database to create (must not exist).") var database: String
@@ -387,8 +392,8 @@ struct Bench: ParsableCommand {
         func run() throws {
             guard !FileManager.default.fileExists(atPath: database) else { throw ValidationError("\(database) exists already") }
             let services = (1...8).map { ServiceCode(String(UnicodeScalar(UInt8(64 + $0)))) }
-            let made = try KioskDatabase(path: database).fillWithSampleYear(year: 2026, services: services, officers: 20, counters: 10,
-                                                                            ticketsPerDay: ticketsPerDay, ratedShare: rated)
+            let made = try SampleYear.fill(path: database, year: 2026, services: services, officers: 20, counters: 10,
+                                           ticketsPerDay: ticketsPerDay, ratedShare: rated)
             print("tickets\tratings")
             print("\(made.tickets)\t\(made.ratings)")
         }

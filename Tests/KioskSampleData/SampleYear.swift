@@ -1,13 +1,17 @@
 import Foundation
 import GRDB
 import KioskCore
+import KioskStore
 
-extension KioskDatabase {
-    /// Fills an empty database with a plausible year of a busy centre, straight into the
-    /// tables (the event log stays empty): for benchmarks and demonstrations of the reports,
-    /// never for a real centre. Deterministic for a given seed.
-    public func fillWithSampleYear(year: Int, services: [ServiceCode], officers: Int, counters: Int,
-                                   ticketsPerDay: Int, ratedShare: Double, seed: UInt64 = 42) throws -> (tickets: Int, ratings: Int) {
+/// A plausible year of a busy centre, for benchmarks and the report tests: never part of the
+/// daemon (`kiosk-bench sample-year` makes one).
+public enum SampleYear {
+    /// Fills the database at `path` (its schema made by `KioskDatabase`) with a year, straight
+    /// into the tables (the event log stays empty). Deterministic for a given seed.
+    public static func fill(path: String, year: Int, services: [ServiceCode], officers: Int, counters: Int,
+                            ticketsPerDay: Int, ratedShare: Double, seed: UInt64 = 42) throws -> (tickets: Int, ratings: Int) {
+        _ = try KioskDatabase(path: path)  // the schema
+        let pool = try DatabaseQueue(path: path)
         var random = SplitMix64(seed: seed)
         var tickets = 0, ratings = 0
         let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
@@ -67,19 +71,5 @@ extension KioskDatabase {
             }
         }
         return (tickets, ratings)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a sample year (or a fuzzing run) is the
-/// same every run.
-public struct SplitMix64: Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
