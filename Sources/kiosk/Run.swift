@@ -46,7 +46,7 @@ struct Run: AsyncParsableCommand {
 
     /// Runs the daemon on `config` until it stops (nil) or a valid new config is loaded on SIGHUP.
     private func runGeneration(config: KioskConfig, lock: InstanceLock, logger: Logger) async throws -> KioskConfig? {
-        let daemon = try KioskDaemon(config: config, logger: logger, lock: lock)
+        let daemon = try Wiring.daemon(config: config, logger: logger, lock: lock)
         // Tickets reserved but never resolved (the daemon stopped while printing): kept, flagged, logged.
         try await daemon.engine.resolveUnfinishedPrints()
         // The devices READY waits for: the database, each keypad, the printer, each LED bus.
@@ -58,7 +58,7 @@ struct Run: AsyncParsableCommand {
             systemd.webIsUp()
         }
         let group = ServiceGroup(
-            configuration: .init(services: daemon.services.map { .init(service: $0) }
+            configuration: .init(services: Wiring.services(daemon, logger: logger).map { .init(service: $0) }
                                      + [.init(service: web), .init(service: ShutdownCoordinator(engine: daemon.engine)), .init(service: systemd)],
                                  gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger))
