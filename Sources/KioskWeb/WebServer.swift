@@ -15,12 +15,12 @@ public enum WebServer {
                                    onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let http = daemon.config.http
         let limiter = AddressLimiter(limit: http.maxConnectionsPerAddress, logger: logger)
-        return Application(
+        return QuietApplication(
             router: router(daemon: daemon, logger: logger),
             server: .http1(configuration: .init(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
                                                 idleTimeout: .seconds(Int64(http.idleSeconds)))),
-            configuration: .init(address: .hostname(http.host, port: http.port), serverName: "kiosk",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger)),
+            address: .hostname(http.host, port: http.port), serverName: "kiosk",
+            availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// Hummingbird's `Application`, less one thing: its date cache, a task that wakes every second
+/// to format the `Date` header in advance. An idle hall box should sleep; the header is
+/// formatted when a response needs it instead (a few microseconds, for a LAN's traffic).
+struct QuietApplication: ApplicationProtocol {
+    typealias Responder = RouterResponder<KioskRequestContext>
+    let responder: Responder
+    let server: HTTPServerBuilder
+    let configuration: ApplicationConfiguration
+    /// The same settings, as the server takes them (`ApplicationConfiguration` keeps its own conversion internal).
+    let serverConfiguration: ServerConfiguration
+    let logger: Logger
+    let ready: @Sendable (any Channel) async -> Void
+
+    init(router: Router<KioskRequestContext>, server: HTTPServerBuilder, address: BindAddress, serverName: String,
+         availableConnectionsDelegate: any AvailableConnectionsDelegate,
+         onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger) {
+        self.responder = router.buildResponder()
+        self.server = server
+        self.configuration = ApplicationConfiguration(address: address, serverName: serverName,
+                                                      availableConnectionsDelegate: availableConnectionsDelegate)
+        self.serverConfiguration = ServerConfiguration(address: address, serverName: serverName,
+                                                       availableConnectionsDelegate: availableConnectionsDelegate)
+        self.logger = logger
+        self.ready = onServerRunning
+    }
+
+    func onServerRunning(_ channel: any Channel) async { await ready(channel) }
+
+    func run() async throws {
+        let responder = self.responder
+        let logger = self.logger
+        let serverName = configuration.serverName
+        let server = try self.server.buildServer(configuration: serverConfiguration, eventLoopGroup: eventLoopGroup,
+                                                 logger: logger) { (request, responseWriter: consuming ResponseWriter, channel) in
+            let context = KioskRequestContext(source: .init(channel: channel, logger: logger))
+            var response: Response
+            do {
+                response = try await responder.respond(to: request, context: context)
+            } catch let error as HTTPResponseError {
+                // As Hummingbird's own: a thrown HTTP error becomes its response.
+                response = try error.response(from: request, context: context)
+            } catch {
+                logger.debug("unhandled error", metadata: ["error": "\(error)"])
+                response = Response(status: .internalServerError, body: .init())
+            }
+            response.headers[.date] = HTTPDate.now()
+            if let serverName { response.headers[.server] = serverName }
+            try await responseWriter.write(response: response.head, body: response.body)
+        } onServerRunning: {
+            await self.onServerRunning($0)
+        }
+        try await ServiceGroup(configuration: .init(services: [server], logger: logger)).run()
+    }
+}
+
+/// RFC 9110's date: `Tue, 01 Dec 2026 23:59:43 GMT`.
+enum HTTPDate {
+    private static let formatter = Mutex<DateFormatter>({
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return f
+    }())
+
+    static func now() -> String { formatter.withLock { $0.string(from: Date()) } }
+}
