@@ -65,10 +65,10 @@ struct Export: ParsableCommand {
         let database = try KioskDatabase(path: config.databasePath)
         let handle: FileHandle
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: nil), let opened = FileHandle(forWritingAtPath: out) else {
-                throw ValidationError("cannot write \(out)")
-            }
-            handle = opened
+            // Opened in place, not replaced: `--out /dev/null` or a named pipe must stay what it is.
+            let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw ValidationError("cannot write \(out): \(String(cString: strerror(errno)))") }
+            handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         } else {
             handle = FileHandle.standardOutput
         }
