@@ -30,6 +30,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: unit) }
         let text = try String(contentsOfFile: "packaging/systemd/kiosk.service", encoding: .utf8)
         #expect(text.contains("Type=notify") && text.contains("WatchdogSec=") && text.contains("ExecReload=/bin/kill -HUP $MAINPID"))
+        // Booted under a real systemd, a filter denying @resources killed the daemon at start
+        // (SIGSYS on setpriority, which libdispatch calls for its threads).
+        let denied = text.split(separator: "\n").filter { $0.hasPrefix("SystemCallFilter=~") }
+        #expect(!denied.contains { $0.contains("@resources") }, "setpriority must stay allowed")
         let file = unit.appendingPathComponent("kiosk.service").path
         try text.replacingOccurrences(of: "/usr/bin/kiosk", with: kiosk.path).write(toFile: file, atomically: true, encoding: .utf8)
         let verify = try run(analyze, ["verify", file])
