@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskSampleData",
+                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskSampleData", "KioskTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -79,16 +79,4 @@ import Testing
         #expect(try centre.request("issue A").contains("ok"))
         #expect(try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT display FROM ticket ORDER BY id DESC LIMIT 1") == "A004")
     }
-
-    func sqlite(_ file: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [file, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }

@@ -315,3 +315,17 @@ func numbersOnPaper(_ bytes: [UInt8]) throws -> [String] {
         if case .text(let line) = $0, line.height == 4 { line.text } else { nil }
     }
 }
+
+/// A query on a database file through the sqlite3 command line (another program, as an
+/// admin would use): its output, trimmed.
+func sqlite(_ file: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [file, sql]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}

@@ -55,16 +55,4 @@ import Testing
         #expect(numbers == (1...numbers.count).map { String(format: "A%03d", $0) })
         #expect(Set(numbers).count == numbers.count)
     }
-
-    func sqlite(_ file: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [file, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 }

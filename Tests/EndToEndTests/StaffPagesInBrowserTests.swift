@@ -90,22 +90,10 @@ import Testing
         #expect(String(decoding: audit.out, as: UTF8.self).contains("le.thi.cuc\tofficer\tLê Thị Cúc\tactive"))
         daemon.terminate()
         daemon.waitUntilExit()
-        let events = try shell("sqlite3", "\(folder)/kiosk.sqlite", "SELECT actor || ' ' || kind FROM event WHERE actor IS NOT NULL ORDER BY seq")
+        let events = try sqlite("\(folder)/kiosk.sqlite", "SELECT actor || ' ' || kind FROM event WHERE actor IS NOT NULL ORDER BY seq")
         for line in ["admin audit.accountAdded", "le.thi.cuc officerSignedIn", "le.thi.cuc ticketCalled", "le.thi.cuc ticketFinished",
                      "leader audit.exportDownloaded"] {
             #expect(events.contains(line), "\(line) in the event log")
         }
-    }
-
-    func shell(_ command: String, _ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }
