@@ -52,30 +52,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let port = freeLocalPort()
-        let file = "\(folder)/centre.toml"
-        try """
-            [centre]
-            name = "Thử"
-            [database]
-            path = "kiosk.sqlite"
-            [http]
-            bind = "127.0.0.1:\(port)"
-            [control]
-            socket = "control.sock"
-            [[services]]
-            code = "A"
-            name = "Chứng thực"
-            prefix = "A"
-            [[counters]]
-            number = 1
-            services = ["A"]
-            [[keypads]]
-            name = "kiosk"
-            role = "kiosk"
-            path = "\(folder)/missing-keypad"
-            [keypads.keys]
-            KEY_KP1 = "A"
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let file = try writeCentreWithAMissingKeypad(in: folder, port: port)
         let notify = try NotifySocket(path: "\(folder)/notify.sock")
         defer { notify.close() }
         setenv("NOTIFY_SOCKET", notify.path, 1)
@@ -139,29 +116,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-journal-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let file = "\(folder)/centre.toml"
-        try """
-            [centre]
-            name = "Thử"
-            [database]
-            path = "kiosk.sqlite"
-            [http]
-            bind = "127.0.0.1:\(freeLocalPort())"
-            [control]
-            socket = "control.sock"
-            [[services]]
-            code = "A"
-            name = "A"
-            [[counters]]
-            number = 1
-            services = ["A"]
-            [[keypads]]
-            name = "kiosk"
-            role = "kiosk"
-            path = "\(folder)/missing-keypad"
-            [keypads.keys]
-            KEY_KP1 = "A"
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let file = try writeCentreWithAMissingKeypad(in: folder, port: freeLocalPort())
         let log = "\(folder)/journal.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: log))
@@ -182,4 +137,34 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("<4>keypad unavailable, retrying") }, "a warning is priority 4")
         #expect(lines.allSatisfy { $0.hasPrefix("<") }, "every line has a priority")
     }
+}
+
+/// A centre with one service, no printer and a kiosk keypad that is not there (so READY waits
+/// for one device that is tried and found missing, and the log has a warning): its config file.
+func writeCentreWithAMissingKeypad(in folder: String, port: Int) throws -> String {
+    let file = "\(folder)/centre.toml"
+    try """
+        [centre]
+        name = "Thử"
+        [database]
+        path = "kiosk.sqlite"
+        [http]
+        bind = "127.0.0.1:\(port)"
+        [control]
+        socket = "control.sock"
+        [[services]]
+        code = "A"
+        name = "Chứng thực"
+        prefix = "A"
+        [[counters]]
+        number = 1
+        services = ["A"]
+        [[keypads]]
+        name = "kiosk"
+        role = "kiosk"
+        path = "\(folder)/missing-keypad"
+        [keypads.keys]
+        KEY_KP1 = "A"
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+    return file
 }
