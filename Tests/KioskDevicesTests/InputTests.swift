@@ -66,6 +66,25 @@ import Testing
         #expect(got == sample)
     }
 
+    @Test func aKeypadInAFolderThatAppearsLaterIsOpenedAtOnce() async throws {
+        // As a udev rule's /dev/kiosk/keypad-kiosk: at boot neither the link nor its folder
+        // exists when the daemon starts. The retry interval is a minute: only inotify on the
+        // folder's parent, then on the folder itself, can open it in time.
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-late-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let folder = parent.appendingPathComponent("kiosk")
+        let path = folder.appendingPathComponent("keypad-kiosk").path
+        var updates = InputSource(path: path, retryInterval: .seconds(60)).updates().makeAsyncIterator()
+        guard case .unavailable? = await updates.next() else { Issue.record("missing device not reported"); return }
+        try await Task.sleep(for: .milliseconds(100))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        try await Task.sleep(for: .milliseconds(100)) // the folder first, the link a moment later, as udev does
+        let started = Date()
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(await updates.next() == .opened(path: path))
+        #expect(Date().timeIntervalSince(started) < 1, "opened within a second, not at the next retry")
+    }
+
     @Test func writingToAKeypadNobodyReadsFailsAtOnce() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-nobody-\(UUID().uuidString)").path
         #expect(mkfifo(path, 0o600) == 0)

@@ -2,12 +2,12 @@
 run commands in it, press keys on its USB keypads, plug devices in and out (QMP)."""
 import base64
 import itertools
-import json
 import os
 import select
-import socket
 import subprocess
 import time
+
+from qmp import Qmp, QmpError, connect_unix
 
 
 class GuestError(Exception):
@@ -67,11 +67,11 @@ class Guest:
             args += ["-device", f"bochs-display,id=display-{name}", "-device", self.keypad_device(name)]
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=open(os.path.join(self.work, "qemu.log"), "wb"),
                                         stderr=subprocess.STDOUT)
-        self.qmp = self._connect(qmp_path, timeout=10)
-        self.qmp_file = self.qmp.makefile("rw", encoding="utf-8")
-        self.qmp_file.readline()  # greeting
-        self.command("qmp_capabilities")
-        self.ctl = self._connect(ctl_path, timeout=10)
+        try:
+            self.qmp = Qmp(qmp_path, timeout=10)
+            self.ctl = connect_unix(ctl_path, timeout=10)
+        except QmpError as error:
+            raise GuestError(str(error)) from None
         self.ctl_buffer = b""
         deadline = started + timeout
         while True:
@@ -111,20 +111,6 @@ class Guest:
                 return "".join(f.readlines()[-lines:])
         except OSError:
             return "(no console log)"
-
-    @staticmethod
-    def _connect(path, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(path)
-                return s
-            except OSError:
-                s.close()
-                if time.monotonic() > deadline:
-                    raise GuestError(f"QEMU did not open {path}")
-                time.sleep(0.05)
 
     # -- the control port ------------------------------------------------------------------
 
@@ -166,25 +152,16 @@ class Guest:
     # -- QMP -------------------------------------------------------------------------------
 
     def command(self, name, **arguments):
-        self.qmp_file.write(json.dumps({"execute": name, "arguments": arguments}) + "\n")
-        self.qmp_file.flush()
-        while True:
-            reply = json.loads(self.qmp_file.readline())
-            if "return" in reply:
-                return reply["return"]
-            if "error" in reply:
-                raise GuestError(f"QMP {name}: {reply['error'].get('desc')}")
-            # an event: DEVICE_DELETED and the like; nothing waits for them here
+        try:
+            return self.qmp.command(name, **arguments)
+        except QmpError as error:
+            raise GuestError(str(error)) from None
 
     def key(self, keypad, qcode, down):
-        self.command("input-send-event", device=f"display-{keypad}", head=0,
-                     events=[{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}])
+        self.qmp.key(f"display-{keypad}", qcode, down)
 
     def press(self, keypad, qcode, hold=0.03):
-        self.key(keypad, qcode, True)
-        time.sleep(hold)
-        self.key(keypad, qcode, False)
-        time.sleep(0.03)  # QEMU's key queue holds 16 events: keep them apart
+        self.qmp.press(f"display-{keypad}", qcode, hold)
 
     def unplug(self, keypad):
         self.command("device_del", id=keypad)

@@ -250,13 +250,25 @@ fileprivate final class Reader: @unchecked Sendable {
 private final class DeviceFolderWatcher {
     private let fd: Int32
     private let stop: StopSignal
+    private let folders: Set<String>
 
     init(folders: [String], stop: StopSignal) {
         self.stop = stop
+        self.folders = Set(folders.filter { !$0.isEmpty })
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        // A folder that does not exist yet (by-path before the first keypad) is seen through its parent.
-        for folder in Set(folders) where fd >= 0 && !folder.isEmpty {
-            _ = inotify_add_watch(fd, folder, UInt32(IN_CREATE | IN_ATTRIB | IN_MOVED_TO))
+        addWatches()
+    }
+
+    /// A folder that does not exist yet (by-path before the first keypad, a udev rule's
+    /// /dev/kiosk) is watched through its nearest existing parent, and again by itself once
+    /// it appears: adding a watch twice is harmless, so this runs after every wake.
+    private func addWatches() {
+        guard fd >= 0 else { return }
+        for folder in folders {
+            var path = folder
+            while inotify_add_watch(fd, path, UInt32(IN_CREATE | IN_ATTRIB | IN_MOVED_TO)) < 0, errno == ENOENT, path.count > 1 {
+                path = (path as NSString).deletingLastPathComponent
+            }
         }
     }
 
@@ -269,5 +281,6 @@ private final class DeviceFolderWatcher {
         var buffer = [UInt8](repeating: 0, count: 4096)
         _ = read(fd, &buffer, buffer.count)
         usleep(20_000) // let udev finish the node's links and permissions
+        addWatches()
     }
 }
