@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,7 @@ public final class InstanceLock: Sendable {
             close(fd)
             throw Taken(path: path, holder: holder)
         }
-        let started = ISO8601DateFormatter().string(from: Date())
+        let started = DateText.iso8601(Date())
         let text = "pid \(getpid()), config \(config), started \(started)"
         ftruncate(fd, 0)
         _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }

@@ -169,7 +169,7 @@ extension ExportFilter {
     /// The same filter over `count` consecutive runs of days covering the period (fewer
     /// when the period is shorter).
     func slices(_ count: Int) -> [ExportFilter] {
-        let utc = TimeZone(identifier: "UTC")!
+        let utc = TimeZone(secondsFromGMT: 0)!
         let first = Int(from.start(in: utc).timeIntervalSince1970 / 86400)
         let last = Int(to.start(in: utc).timeIntervalSince1970 / 86400)
         guard last >= first else { return [self] }

@@ -159,17 +159,14 @@ enum AdminPages {
     }
 
     static func devicesPage(_ who: SignedIn, daemon: KioskDaemon, message: String?, problem: String?) async throws -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = daemon.config.timeZone
-        formatter.dateFormat = "dd/MM HH:mm:ss"
         let stateNames: [DeviceHealth.State: String] = [.ok: "Tốt", .unknown: "Chưa dùng", .unavailable: "Không dùng được"]
         let devices = daemon.health.all.map { d -> String in
             "<tr><td>\(StaffPage.escape(d.device))</td><td>\(StaffPage.escape(d.path))</td>"
                 + "<td class=\"\(d.state == .ok ? "" : "error")\">\(stateNames[d.state] ?? d.state.rawValue)</td>"
-                + "<td>\(StaffPage.escape(d.detail ?? ""))</td><td>\(formatter.string(from: d.since))</td></tr>"
+                + "<td>\(StaffPage.escape(d.detail ?? ""))</td><td>\(DateText.format(d.since, in: daemon.config.timeZone, "dd/MM HH:mm:ss"))</td></tr>"
         }.joined()
         let failures = try daemon.database.recentEvents(kinds: ["ticketPrintFailed", "ticketPrintUnknown"], limit: 10).map { e -> String in
-            "<tr><td>\(formatter.string(from: e.at))</td><td>\(StaffPage.escape(e.detail))</td></tr>"
+            "<tr><td>\(DateText.format(e.at, in: daemon.config.timeZone, "dd/MM HH:mm:ss"))</td><td>\(StaffPage.escape(e.detail))</td></tr>"
         }.joined()
         let csrf = "<input type=\"hidden\" name=\"csrf\" value=\"\(StaffPage.escape(who.session.csrf))\">"
         let state = await daemon.engine.snapshot

@@ -15,11 +15,8 @@ enum AuditPage {
             }
             let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
             let entries = try daemon.database.auditLog(limit: 200, beforeSeq: before)
-            let formatter = DateFormatter()
-            formatter.timeZone = daemon.config.timeZone
-            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
             let rows = entries.map { e -> String in
-                "<tr><td>\(formatter.string(from: e.at))</td><td>\(StaffPage.escape(e.actor))</td>"
+                "<tr><td>\(DateText.format(e.at, in: daemon.config.timeZone, "yyyy-MM-dd HH:mm:ss"))</td><td>\(StaffPage.escape(e.actor))</td>"
                     + "<td>\(StaffPage.escape(e.action.replacingOccurrences(of: "audit.", with: "")))</td>"
                     + "<td>\(StaffPage.escape(e.detail))</td></tr>"
             }.joined()

@@ -201,15 +201,12 @@ enum DashboardPage {
             SVGChart.Bar(label: "T\(Int(row.key.suffix(2)) ?? 0)", value: (row.figures.satisfactionRate ?? 0) * 100,
                          text: row.figures.satisfactionRate.map { SatisfactionReport.percent($0) + "%" } ?? "—")
         }
-        let clock = DateFormatter()
-        clock.timeZone = zone
-        clock.dateFormat = "HH:mm dd/MM/yyyy"
         let all = byService.rows.reduce((finished: 0, rated: 0, satisfied: 0)) { sum, row in
             (sum.finished + row.figures.finished, sum.rated + row.figures.rated, sum.satisfied + row.figures.satisfiedCount)
         }
         let rate = all.rated == 0 ? "—" : SatisfactionReport.percent(Double(all.satisfied) / Double(all.rated)) + " %"
         return """
-            <div class="card"><h1>Hôm nay, đến \(clock.string(from: now))</h1>
+            <div class="card"><h1>Hôm nay, đến \(DateText.format(now, in: zone, "HH:mm dd/MM/yyyy"))</h1>
             <p style="font-size: 1.3em">Đã phục vụ <strong>\(all.finished)</strong> · Lượt đánh giá <strong>\(all.rated)</strong> · \
             Tỷ lệ hài lòng <strong>\(rate)</strong></p>
             \(table("Theo quầy", byCounter))

@@ -1,10 +1,10 @@
 import Foundation
 import Hummingbird
+import KioskCore
 import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// Hummingbird's `Application`, less one thing: its date cache, a task that wakes every second
 /// to format the `Date` header in advance. An idle hall box should sleep; the header is
@@ -51,7 +51,7 @@ struct QuietApplication: ApplicationProtocol {
                 logger.debug("unhandled error", metadata: ["error": "\(error)"])
                 response = Response(status: .internalServerError, body: .init())
             }
-            response.headers[.date] = HTTPDate.now()
+            response.headers[.date] = DateText.http(Date())
             if let serverName { response.headers[.server] = serverName }
             try await responseWriter.write(response: response.head, body: response.body)
         } onServerRunning: {
@@ -61,15 +61,3 @@ struct QuietApplication: ApplicationProtocol {
     }
 }
 
-/// RFC 9110's date: `Tue, 01 Dec 2026 23:59:43 GMT`.
-enum HTTPDate {
-    private static let formatter = Mutex<DateFormatter>({
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f
-    }())
-
-    static func now() -> String { formatter.withLock { $0.string(from: Date()) } }
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskCore
 import KioskService
 import KioskStore
 
@@ -45,7 +46,7 @@ struct Restore: ParsableCommand {
         var kept: String?
         if fm.fileExists(atPath: target) {
             // The database and its log move aside together, so the old state stays whole.
-            let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+            let stamp = DateText.iso8601(Date()).replacingOccurrences(of: ":", with: "")
             let aside = "\(target).before-restore-\(stamp)"
             for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: target + suffix) {
                 try fm.moveItem(atPath: target + suffix, toPath: aside + suffix)

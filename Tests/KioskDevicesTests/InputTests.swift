@@ -82,7 +82,7 @@ import Testing
         let started = Date()
         #expect(mkfifo(path, 0o600) == 0)
         #expect(await updates.next() == .opened(path: path))
-        #expect(Date().timeIntervalSince(started) < 1, "opened within a second, not at the next retry")
+        #expect(Date().timeIntervalSince(started) < 10, "opened at once (seconds on a loaded machine), not at the next retry a minute later")
     }
 
     @Test func writingToAKeypadNobodyReadsFailsAtOnce() throws {

@@ -66,10 +66,7 @@ public struct BackupService: Service {
         guard FileManager.default.fileExists(atPath: settings.folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw BackupError("the folder \(settings.folder) is not there (is the USB stick plugged in and mounted?)")
         }
-        let formatter = DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd-HHmm"
-        let file = "\(settings.folder)/kiosk-\(formatter.string(from: now)).sqlite"
+        let file = "\(settings.folder)/kiosk-\(DateText.format(now, in: timeZone, "yyyy-MM-dd-HHmm")).sqlite"
         try database.backup(to: file)
         let ours = try FileManager.default.contentsOfDirectory(atPath: settings.folder)
             .filter { $0.hasPrefix("kiosk-") && $0.hasSuffix(".sqlite") }.sorted()

@@ -204,7 +204,7 @@ struct LocalTimeFormatter {
         if let known = dates[dayNumber] {
             out += known
         } else {
-            let date = Array(LocalDay(Date(timeIntervalSince1970: Double(dayNumber * 86400)), in: TimeZone(identifier: "UTC")!).iso.utf8)
+            let date = Array(LocalDay(Date(timeIntervalSince1970: Double(dayNumber * 86400)), in: TimeZone(secondsFromGMT: 0)!).iso.utf8)
             dates[dayNumber] = date
             out += date
         }

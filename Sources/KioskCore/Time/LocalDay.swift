@@ -27,7 +27,7 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               (1...12).contains(m), (1...31).contains(d) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
         guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
               calendar.component(.day, from: date) == d else { return nil }
         self.init(year: y, month: m, day: d)
@@ -36,7 +36,7 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
     /// The last day of this day's month (28 to 31).
     public var lastOfMonth: LocalDay {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
         let first = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
         return LocalDay(year: year, month: month, day: calendar.range(of: .day, in: .month, for: first)!.count)
     }
