@@ -44,8 +44,13 @@ let package = Package(
             pkgConfig: "freetype2",
             providers: [.apt(["libfreetype-dev"])]
         ),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         // Hardware edges: input events, printers, ESC/POS bytes, raster text. Knows bytes, not tickets.
-        .target(name: "KioskDevices", dependencies: ["CLibevdev", "CFreeType"]),
+        .target(name: "KioskDevices", dependencies: ["CLibevdev", "CFreeType", "CQRencode"]),
         // The running system: configuration, the queue engine actor, routing of events.
         .target(
             name: "KioskService",

@@ -81,25 +81,31 @@ enum ReportsPage {
             case .success(let found): who = found
             }
             let today = LocalDay(Date(), in: daemon.config.timeZone)
+            // "Tự chọn" sends an empty period: the two dates count then.
             var parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+                .filter { !($0.0 == "period" && $0.1.isEmpty) }
             if parameters.isEmpty {
                 parameters = [("from", LocalDay(year: today.year, month: today.month, day: 1).iso), ("to", today.iso),
                               ("by", who.account.role.may(.readAllReports) ? "officer" : "month")]
             }
             var table = ""
             var query = ""
+            // The days shown: a named period's own, greyed out.
+            var days = (from: "", to: "")
             switch ExportRequest.parse(parameters) {
             case .failure(let invalid):
                 table = "<p class=\"error\">\(StaffPage.escape(invalid.description))</p>"
             case .success(let wanted):
+                days = (wanted.from.iso, wanted.to.iso)
                 switch allowed(wanted, for: who) {
                 case .failure(let denied): table = "<p class=\"error\">\(StaffPage.escape(denied.reason))</p>"
                 case .success(let export):
-                    let report = try await onWorker {
+                    var report = try await onWorker {
                         try SatisfactionReport(database: daemon.database, config: daemon.config, filter: export.filter, by: export.by)
                     }
-                    table = html(report.sheet(.full, name: ""))
-                    query = "from=\(export.from.iso)&to=\(export.to.iso)&by=\(export.by.rawValue)"
+                    report.period = export.period
+                    table = "<h2>\(StaffPage.escape(report.title))</h2>" + html(report.table(.full))
+                    query = (export.period.map { "period=\($0)" } ?? "from=\(export.from.iso)&to=\(export.to.iso)") + "&by=\(export.by.rawValue)"
                         + (wanted.officer.map { "&officer=\($0.rawValue)" } ?? "")
                 }
             }
@@ -114,31 +120,33 @@ enum ReportsPage {
             let groupings = (who.account.role.may(.readAllReports) ? ReportGrouping.allCases : [.officer, .month, .quarter, .year])
                 .map { "<option value=\"\($0.rawValue)\"\(value("by") == $0.rawValue ? " selected" : "")>\(title($0))</option>" }
                 .joined()
+            // The periods provinces ask for, this year's and last year's; "Tự chọn" sends the two dates.
+            let named = [today.year, today.year - 1].flatMap { year in
+                [ReportPeriod(year: year, span: .month(year == today.year ? today.month : 12)),
+                 ReportPeriod(year: year, span: .quarter(year == today.year ? (today.month + 2) / 3 : 4)),
+                 ReportPeriod(year: year, span: .half(1)), ReportPeriod(year: year, span: .half(2)),
+                 ReportPeriod(year: year, span: .nineMonths), ReportPeriod(year: year, span: .year)]
+            }
+            let periods = "<option value=\"\">Tự chọn</option>" + named.map { p in
+                "<option value=\"\(p)\"\(value("period") == p.description ? " selected" : "")>\(StaffPage.escape(p.vietnameseName))</option>"
+            }.joined()
             let body = """
                 <form class="card" method="get" action="/reports" id="period">
-                <label>Kỳ báo cáo <select id="preset">
-                  <option value="">Tự chọn</option><option value="month">Tháng này</option><option value="quarter">Quý này</option>
-                  <option value="h1">6 tháng đầu năm</option><option value="9m">9 tháng</option><option value="year">Cả năm</option>
-                </select></label>
-                <label>Từ ngày <input type="date" name="from" id="from" value="\(StaffPage.escape(value("from")))"></label>
-                <label>Đến ngày <input type="date" name="to" id="to" value="\(StaffPage.escape(value("to")))"></label>
+                <label>Kỳ báo cáo <select name="period" id="preset">\(periods)</select></label>
+                <label>Từ ngày <input type="date" name="from" id="from" value="\(days.from.isEmpty ? StaffPage.escape(value("from")) : days.from)"></label>
+                <label>Đến ngày <input type="date" name="to" id="to" value="\(days.to.isEmpty ? StaffPage.escape(value("to")) : days.to)"></label>
                 <label>Theo <select name="by">\(groupings)</select></label>
                 <button type="submit">Xem</button>
                 </form>
                 \(downloads)
                 <div class="card" style="overflow-x: auto;">\(table)</div>
                 """
+            // A named period sends only its name: the dates are disabled, so the form does not send them.
             let script = """
-                const year = \(today.year), month = \(today.month), today = "\(today.iso)";
-                const pad = (n) => String(n).padStart(2, "0");
-                document.getElementById("preset").onchange = (e) => {
-                  const from = document.getElementById("from"), to = document.getElementById("to");
-                  const q = Math.floor((month - 1) / 3) * 3 + 1;
-                  const choice = { month: [year + "-" + pad(month) + "-01", today], quarter: [year + "-" + pad(q) + "-01", today],
-                    h1: [year + "-01-01", year + "-06-30"], "9m": [year + "-01-01", year + "-09-30"],
-                    year: [year + "-01-01", year + "-12-31"] }[e.target.value];
-                  if (choice) { from.value = choice[0]; to.value = choice[1]; }
-                };
+                const preset = document.getElementById("preset");
+                const dates = () => { for (const id of ["from", "to"]) document.getElementById(id).disabled = preset.value !== ""; };
+                preset.onchange = dates;
+                dates();
                 """
             return WebServer.html(StaffPage.frame(title: "Báo cáo", who: who, here: "/reports", body: body, script: script))
         }
@@ -156,10 +164,10 @@ enum ReportsPage {
         }
     }
 
-    static func html(_ sheet: XLSXWriter.Sheet) -> String {
-        guard let header = sheet.rows.first else { return "<p>Không có số liệu.</p>" }
+    static func html(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "<p>Không có số liệu.</p>" }
         var out = "<table><thead><tr>" + header.map { "<th>\(StaffPage.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in sheet.rows.dropFirst() {
+        for row in rows.dropFirst() {
             out += "<tr>" + row.map { "<td>\(StaffPage.escape($0))</td>" }.joined() + "</tr>"
         }
         return out + "</tbody></table>"

@@ -16,10 +16,13 @@ struct Export: ParsableCommand {
     @OptionGroup var options: ConfigOption
 
     @Option(help: "First day, YYYY-MM-DD.")
-    var from: String
+    var from: String?
 
     @Option(help: "Last day (included), YYYY-MM-DD.")
-    var to: String
+    var to: String?
+
+    @Option(help: "A named period instead of --from/--to: 2026-07 (a month), 2026-Q3 (a quarter), 2026-H1 or 2026-H2 (6 months), 2026-9M (January to September) or 2026 (the year).")
+    var period: String?
 
     @Option(help: "officer, counter, service, day, month, quarter or year.")
     var by: ReportGrouping = .officer
@@ -43,7 +46,10 @@ struct Export: ParsableCommand {
     /// The same request `GET /api/export` takes, with its checks.
     var request: ExportRequest {
         get throws {
-            var parameters = [("from", from), ("to", to), ("layout", layout.rawValue), ("format", format.rawValue)]
+            var parameters = [("layout", layout.rawValue), ("format", format.rawValue)]
+            if let from { parameters.append(("from", from)) }
+            if let to { parameters.append(("to", to)) }
+            if let period { parameters.append(("period", period)) }
             parameters.append(rows.map { ("rows", $0.rawValue) } ?? ("by", by.rawValue))
             if let officer { parameters.append(("officer", officer)) }
             if let counter { parameters.append(("counter", String(counter))) }

@@ -8,6 +8,8 @@ Usage: staff_pages.py BASE_URL SHOTS DOWNLOAD   (passwords in ADMIN_PASSWORD, LE
 Prints one line per step; exits 1 at the first step that does not hold.
 """
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 import sys
 
 from playwright.sync_api import expect, sync_playwright
@@ -80,13 +82,17 @@ with sync_playwright() as p:
     leader.screenshot(path=f"{shots}/dashboard.png", full_page=True)
     step("the leader's dashboard lists the officer")
     leader.get_by_role("link", name="Báo cáo").click()
-    leader.get_by_label("Kỳ báo cáo").select_option("year")
+    year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year  # the centre's year
+    leader.get_by_label("Kỳ báo cáo").select_option(label=f"Năm {year}")
+    expect(leader.locator("#from")).to_be_disabled()  # a named period sends its name, not the dates
     leader.get_by_role("button", name="Xem").click()
     expect(leader.locator("td", has_text="Lê Thị Cúc")).to_be_visible()
+    expect(leader.locator("h2")).to_have_text(f"Báo cáo mức độ hài lòng theo cán bộ – Năm {year} (từ 01/01/{year} đến 31/12/{year})")
     leader.screenshot(path=f"{shots}/reports.png", full_page=True)
     with leader.expect_download() as info:
         leader.get_by_role("link", name="Excel (XLSX)").click()
     info.value.save_as(download)
+    assert info.value.suggested_filename == f"bao-cao-officer-{year}.xlsx", info.value.suggested_filename
     step("the leader downloaded " + info.value.suggested_filename)
 
     admin.goto(base + "/admin/audit")

@@ -124,26 +124,40 @@ import Testing
         #expect(export.status == 0, "\(export.err)")
         #expect(Array(export.out.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM, for Excel")
         let rows = String(decoding: export.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
-        #expect(rows[0] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Rất hài lòng (%),Hài lòng (%),Không hài lòng (%),"
+        #expect(rows[0] == "Báo cáo mức độ hài lòng theo cán bộ – từ 01/01/2000 đến 31/12/2100", "a title row says what and when")
+        #expect(rows[1] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Rất hài lòng (%),Hài lòng (%),Không hài lòng (%),"
                 + "Số lượt đánh giá,Số phiếu đã phục vụ,Số phiếu đã phục vụ được đánh giá,Tỷ lệ hài lòng (%),Tỷ lệ đánh giá (%),"
                 + "Chờ trung bình (phút),Chờ P90 (phút),Phục vụ trung bình (phút),Vắng mặt,Chuyển")
-        let cells = rows[1].components(separatedBy: ",")
+        let cells = rows[2].components(separatedBy: ",")
         #expect(Array(cells.prefix(13)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100.0", "0.0", "0.0", "1", "1", "1", "100.0", "100.0"])
         #expect(Array(cells.suffix(2)) == ["0", "0"], "no no-show, no transfer")
         #expect(cells.count == 18 && Double(cells[13]) != nil && Double(cells[15]) != nil, "waits and service time in minutes")
 
         let filing = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "officer", "--layout", "filing"])
         let filed = String(decoding: filing.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
-        #expect(filed[0] == "Mã cán bộ,Họ và tên,Tổng số lượt đánh giá,Rất hài lòng,Rất hài lòng (%),Hài lòng,Hài lòng (%),Không hài lòng,Không hài lòng (%)")
-        #expect(filed[1] == "an,Nguyễn Văn An,1,1,100.0,0,0.0,0,0.0")
+        #expect(filed[1] == "Mã cán bộ,Họ và tên,Tổng số lượt đánh giá,Rất hài lòng,Rất hài lòng (%),Hài lòng,Hài lòng (%),Không hài lòng,Không hài lòng (%)")
+        #expect(filed[2] == "an,Nguyễn Văn An,1,1,100.0,0,0.0,0,0.0")
+
+        // A named period: the year the test runs in, named in the title row.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let year = calendar.component(.year, from: Date())
+        let named = try kiosk.run(["export", "--config", config, "--period", "\(year)", "--by", "officer", "--layout", "filing"])
+        #expect(named.status == 0, "\(named.err)")
+        let namedRows = String(decoding: named.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(namedRows[0] == "Báo cáo mức độ hài lòng theo cán bộ – Năm \(year) (từ 01/01/\(year) đến 31/12/\(year))")
+        #expect(namedRows[2] == filed[2], "the year holds the same rating")
+        let both = try kiosk.run(["export", "--config", config, "--period", "\(year)-Q5"])
+        #expect(both.status != 0 && both.err.contains("is not a period"), "a bad period is refused with the forms it takes")
 
         // The workbook, read back by LibreOffice: both sheets, numbers as numbers ("100", not the text "100.0").
         let workbook = "\(folder)/report.xlsx"
         let xlsx = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "xlsx", "--out", workbook])
         #expect(xlsx.status == 0, "\(xlsx.err)")
         let sheets = try LibreOffice.sheetsAsCSV(workbook, into: "\(folder)/lo")
-        #expect(sheets["Mẫu báo cáo"]?.dropFirst().first == "an,Nguyễn Văn An,1,1,100,0,0,0,0")
-        let summary = sheets["Tổng hợp"]?.dropFirst().first?.components(separatedBy: ",") ?? []
+        #expect(sheets["Mẫu báo cáo"]?.first?.hasPrefix("Báo cáo mức độ hài lòng theo cán bộ") == true, "the sheet's title row")
+        #expect(sheets["Mẫu báo cáo"]?.dropFirst(2).first == "an,Nguyễn Văn An,1,1,100,0,0,0,0")
+        let summary = sheets["Tổng hợp"]?.dropFirst(2).first?.components(separatedBy: ",") ?? []
         #expect(Array(summary.prefix(13)) == ["an", "Nguyễn Văn An", "1", "0", "0", "100", "0", "0", "1", "1", "1", "100", "100"])
 
         // Summaries take the same filters as the raw rows.
@@ -151,9 +165,9 @@ import Testing
             let result = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31"] + extra)
             return String(decoding: result.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         }
-        #expect(try summaryRows(["--by", "officer", "--counter", "2"]).count == 1, "nobody served at counter 2: the header only")
-        #expect(try summaryRows(["--by", "counter", "--service", "A"]).dropFirst().map { $0.components(separatedBy: ",")[0] } == ["1"])
-        #expect(rows.count == 3 && rows[2].isEmpty, "one officer row only: the stray press is not counted")
+        #expect(try summaryRows(["--by", "officer", "--counter", "2"]).count == 2, "nobody served at counter 2: the title and the header only")
+        #expect(try summaryRows(["--by", "counter", "--service", "A"]).dropFirst(2).map { $0.components(separatedBy: ",")[0] } == ["1"])
+        #expect(rows.count == 4 && rows[3].isEmpty, "one officer row only: the stray press is not counted")
 
         let byCounter = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "counter", "--format", "json"])
         let json = try JSONSerialization.jsonObject(with: byCounter.out) as? [String: Any]

@@ -76,7 +76,7 @@ import Testing
         // The workbook from the page opens in LibreOffice with the figures `kiosk export` gives.
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         let cli = "\(folder)/from-the-cli.xlsx"
-        let export = try kiosk.run(["export", "--config", file, "--from", "\(year)-01-01", "--to", "\(year)-12-31", "--by", "officer",
+        let export = try kiosk.run(["export", "--config", file, "--period", "\(year)", "--by", "officer",
                                     "--format", "xlsx", "--out", cli])
         #expect(export.status == 0, "\(export.err)")
         let fromPage = try LibreOffice.sheetsAsCSV(download, into: "\(folder)/page")

@@ -120,7 +120,7 @@ private let allLetters: String = {
         image[0, 0] = true
         let png = PNGWriter.png(image)
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        #expect(PNGWriter.crc32(Array("IEND".utf8)) == 0xAE42_6082)
+        #expect(CRC32.checksum(Array("IEND".utf8)) == 0xAE42_6082)
         // IHDR: 16 × 2, 1 bit grayscale.
         #expect(Array(png[16..<29]) == [0, 0, 0, 16, 0, 0, 0, 2, 1, 0, 0, 0, 0])
     }

@@ -3,6 +3,7 @@ import KioskCore
 import Testing
 @testable import KioskService
 import KioskDevices
+import KioskTestSupport
 
 @Suite struct ReportAndControlTests {
     @Test func csvCellsAreQuotedAndFormulasNeutralised() {
@@ -63,6 +64,18 @@ import KioskDevices
         #expect(!bytes.starts(with: [0x1B, 0x40, 0x1C, 0x2E]), "Epson needs no FS .")
     }
 
+    @Test(arguments: ["epson-tm-t82", "xprinter-80", "generic-58"])
+    func theTicketsQRCodeReadsBackFromWhatThePrinterGot(profile: String) throws {
+        let r = try renderer(profile)
+        let bytes = r.render(ticket, serviceName: "Chứng thực", waitingAhead: 4)
+        let native = bytes.indices.contains { bytes[$0...].starts(with: [0x1D, 0x28, 0x6B]) }
+        #expect(native == (r.profile.qr == .native), "generic-58 gets the code as an image, the others as GS ( k")
+        // The bytes, decoded and laid out as the paper would look, then read by zbarimg.
+        let elements = try EscPosDecoder(tcvn3Pages: [30, 31]).decode(bytes)
+        let paper = PaperPreview.render(elements, width: r.profile.widthDots, rasterizer: try TextRasterizer())
+        #expect(try QRReader.read(paper) == ["https://xa.vn/t/2026-03-02/A015"])
+    }
+
     @Test func anASCIITicketDropsOnlyTheMarks() throws {
         let bytes = try renderer("epson-tm-t82", text: .ascii).render(ticket, serviceName: "Chứng thực", waitingAhead: 4)
         let lines = try EscPosDecoder().text(bytes)
@@ -102,7 +115,7 @@ import KioskDevices
         let text = String(decoding: book, as: UTF8.self)
         #expect(text.contains("<c r=\"A2\"><v>1</v></c>"), "a number is a number")
         #expect(text.contains("<t xml:space=\"preserve\">=2+3</t>"), "a formula-looking text stays text")
-        #expect(ZipArchive.crc32(Data("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum(Data("123456789".utf8)) == 0xCBF4_3926)
     }
 
     @Test func idsStayTextNumbersStayFiniteAndXMLStaysValid() throws {

@@ -3,10 +3,11 @@
 
 # Debian packages needed to build and run: libevdev (key names), SQLite, FreeType and the
 # DejaVu fonts (Vietnamese raster text), espeak-ng (the voice), pkg-config.
-KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev fonts-dejavu-core espeak-ng pkg-config)
+KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev libqrencode-dev fonts-dejavu-core espeak-ng pkg-config)
 # Only for the tests: the hall display is checked in a real browser, the XLSX export in
-# LibreOffice; sqlite3 plays another program holding the database, and fills it.
-KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3 python3-venv systemd)
+# LibreOffice; sqlite3 plays another program holding the database, and fills it; zbarimg
+# reads the printed QR codes back.
+KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3 python3-venv systemd zbar-tools)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

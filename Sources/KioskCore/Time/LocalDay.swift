@@ -41,6 +41,11 @@ public struct LocalDay: Hashable, Comparable, Codable, Sendable, CustomStringCon
         return LocalDay(year: year, month: month, day: calendar.range(of: .day, in: .month, for: first)!.count)
     }
 
+    /// As Vietnamese dates are written: `01/07/2026`.
+    public var vietnamese: String {
+        "\(day < 10 ? "0" : "")\(day)/\(month < 10 ? "0" : "")\(month)/\(year)"
+    }
+
     public var iso: String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }

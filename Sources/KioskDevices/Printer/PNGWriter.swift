@@ -41,19 +41,7 @@ public enum PNGWriter {
 
     private static func chunk(_ type: String, _ body: [UInt8]) -> Data {
         let typed = Array(type.utf8) + body
-        return Data(bigEndian(UInt32(body.count)) + typed + bigEndian(crc32(typed)))
-    }
-
-    private static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { c = crcTable[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        return Data(bigEndian(UInt32(body.count)) + typed + bigEndian(CRC32.checksum(typed)))
     }
 
     private static func bigEndian(_ v: UInt32) -> [UInt8] {
@@ -82,12 +70,12 @@ public enum PaperPreview {
                 for y in 0..<image.height { for x in 0..<min(image.width, width) where image[x, y] { fitted[left + x, y] = true } }
                 paper.append(fitted)
             case .qrCode(let data):
-                // No QR encoder here: a framed box with what the code holds.
-                var box = MonoBitmap(width: width, height: 150)
-                let left = (width - 150) / 2
-                for i in 0..<150 { box[left + i, 0] = true; box[left + i, 149] = true; box[left, i] = true; box[left + 149, i] = true }
-                paper.append(box)
-                paper.append(rasterizer.render("QR: " + data, width: width, pixels: 16))
+                // The printer encodes a native QR code itself; drawn here as it would, from the same data.
+                if let symbol = QRSymbol(Array(data.utf8)) {
+                    paper.append(symbol.bitmap(moduleSize: symbol.moduleSize(fitting: width), width: width))
+                } else {
+                    paper.append(rasterizer.render("QR (too long): " + data, width: width, pixels: 16))
+                }
             case .feed(let lines):
                 paper.appendBlank(rows: lines * lineDots)
             case .cut:

@@ -11,6 +11,13 @@ public struct PrinterProfile: Sendable, Equatable {
         case ascii
     }
 
+    public enum QRMode: String, Sendable, CaseIterable {
+        /// `GS ( k`: the printer draws the code itself; a few bytes.
+        case native
+        /// Encoded here (libqrencode) and sent as an image: for printers without QR support.
+        case raster
+    }
+
     public var name: String
     /// Printable width in dots: 576 on most 80 mm printers, 512 on the Epson TM-T88, 384 on 58 mm.
     public var widthDots: Int
@@ -22,9 +29,10 @@ public struct PrinterProfile: Sendable, Equatable {
     public var cut: EscPosDocument.Cut
     /// Whether the printer answers `DLE EOT` status queries; many cheap ones never do.
     public var answersStatus: Bool
+    public var qr: QRMode
 
     public init(name: String, widthDots: Int, textMode: TextMode, tcvn3Pages: [UInt8] = [30, 31],
-                cancelChineseMode: Bool, cut: EscPosDocument.Cut = .partial, answersStatus: Bool) {
+                cancelChineseMode: Bool, cut: EscPosDocument.Cut = .partial, answersStatus: Bool, qr: QRMode = .native) {
         self.name = name
         self.widthDots = widthDots
         self.textMode = textMode
@@ -32,6 +40,7 @@ public struct PrinterProfile: Sendable, Equatable {
         self.cancelChineseMode = cancelChineseMode
         self.cut = cut
         self.answersStatus = answersStatus
+        self.qr = qr
     }
 
     /// The encoding of native text for this printer (raster profiles still print a few
@@ -45,7 +54,8 @@ public struct PrinterProfile: Sendable, Equatable {
         PrinterProfile(name: "epson-tm-t82", widthDots: 576, textMode: .tcvn3, cancelChineseMode: false, answersStatus: true),
         // Xprinter's "Vietnam" page is unverified: raster is the safe default.
         PrinterProfile(name: "xprinter-80", widthDots: 576, textMode: .raster, cancelChineseMode: true, answersStatus: true),
-        PrinterProfile(name: "generic-58", widthDots: 384, textMode: .raster, cancelChineseMode: true, answersStatus: false),
+        // Many 58 mm printers ignore `GS ( k`: the code goes as an image.
+        PrinterProfile(name: "generic-58", widthDots: 384, textMode: .raster, cancelChineseMode: true, answersStatus: false, qr: .raster),
     ]
 
     public static func named(_ name: String) -> PrinterProfile? {

@@ -110,6 +110,10 @@ public enum ConfigLoader {
             title: try ticketTable?.string("title", default: "PHIẾU SỐ THỨ TỰ") ?? "PHIẾU SỐ THỨ TỰ",
             footer: try ticketTable?.strings("footer", default: Self.defaultFooter) ?? Self.defaultFooter,
             qrURL: ticketTable?.has("qr_url") == true ? try ticketTable?.string("qr_url") : nil)
+        // A phone reads a small code at a glance; 300 bytes is far more than a URL needs.
+        if let url = ticket.qrURL, url.utf8.count > 300, let ticketTable {
+            throw ticketTable.error("qr_url", "is \(url.utf8.count) bytes: a ticket's QR code should hold a short link (at most 300 bytes)")
+        }
         try ticketTable?.finish()
 
         let keypads = try readKeypads(top, services: services, counters: counters, scale: scale, resolve: resolve)
@@ -240,6 +244,13 @@ public enum ConfigLoader {
             profile.cut = kind
         }
         profile.answersStatus = try p.bool("status_queries", default: profile.answersStatus)
+        if p.has("qr") {
+            let qr = try p.string("qr")
+            guard let mode = PrinterProfile.QRMode(rawValue: qr) else {
+                throw p.error("qr", "\(qr) is not a QR mode: use native (the printer draws it) or raster (sent as an image)")
+            }
+            profile.qr = mode
+        }
         let baud = try p.int("baud", default: 9600, in: 1200...115200)
         guard SerialPort.supportedBauds[baud] != nil else {
             throw p.error("baud", "\(baud) is not a serial speed: use one of \(SerialPort.supportedBauds.keys.sorted().map(String.init).joined(separator: ", "))")

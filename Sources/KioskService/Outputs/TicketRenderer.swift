@@ -95,7 +95,16 @@ public struct TicketRenderer: Sendable {
         }
         if let template = layout.qrURL {
             doc.feed(lines: 1)
-            doc.qrCode(Array(Self.fill(template, ticket).utf8))
+            let data = Array(Self.fill(template, ticket).utf8)
+            switch profile.qr {
+            case .native:
+                doc.qrCode(data)
+            case .raster:
+                // Checked when the configuration is read: the template's longest filling fits.
+                if let symbol = QRSymbol(data) {
+                    doc.raster(symbol.bitmap(moduleSize: symbol.moduleSize(fitting: profile.widthDots), width: profile.widthDots))
+                }
+            }
         }
         doc.feed(lines: 3)
         doc.cut(profile.cut)

@@ -9,6 +9,8 @@ public struct ExportRequest: Sendable, Equatable {
 
     public var from: LocalDay
     public var to: LocalDay
+    /// The named period `from` and `to` came from, if they did (`--period 2026-Q3`).
+    public var period: ReportPeriod?
     public var by: ReportGrouping = .officer
     public var layout: SatisfactionReport.Layout = .full
     public var format: Format = .csv
@@ -31,7 +33,7 @@ public struct ExportRequest: Sendable, Equatable {
     /// with the parameter named.
     public static func parse(_ parameters: [(String, String)]) -> Result<ExportRequest, Invalid> {
         var values: [String: String] = [:]
-        let known = ["from", "to", "by", "rows", "layout", "format", "officer", "counter", "service"]
+        let known = ["from", "to", "period", "by", "rows", "layout", "format", "officer", "counter", "service"]
         for (name, value) in parameters {
             guard known.contains(name) else {
                 return .failure(Invalid(description: "unknown parameter \(name): use \(known.joined(separator: ", "))"))
@@ -39,13 +41,25 @@ public struct ExportRequest: Sendable, Equatable {
             guard values[name] == nil else { return .failure(Invalid(description: "parameter \(name) given twice")) }
             values[name] = value
         }
-        guard let fromText = values["from"], let from = LocalDay(iso: fromText) else {
-            return .failure(Invalid(description: "from: give the first day as YYYY-MM-DD"))
+        var request: ExportRequest
+        if let text = values["period"] {
+            guard values["from"] == nil, values["to"] == nil else {
+                return .failure(Invalid(description: "give period or from and to, not both"))
+            }
+            guard let period = ReportPeriod(text) else {
+                return .failure(Invalid(description: "period: \(text) is not a period: use 2026-07 (a month), 2026-Q3, 2026-H1, 2026-H2, 2026-9M or 2026"))
+            }
+            request = ExportRequest(from: period.first, to: period.last)
+            request.period = period
+        } else {
+            guard let fromText = values["from"], let from = LocalDay(iso: fromText) else {
+                return .failure(Invalid(description: "from: give the first day as YYYY-MM-DD (or a period)"))
+            }
+            guard let toText = values["to"], let to = LocalDay(iso: toText) else {
+                return .failure(Invalid(description: "to: give the last day as YYYY-MM-DD"))
+            }
+            request = ExportRequest(from: from, to: to)
         }
-        guard let toText = values["to"], let to = LocalDay(iso: toText) else {
-            return .failure(Invalid(description: "to: give the last day as YYYY-MM-DD"))
-        }
-        var request = ExportRequest(from: from, to: to)
         func pick<T: RawRepresentable>(_ name: String, _ type: T.Type) -> Result<T?, Invalid> where T.RawValue == String {
             guard let text = values[name] else { return .success(nil) }
             guard let value = T(rawValue: text) else { return .failure(Invalid(description: "\(name): \(text) is not one of the choices")) }
@@ -79,10 +93,11 @@ public struct ExportRequest: Sendable, Equatable {
 
     public var filter: ExportFilter { ExportFilter(from: from, to: to, officer: officer, counter: counter, service: service) }
 
-    /// A file name that says what is in it: `bao-cao-officer-2026-07-01-2026-09-30.xlsx`.
+    /// A file name that says what is in it: `bao-cao-officer-2026-07-01-2026-09-30.xlsx`,
+    /// `bao-cao-officer-2026-Q3.xlsx`.
     public var fileName: String {
         let what = rows.map { "du-lieu-\($0.rawValue)" } ?? "bao-cao-\(by.rawValue)"
-        return "\(what)-\(from.iso)-\(to.iso).\(format.rawValue)"
+        return "\(what)-\(period.map(\.description) ?? "\(from.iso)-\(to.iso)").\(format.rawValue)"
     }
 
     public var contentType: String {
@@ -100,7 +115,8 @@ public struct ExportRequest: Sendable, Equatable {
                                 timeZone: config.timeZone, to: out)
             return
         }
-        let report = try SatisfactionReport(database: database, config: config, filter: filter, by: by)
+        var report = try SatisfactionReport(database: database, config: config, filter: filter, by: by)
+        report.period = period
         switch format {
         case .csv: out.write(report.csv(layout))
         case .json: out.write(try report.json())

@@ -23,6 +23,8 @@ public struct SatisfactionReport: Sendable {
 
     public var from: LocalDay
     public var to: LocalDay
+    /// The named period the days make, when the report was asked for by one.
+    public var period: ReportPeriod?
     public var grouping: ReportGrouping
     public var levelLabels: [String]
     public var rows: [Row]
@@ -92,15 +94,32 @@ public struct SatisfactionReport: Sendable {
         }
     }
 
-    /// The table as a workbook sheet: the group's key and name are text, the figures numbers.
-    public func sheet(_ layout: Layout, name: String) -> XLSXWriter.Sheet {
-        XLSXWriter.Sheet(name: name, rows: table(layout), textColumns: Set(keyHeaders.indices))
+    /// What the report is, as its first row says: "Báo cáo mức độ hài lòng theo cán bộ – Quý III
+    /// năm 2026 (từ 01/07/2026 đến 30/09/2026)".
+    public var title: String {
+        let what: String = switch grouping {
+        case .officer: "cán bộ"
+        case .counter: "quầy"
+        case .service: "dịch vụ"
+        case .day: "ngày"
+        case .month: "tháng"
+        case .quarter: "quý"
+        case .year: "năm"
+        }
+        let days = "từ \(from.vietnamese) đến \(to.vietnamese)"
+        return "Báo cáo mức độ hài lòng theo \(what) – " + (period.map { "\($0.vietnameseName) (\(days))" } ?? days)
     }
 
-    /// UTF-8 with a byte-order mark and CRLF line ends, so that Excel opens the Vietnamese
-    /// text correctly with a double click.
+    /// The title row, then the table, as a workbook sheet: the group's key and name are text,
+    /// the figures numbers.
+    public func sheet(_ layout: Layout, name: String) -> XLSXWriter.Sheet {
+        XLSXWriter.Sheet(name: name, rows: [[title]] + table(layout), textColumns: Set(keyHeaders.indices))
+    }
+
+    /// The title row, then the table; UTF-8 with a byte-order mark and CRLF line ends, so
+    /// that Excel opens the Vietnamese text correctly with a double click.
     public func csv(_ layout: Layout = .full) -> Data {
-        let text = table(layout).map { $0.map(Self.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let text = ([[title]] + table(layout)).map { $0.map(Self.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
     }
 
@@ -135,7 +154,7 @@ public struct SatisfactionReport: Sendable {
 
     public func json() throws -> Data {
         struct Document: Encodable {
-            var from: String, to: String, by: String
+            var title: String, from: String, to: String, period: String?, by: String
             var levels: [String]
             var rows: [JSONRow]
         }
@@ -148,7 +167,7 @@ public struct SatisfactionReport: Sendable {
             var meanWaitSeconds: Double?, p90WaitSeconds: Double?, meanServiceSeconds: Double?
             var noShows: Int, transfers: Int
         }
-        let document = Document(from: from.iso, to: to.iso, by: grouping.rawValue, levels: levelLabels, rows: rows.map {
+        let document = Document(title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, levels: levelLabels, rows: rows.map {
             JSONRow(key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
                     finished: $0.figures.finished, ratedFinished: $0.figures.ratedFinished, satisfactionRate: $0.figures.satisfactionRate, responseRate: $0.figures.responseRate,
                     meanWaitSeconds: $0.times.meanWait, p90WaitSeconds: $0.times.p90Wait, meanServiceSeconds: $0.times.meanService,

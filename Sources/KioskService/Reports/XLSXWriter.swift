@@ -1,4 +1,5 @@
 import Foundation
+import KioskDevices
 
 /// A minimal Office Open XML workbook: one sheet per table, text as inline strings, numbers
 /// as numbers, written as a ZIP with stored (uncompressed) entries. Excel and LibreOffice open
@@ -125,7 +126,7 @@ struct ZipArchive {
 
     mutating func add(_ name: String, _ text: String) {
         let body = Data(text.utf8), path = Data(name.utf8)
-        let crc = ZipArchive.crc32(body)
+        let crc = CRC32.checksum(body)
         let offset = data.count
         func u16(_ v: Int, _ d: inout Data) { d.append(contentsOf: [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)]) }
         func u32(_ v: UInt32, _ d: inout Data) { for s in stride(from: 0, to: 32, by: 8) { d.append(UInt8(v >> UInt32(s) & 0xFF)) } }
@@ -150,15 +151,4 @@ struct ZipArchive {
         return out
     }
 
-    static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func crc32(_ bytes: Data) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
-    }
 }
