@@ -1,4 +1,5 @@
-/// A counter's own small screen: the number it serves, large, and its last calls.
+/// A counter's own small screen: the officer signed in there (name, and photo when there is
+/// one), and the number it serves, large.
 enum CounterPage {
     static func html(counter: Int, initialState json: String, thanks: String, thanksSeconds: Int) -> String {
         #"""
@@ -14,12 +15,15 @@ enum CounterPage {
           #counter { font-size: 9vh; color: #8db3e2; }
           #number { font-size: 40vh; font-weight: bold; color: #ffd60a; line-height: 1; }
           #status { font-size: 5vh; margin-top: 2vh; }
+          #officer { display: flex; align-items: center; gap: 2vw; font-size: 5vh; margin-bottom: 2vh; min-height: 5vh; }
+          #photo { height: 16vh; border-radius: 1vh; display: none; }
           #thanks { position: fixed; inset: 0; display: none; align-items: center; justify-content: center; text-align: center;
             background: #2b9348; color: #fff; font-size: 11vh; font-weight: bold; padding: 4vw; }
         </style>
         </head>
         <body>
         <div id="counter">Quầy số COUNTER</div>
+        <div id="officer"><img id="photo" alt=""><span id="officer-name"></span></div>
         <div id="number">—</div>
         <div id="status">Đang kết nối…</div>
         <div id="thanks">THANKS_TEXT</div>
@@ -31,6 +35,15 @@ enum CounterPage {
           const lastCall = state.calls.find((c) => c.counter === counter);
           document.getElementById("number").textContent = (mine && mine.serving) || (lastCall && lastCall.number) || "—";
           document.getElementById("status").textContent = mine && mine.open ? "Mời công dân" : "Tạm dừng";
+          document.getElementById("officer-name").textContent = mine && mine.officer ? "Cán bộ: " + mine.officer : "";
+          const photo = document.getElementById("photo");
+          if (mine && mine.photo) {
+            if (photo.getAttribute("src") !== mine.photo) photo.src = mine.photo;
+            photo.style.display = "block";
+          } else {
+            photo.removeAttribute("src");
+            photo.style.display = "none";
+          }
         }
         render(INITIAL_STATE);
         const source = new EventSource("/api/display/events");

@@ -19,6 +19,10 @@ public struct DisplaySnapshot: Codable, Sendable, Equatable {
         public var name: String
         public var serving: String?
         public var open: Bool
+        /// The name of the officer signed in there.
+        public var officer: String?
+        /// Where the counter screen finds that officer's photo, when there is one.
+        public var photo: String?
     }
 
     public struct Service: Codable, Sendable, Equatable {
@@ -35,7 +39,7 @@ public struct DisplaySnapshot: Codable, Sendable, Equatable {
     public var counters: [Counter]
     public var services: [Service]
 
-    public init(_ state: QueueState, centreName: String) {
+    init(_ state: QueueState, centreName: String, officers: OfficerCards? = nil) {
         let rules = state.rules
         centre = centreName
         timeZone = rules.timeZone.identifier
@@ -46,8 +50,11 @@ public struct DisplaySnapshot: Codable, Sendable, Equatable {
                  service: rules.service(call.service)?.name ?? call.service.rawValue, at: call.at, recall: call.recall)
         }
         counters = rules.counters.map { c in
-            Counter(number: c.number.rawValue, name: c.name, serving: state.currentTicket(at: c.number)?.display,
-                    open: state.counters[c.number]?.officer != nil)
+            let officer = state.counters[c.number]?.officer
+            let card = officer.flatMap { officers?.card($0) }
+            return Counter(number: c.number.rawValue, name: c.name, serving: state.currentTicket(at: c.number)?.display,
+                           open: officer != nil, officer: card?.name,
+                           photo: card?.photo == nil ? nil : "/display/counter/\(c.number.rawValue)/photo?v=\(OfficerCards.token(officer!))")
         }
         services = rules.services.map { s in Service(code: s.code.rawValue, name: s.name, waiting: state.waitingCount(s.code)) }
     }

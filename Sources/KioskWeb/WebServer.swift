@@ -37,16 +37,17 @@ public enum WebServer {
         let ticketLimit = Mutex(TicketRateLimit(perService: http.ticketsPerService, overall: http.ticketsOverall,
                                                 window: TimeInterval(http.ticketWindowSeconds)))
         let centre = daemon.config.centreName
+        let officers = OfficerCards(database: daemon.database, photos: daemon.config.officerPhotos)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
 
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/display"]) }
         router.get("/display") { _, _ in
-            html(DisplayPage.html(initialState: String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)), as: UTF8.self)))
+            html(DisplayPage.html(initialState: String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)), as: UTF8.self)))
         }
         router.get("/api/queue") { _, _ in
-            json(try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)))
+            json(try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)))
         }
         router.get("/api/display/events") { _, _ in
             guard let seat = displays.join() else {
@@ -57,7 +58,7 @@ public enum WebServer {
                             headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
                             body: ResponseBody { writer in
                                 defer { withExtendedLifetime(seat) {} }
-                                try await DisplayStream.run(engine: engine, centre: centre, encoder: encoder, writer: &writer)
+                                try await DisplayStream.run(engine: engine, centre: centre, officers: officers, encoder: encoder, writer: &writer)
                             })
         }
         router.get("/display/counter/{number}") { _, context in
@@ -65,9 +66,22 @@ public enum WebServer {
             guard daemon.config.rules.counter(CounterNumber(number)) != nil else {
                 return problem(.notFound, "không có quầy số \(number) (no counter \(number))")
             }
-            let state = String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre)), as: UTF8.self)
+            let state = String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)), as: UTF8.self)
             return html(CounterPage.html(counter: number, initialState: state, thanks: daemon.config.thanks.message,
                                          thanksSeconds: daemon.config.thanks.seconds))
+        }
+        // The photo of the officer at the counter now: by counter, so the public screens never
+        // carry account names in their URLs.
+        router.get("/display/counter/{number}/photo") { _, context in
+            let number = try context.parameters.require("number", as: Int.self)
+            guard let officer = await engine.snapshot.counters[CounterNumber(number)]?.officer,
+                  let file = officers.card(officer)?.photo,
+                  let data = FileManager.default.contents(atPath: file) else {
+                return problem(.notFound, "quầy số \(number) không có ảnh cán bộ (no officer photo at counter \(number))")
+            }
+            return Response(status: .ok, headers: [.contentType: file.hasSuffix(".png") ? "image/png" : "image/jpeg",
+                                                   .cacheControl: "max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/kiosk") { _, _ in html(KioskPage.html) }
         router.get("/api/kiosk/services") { _, _ in
@@ -225,10 +239,11 @@ public enum WebServer {
 /// Server-Sent Events for the displays: the full state on connect (so a reconnect after a
 /// restart resynchronises), then a `call` event for each call and the new state after every change.
 enum DisplayStream {
-    static func run(engine: QueueEngine, centre: String, encoder: JSONEncoder, writer: inout any ResponseBodyWriter) async throws {
+    static func run(engine: QueueEngine, centre: String, officers: OfficerCards, encoder: JSONEncoder,
+                    writer: inout any ResponseBodyWriter) async throws {
         // A display that stops reading loses old events, not memory: each `state` message is whole.
         let (state, events) = await engine.subscribe(buffer: 64)
-        try await writer.write(message("state", try encoder.encode(DisplaySnapshot(state, centreName: centre))))
+        try await writer.write(message("state", try encoder.encode(DisplaySnapshot(state, centreName: centre, officers: officers))))
         // Browsers reconnect after 2 s when the daemon goes away.
         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
         for await event in events {
@@ -244,7 +259,7 @@ enum DisplayStream {
             default:
                 break
             }
-            try await writer.write(message("state", try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre))))
+            try await writer.write(message("state", try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers))))
         }
         try await writer.finish(nil)
     }

@@ -61,6 +61,15 @@ with sync_playwright() as p:
     officer.screenshot(path=f"{shots}/officer.png", full_page=True)
     step("the officer sat at counter 1 and called A001 from the page")
 
+    counter = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    counter.goto(base + "/display/counter/1")
+    expect(counter.locator("#officer-name")).to_have_text("Cán bộ: Lê Thị Cúc")
+    expect(counter.locator("#number")).to_have_text("A001")
+    expect(counter.locator("#photo")).to_be_visible()
+    counter.wait_for_function("document.getElementById('photo').naturalWidth === 120")
+    counter.screenshot(path=f"{shots}/counter.png")
+    step("counter 1's screen names the officer and shows her photo")
+
     display = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     display.goto(base + "/display")
     expect(display.locator("#latest-number")).to_have_text("A001")

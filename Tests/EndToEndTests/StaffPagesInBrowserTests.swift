@@ -1,4 +1,5 @@
 import Foundation
+import KioskDevices
 import KioskTestSupport
 import Testing
 
@@ -32,6 +33,8 @@ import Testing
             socket = "control.sock"
             [accounts]
             bcrypt_cost = 10
+            [display]
+            photos = "photos"
             [[services]]
             code = "A"
             name = "Chứng thực"
@@ -43,6 +46,11 @@ import Testing
             number = 2
             services = ["A"]
             """.write(toFile: file, atomically: true, encoding: .utf8)
+        // The officer the admin is about to create has a photo waiting (a drawn stand-in, 120×160).
+        try FileManager.default.createDirectory(atPath: "\(folder)/photos", withIntermediateDirectories: true)
+        var photo = MonoBitmap(width: 120, height: 160)
+        for y in 0..<160 { for x in 0..<120 where (x - 60) * (x - 60) + (y - 60) * (y - 60) < 900 || (y > 100 && abs(x - 60) < y - 70) { photo[x, y] = true } }
+        try PNGWriter.png(photo).write(to: URL(fileURLWithPath: "\(folder)/photos/le.thi.cuc.png"))
         let admin = try kiosk.run(["account", "add", "--config", file, "--role", "admin", "--password-stdin", "admin", "Quản Trị Viên"],
                                   input: "admin-password-1\n")
         #expect(admin.status == 0, "\(admin.err)")

@@ -30,6 +30,9 @@ import Testing
         Row(method: .get, path: "/api/queue", anonymous: .ok, officer: .ok, leader: .ok, admin: .ok),
         Row(method: .get, path: "/api/display/events", anonymous: .ok, officer: .ok, leader: .ok, admin: .ok),
         Row(method: .get, path: "/display/counter/{number}", uri: "/display/counter/1", anonymous: .ok, officer: .ok, leader: .ok, admin: .ok),
+        // Public like the screen that shows it; nobody is signed in at counter 1 here.
+        Row(method: .get, path: "/display/counter/{number}/photo", uri: "/display/counter/1/photo",
+            anonymous: .notFound, officer: .notFound, leader: .notFound, admin: .notFound),
         Row(method: .get, path: "/kiosk", anonymous: .ok, officer: .ok, leader: .ok, admin: .ok),
         Row(method: .get, path: "/api/kiosk/services", anonymous: .ok, officer: .ok, leader: .ok, admin: .ok),
         Row(method: .post, path: "/api/kiosk/tickets", json: #"{"service": "A"}"#,

@@ -85,6 +85,12 @@ public enum ConfigLoader {
             try t.finish()
         }
 
+        var officerPhotos: String?
+        if let t = try top.table("display") {
+            officerPhotos = t.has("photos") ? resolve(try t.string("photos")) : nil
+            try t.finish()
+        }
+
         let control = try top.table("control")
         let controlSocket = resolve(try control?.string("socket", default: "/run/kiosk/control.sock") ?? "/run/kiosk/control.sock")
         try control?.finish()
@@ -153,6 +159,7 @@ public enum ConfigLoader {
         config.databaseMaxMB = databaseMaxMB
         config.accounts = accounts
         config.backup = backup
+        config.officerPhotos = officerPhotos
         return config
     }
 

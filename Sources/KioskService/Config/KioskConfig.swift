@@ -27,6 +27,8 @@ public struct KioskConfig: Sendable {
     public var accounts = AccountSettings()
     /// The nightly backup; nil when `[backup]` is absent.
     public var backup: BackupSettings?
+    /// A folder of officers' photos, `<officer id>.jpg` or `.png`, for the counter screens (`[display] photos`).
+    public var officerPhotos: String?
 
     public var timeZone: TimeZone { rules.timeZone }
 }
