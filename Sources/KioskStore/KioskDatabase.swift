@@ -141,6 +141,12 @@ public final class KioskDatabase: Sendable {
             if r.flag == nil, let ticket = r.ticket {
                 try db.run(sql: "UPDATE ticket SET rated = 1 WHERE id = ?", arguments: [ticket.rawValue])
             }
+        case .ratingReasonGiven(let c, _, let reason, let label):
+            // The question follows the counter's last press: any other press there closes it.
+            try db.run(sql: """
+                UPDATE rating SET reason = ?, reason_label = ?
+                WHERE id = (SELECT MAX(id) FROM rating WHERE counter = ? AND day = ?)
+                """, arguments: [reason, label, c.rawValue, day.iso])
         case .ticketPrinted(let id, _):
             try db.run(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL WHERE id = ?", arguments: [id.rawValue])
         case .ticketPrintFailed(let id, _, let reason):

@@ -41,6 +41,8 @@ public struct TicketExportRow: Sendable {
 public struct RatingExportRow: Sendable {
     public var id: Int64, day: String, at: Double, counter: Int, ticket: String?, service: String?, officer: String?
     public var level: Int, label: String, scaleSize: Int, satisfied: Bool, flag: String?
+    /// The reason given after the press, in its words at the time.
+    public var reason: String?
 }
 
 extension KioskDatabase {
@@ -67,13 +69,13 @@ extension KioskDatabase {
             let (clause, arguments) = filter.clause("rating")
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT rating.id, rating.day, rating.at, rating.counter, ticket.display, rating.service, rating.officer,
-                       rating.level, rating.label, rating.scale_size, rating.satisfied, rating.flag
+                       rating.level, rating.label, rating.scale_size, rating.satisfied, rating.flag, rating.reason_label
                 FROM rating LEFT JOIN ticket ON ticket.id = rating.ticket_id
                 WHERE \(clause) ORDER BY rating.id
                 """, arguments: arguments)
             while let r = try cursor.next() {
                 try body(RatingExportRow(id: r[0], day: r[1], at: r[2], counter: r[3], ticket: r[4], service: r[5], officer: r[6],
-                                         level: r[7], label: r[8], scaleSize: r[9], satisfied: r[10], flag: r[11]))
+                                         level: r[7], label: r[8], scaleSize: r[9], satisfied: r[10], flag: r[11], reason: r[12]))
             }
         }
     }

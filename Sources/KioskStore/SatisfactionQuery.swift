@@ -24,6 +24,8 @@ public struct SatisfactionRow: Hashable, Sendable {
     public var key: String
     public var figures: SatisfactionFigures
     public var times: ServiceTimes = ServiceTimes()
+    /// Counted ratings with a reason, per reason's words.
+    public var reasonCounts: [String: Int] = [:]
 }
 
 extension KioskDatabase {
@@ -58,6 +60,7 @@ extension KioskDatabase {
             for (key, sums) in try part.get() { groups[key, default: GroupSums()].add(sums) }
         }
         let width = max(scaleSize, groups.values.map(\.levelCounts.count).max() ?? 0)
+        let reasons = try pool.read { db in try reasonCounts(db, column: column, filter: filter) }
         return groups.map { key, sums in
             var counts = sums.levelCounts
             counts += Array(repeating: 0, count: width - counts.count)
@@ -67,7 +70,7 @@ extension KioskDatabase {
                                      meanWait: sums.called == 0 ? nil : sums.waitSum / Double(sums.called),
                                      p90Wait: ServiceTimes.percentile(sums.waits.sorted(), 0.9),
                                      meanService: sums.served == 0 ? nil : sums.serviceSum / Double(sums.served))
-            return SatisfactionRow(key: key, figures: figures, times: times)
+            return SatisfactionRow(key: key, figures: figures, times: times, reasonCounts: reasons[key] ?? [:])
         }
         .sorted { a, b in
             // numbers (counters) in numeric order, everything else as text
@@ -89,6 +92,21 @@ extension KioskDatabase {
             let key: String = row[0] ?? ""
             let level: Int = row[1]
             groups[key, default: GroupSums(levels: scaleSize)].count(level: level, times: row[2], satisfied: row[3])
+        }
+        return groups
+    }
+
+    /// Counted ratings with a reason, per group and reason: few rows, from their own index.
+    private func reasonCounts(_ db: Database, column: String, filter: ExportFilter) throws -> [String: [String: Int]] {
+        let (clause, arguments) = filter.clause("rating")
+        var groups: [String: [String: Int]] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT CAST(\(column) AS TEXT), reason_label, COUNT(*)
+            FROM rating WHERE flag IS NULL AND reason IS NOT NULL AND \(clause)
+            GROUP BY 1, 2
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            groups[row[0] ?? "", default: [:]][row[1] as String] = row[2]
         }
         return groups
     }

@@ -179,6 +179,16 @@ enum Schema {
                 CREATE INDEX session_by_account ON session(account);
                 """)
         }
+        migrator.registerMigration("v7: rating reasons") { db in
+            // The reason a citizen gave after a dissatisfied press (its number and its words at
+            // the time); few ratings have one, so their index is small.
+            try db.execute(sql: """
+                ALTER TABLE rating ADD COLUMN reason INTEGER;
+                ALTER TABLE rating ADD COLUMN reason_label TEXT;
+                CREATE INDEX rating_reasons ON rating(day, service, officer, counter, reason_label)
+                    WHERE flag IS NULL AND reason IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

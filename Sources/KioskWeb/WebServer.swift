@@ -67,8 +67,8 @@ public enum WebServer {
                 return problem(.notFound, "không có quầy số \(number) (no counter \(number))")
             }
             let state = String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)), as: UTF8.self)
-            return html(CounterPage.html(counter: number, initialState: state, thanks: daemon.config.thanks.message,
-                                         thanksSeconds: daemon.config.thanks.seconds))
+            return html(CounterPage.html(counter: number, initialState: state, thanks: daemon.config.thanks,
+                                         reasons: daemon.config.rules.ratingReasons))
         }
         // The photo of the officer at the counter now: by counter, so the public screens never
         // carry account names in their URLs.
@@ -255,7 +255,11 @@ enum DisplayStream {
                 try await writer.write(message("call", try encoder.encode(call)))
             case .ratingRecorded(let rating):
                 // Which counter was thanked, never which button: officers see aggregates only.
-                try await writer.write(message("thanks", try encoder.encode(["counter": rating.counter.rawValue])))
+                // A press that asks for a reason makes that counter's screen ask instead.
+                let asks = rating.flag == nil && engine.rules.ratingReasons?.askLevels.contains(rating.level) == true
+                try await writer.write(message(asks ? "reason" : "thanks", try encoder.encode(["counter": rating.counter.rawValue])))
+            case .ratingReasonGiven(let counter, _, _, _):
+                try await writer.write(message("thanks", try encoder.encode(["counter": counter.rawValue])))
             default:
                 break
             }

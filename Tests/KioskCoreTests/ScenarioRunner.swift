@@ -20,6 +20,7 @@ struct ScenarioRunner {
     private var vote = RatingVote.first
     private var burst: RatingBurst? = RatingBurst(presses: 4, seconds: 3)
     private var handover: TimeInterval = 30
+    private var reasons: RatingReasons?
     private var state: QueueState?
     private var events: [QueueEvent] = []
     private var currentDay: String?
@@ -66,6 +67,10 @@ struct ScenarioRunner {
         case "vote": vote = words[1] == "first" ? .first : .last(correction: TimeInterval(words[2])!)
         case "burst": burst = words[1] == "off" ? nil : RatingBurst(presses: Int(words[1])!, seconds: TimeInterval(words[2])!)
         case "handover": handover = TimeInterval(words[1])!
+        case "reasons":
+            // reasons SECONDS ask=3[,4] "first reason" "second reason" …
+            let asking = words[2].dropFirst("ask=".count).split(separator: ",").map { Int($0)! }
+            reasons = RatingReasons(labels: Array(words.dropFirst(3)), askLevels: Set(asking), seconds: TimeInterval(words[1])!)
         case "scale": scale = RatingScale(levels: words.dropFirst().map { RatingLevel(label: $0.hasSuffix("+") ? String($0.dropLast()) : $0, satisfied: $0.hasSuffix("+")) })
         case "day":
             currentDay = words[1]
@@ -116,6 +121,7 @@ struct ScenarioRunner {
         rules.ratingVote = vote
         rules.ratingBurst = burst
         rules.ratingHandover = handover
+        rules.ratingReasons = reasons
         return rules
     }
 
@@ -217,6 +223,8 @@ struct ScenarioRunner {
             let who = r.officer.map { " by \($0)" } ?? ""
             let flag = (r.flag.map { " \($0.rawValue)" } ?? "") + (r.replacesVote ? " replaces" : "")
             return "rated \(r.ticketDisplay ?? "nothing") at \(r.counter) level \(r.level) \(r.label)\(who)\(flag)"
+        case .ratingReasonGiven(let c, let id, let reason, let label):
+            return "reason \(display(id)) at \(c): \(reason) \(label)"
         }
     }
 

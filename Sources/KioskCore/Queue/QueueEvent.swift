@@ -33,6 +33,8 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case officerSignedIn(officer: OfficerID, counter: CounterNumber)
         case officerSignedOut(officer: OfficerID, counter: CounterNumber)
         case ratingRecorded(rating: Rating)
+        /// The reason given after a press that asked for one, for the counter's last rating.
+        case ratingReasonGiven(counter: CounterNumber, ticket: TicketID?, reason: Int, label: String)
         /// The reserved ticket is on paper.
         case ticketPrinted(ticket: TicketID, display: String)
         /// The printer failed on an issued ticket (policy "issue and flag"): staff must reprint it.
@@ -55,6 +57,7 @@ public struct QueueEvent: Hashable, Codable, Sendable {
              .ticketPrinted(let id, _), .ticketVoided(let id, _, _), .ticketPrintUnknown(let id, _):
             id
         case .ratingRecorded(let r): r.ticket
+        case .ratingReasonGiven(_, let ticket, _, _): ticket
         case .dayStarted, .officerSignedIn, .officerSignedOut: nil
         }
     }
@@ -75,6 +78,7 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case .officerSignedIn: "officerSignedIn"
         case .officerSignedOut: "officerSignedOut"
         case .ratingRecorded: "ratingRecorded"
+        case .ratingReasonGiven: "ratingReasonGiven"
         case .ticketPrinted: "ticketPrinted"
         case .ticketPrintFailed: "ticketPrintFailed"
         case .ticketVoided: "ticketVoided"

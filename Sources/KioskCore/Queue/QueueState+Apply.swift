@@ -115,6 +115,14 @@ extension QueueState {
                 presses.append(at)
                 counters[rating.counter]?.recentPresses = presses
             }
+            // A counted press at a level that asks opens the question; any other press closes it.
+            let asks = rating.flag == nil && rules.ratingReasons?.askLevels.contains(rating.level) == true
+            counters[rating.counter, default: CounterState()].reasonAsked = asks ? at : nil
+            counters[rating.counter]?.reasonTicket = asks ? rating.ticket : nil
+
+        case .ratingReasonGiven(let c, _, _, _):
+            counters[c]?.reasonAsked = nil
+            counters[c]?.reasonTicket = nil
 
         case .ticketPrinted(let id, _), .ticketReprinted(let id, _):
             update(id) { $0.print = .printed }

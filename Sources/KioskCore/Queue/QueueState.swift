@@ -15,6 +15,10 @@ public struct CounterState: Hashable, Sendable {
     public var lastFinished: TicketID?
     /// Rating presses here within the burst window, oldest first.
     public var recentPresses: [Date] = []
+    /// When a counted press here asked for a reason (and for which ticket): the next press
+    /// within the reasons' time is the reason.
+    public var reasonAsked: Date?
+    public var reasonTicket: TicketID?
 
     public init() {}
 }
@@ -210,6 +214,11 @@ public struct QueueState: Hashable, Sendable {
 
         case .rate(let c, let level):
             guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
+            // The keypad asked why: a key with a reason's number is that reason, not a vote.
+            if let reasons = rules.ratingReasons, let asked = counter.reasonAsked, now.timeIntervalSince(asked) <= reasons.seconds,
+               let label = reasons.label(level) {
+                return [.ratingReasonGiven(counter: c, ticket: counter.reasonTicket, reason: level, label: label)]
+            }
             guard let chosen = rules.ratingScale.level(level) else {
                 throw .ratingLevelOutOfScale(level, scaleSize: rules.ratingScale.count)
             }

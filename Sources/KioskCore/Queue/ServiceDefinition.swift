@@ -103,6 +103,8 @@ public struct QueueRules: Hashable, Sendable {
     public var ratingVote: RatingVote = .first
     /// This many presses at one counter within `seconds` is a burst: those presses are flagged.
     public var ratingBurst: RatingBurst? = RatingBurst(presses: 4, seconds: 3)
+    /// Reasons asked after a dissatisfied press; nil: none asked.
+    public var ratingReasons: RatingReasons?
     /// How many recent calls the displays show.
     public var recentCallsKept: Int
 

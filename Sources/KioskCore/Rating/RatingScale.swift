@@ -34,6 +34,28 @@ public struct RatingScale: Hashable, Codable, Sendable {
     }
 }
 
+/// Short reasons a citizen may give after a press at a level that asks for one
+/// ("Không hài lòng"), chosen with the same keypad's keys: the key of level 2 gives reason 2.
+public struct RatingReasons: Hashable, Codable, Sendable {
+    /// "Thái độ phục vụ", "Thời gian chờ lâu", …; reason 1 first.
+    public var labels: [String]
+    /// The levels after which the keypad asks.
+    public var askLevels: Set<Int>
+    /// How long after the press the next one at that keypad is the reason.
+    public var seconds: TimeInterval
+
+    public init(labels: [String], askLevels: Set<Int>, seconds: TimeInterval) {
+        self.labels = labels
+        self.askLevels = askLevels
+        self.seconds = seconds
+    }
+
+    /// The reason numbered from 1, or nil.
+    public func label(_ number: Int) -> String? {
+        labels.indices.contains(number - 1) ? labels[number - 1] : nil
+    }
+}
+
 /// Why a rating press is kept out of the scores.
 public enum RatingFlag: String, Hashable, Codable, Sendable {
     /// No ticket was being served at the counter, nor finished there within the window.

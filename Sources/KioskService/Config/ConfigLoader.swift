@@ -98,12 +98,13 @@ public enum ConfigLoader {
         let services = try readServices(top)
         let counters = try readCounters(top, services: services)
         let (policy, recallLimit) = try readQueue(top)
-        let (scale, window, thanks, vote, burst, handover) = try readRating(top)
+        let (scale, window, thanks, vote, burst, handover, reasons) = try readRating(top)
         var rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
                                ratingScale: scale, ratingWindow: window, timeZone: timeZone)
         rules.ratingVote = vote
         rules.ratingBurst = burst
         rules.ratingHandover = handover
+        rules.ratingReasons = reasons
 
         var printer: PrinterSettings?
         if let p = try top.table("printer") {
@@ -122,7 +123,7 @@ public enum ConfigLoader {
         }
         try ticketTable?.finish()
 
-        let keypads = try readKeypads(top, services: services, counters: counters, scale: scale, resolve: resolve)
+        let keypads = try readKeypads(top, services: services, counters: counters, scale: scale, reasons: reasons, resolve: resolve)
         var voice: VoiceSettings?
         if let v = try top.table("voice") {
             let output: VoiceSettings.Output
@@ -150,8 +151,13 @@ public enum ConfigLoader {
                                   clips: v.has("clips") ? resolve(try v.string("clips")) : nil)
             try v.finish()
         }
+        if thanks.reasonSpoken, let reasons {
+            voice?.reasonQuestion = thanks.reasonPrompt + ". "
+                + reasons.labels.enumerated().map { "Phím \($0.offset + 1): \($0.element)." }.joined(separator: " ")
+        }
         let longestNumber = services.map { $0.display(number: $0.lastNumber) }.max { $0.utf8.count < $1.utf8.count } ?? ""
-        let boards = try readBoards(top, counters: counters, longestTexts: [longestNumber, thanks.board], resolve: resolve)
+        let boards = try readBoards(top, counters: counters, longestTexts: [longestNumber, thanks.board] + (reasons == nil ? [] : [thanks.reasonBoard]),
+                                    resolve: resolve)
         try top.finish()
         var config = KioskConfig(file: file, centreName: centreName, rules: rules, databasePath: databasePath, http: http,
                                  controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
@@ -331,10 +337,10 @@ public enum ConfigLoader {
     }
 
     private static func readRating(_ top: TableReader) throws(ConfigError)
-        -> (RatingScale, TimeInterval, ThanksSettings, RatingVote, RatingBurst?, TimeInterval) {
+        -> (RatingScale, TimeInterval, ThanksSettings, RatingVote, RatingBurst?, TimeInterval, RatingReasons?) {
         let defaultBurst = RatingBurst(presses: 4, seconds: 3)
         let defaultHandover: TimeInterval = 30
-        guard let t = try top.table("rating") else { return (.threeLevels, 120, ThanksSettings(), .first, defaultBurst, defaultHandover) }
+        guard let t = try top.table("rating") else { return (.threeLevels, 120, ThanksSettings(), .first, defaultBurst, defaultHandover, nil) }
         let labels = try t.strings("levels", default: RatingScale.threeLevels.levels.map(\.label))
         guard (2...7).contains(labels.count) else { throw t.error("levels", "a scale has 2 to 7 levels, best first") }
         let defaultSatisfied = labels.count == 3 ? 2 : labels.count / 2
@@ -354,14 +360,27 @@ public enum ConfigLoader {
         }
         let burstPresses = try t.int("burst_presses", default: defaultBurst.presses, in: 0...100)
         let burstSeconds = try t.int("burst_seconds", default: Int(defaultBurst.seconds), in: 1...600)
-        try t.finish()
         let scale = RatingScale(levels: labels.enumerated().map { RatingLevel(label: $0.element, satisfied: $0.offset < satisfied) })
+        var reasons: RatingReasons?
+        if t.has("reasons") {
+            let texts = try t.strings("reasons")
+            guard (1...9).contains(texts.count) else { throw t.error("reasons", "give 1 to 9 short reasons, as the keypad's keys number them") }
+            // By default the levels that do not count as satisfied ask ("Không hài lòng").
+            let asking = t.has("reason_levels") ? try t.ints("reason_levels", in: 1...labels.count) : Array(satisfied + 1...labels.count)
+            reasons = RatingReasons(labels: texts, askLevels: Set(asking),
+                                    seconds: TimeInterval(try t.int("reason_seconds", default: 20, in: 3...300)))
+            thanks.reasonPrompt = try t.string("reason_prompt", default: thanks.reasonPrompt)
+            thanks.reasonBoard = try t.string("board_reason", default: thanks.reasonBoard)
+            thanks.reasonSpoken = try t.bool("reason_voice", default: false)
+        }
+        try t.finish()
         return (scale, TimeInterval(window), thanks, vote,
-                burstPresses == 0 ? nil : RatingBurst(presses: burstPresses, seconds: TimeInterval(burstSeconds)), TimeInterval(handover))
+                burstPresses == 0 ? nil : RatingBurst(presses: burstPresses, seconds: TimeInterval(burstSeconds)), TimeInterval(handover),
+                reasons)
     }
 
     private static func readKeypads(_ top: TableReader, services: [ServiceDefinition], counters: [CounterDefinition],
-                                    scale: RatingScale, resolve: (String) -> String) throws(ConfigError) -> [KeypadSettings] {
+                                    scale: RatingScale, reasons: RatingReasons?, resolve: (String) -> String) throws(ConfigError) -> [KeypadSettings] {
         var keypads: [KeypadSettings] = []
         for t in try top.tables("keypads") {
             let name = try t.string("name")
@@ -446,8 +465,10 @@ public enum ConfigLoader {
                 var keys: [UInt16: Int] = [:]
                 for (code, entry, reader) in try bindings("keys", required: true) {
                     let keyName = names[code]!
-                    guard case .integer(let level) = entry.value, scale.level(level) != nil else {
-                        throw reader.error(keyName, "expected a rating level from 1 (\(scale.levels.first!.label)) to \(scale.count) (\(scale.levels.last!.label))")
+                    // A key past the scale gives only a reason (a keypad with more keys than levels).
+                    guard case .integer(let level) = entry.value, scale.level(level) != nil || reasons?.label(level) != nil else {
+                        throw reader.error(keyName, "expected a rating level from 1 (\(scale.levels.first!.label)) to \(scale.count) (\(scale.levels.last!.label))"
+                                           + (reasons.map { ", or a reason up to \($0.labels.count)" } ?? ""))
                     }
                     keys[code] = level
                 }

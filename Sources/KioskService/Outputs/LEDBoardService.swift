@@ -62,12 +62,23 @@ public struct LEDBoardService: Service {
                 case .dayStarted:
                     for board in boards { await show("", at: board.counter) }
                 case .ratingRecorded(let rating):
-                    // Thanks for a few seconds, then the number again, unless a new call came meanwhile.
+                    // Thanks for a few seconds (or the reason's question while it is open), then
+                    // the number again, unless a new call came meanwhile.
+                    let reasons = engine.rules.ratingReasons
+                    let asks = rating.flag == nil && reasons?.askLevels.contains(rating.level) == true
+                    let (text, seconds) = asks ? (thanks.reasonBoard, reasons!.seconds) : (thanks.board, TimeInterval(thanks.seconds))
                     let turn = await showing.thank(rating.counter)
-                    await write(thanks.board, at: rating.counter)
+                    await write(text, at: rating.counter)
+                    group.addTask { [self] in
+                        try? await Task.sleep(for: .seconds(seconds))
+                        if let number = await showing.afterThanks(rating.counter, turn: turn) { await write(number, at: rating.counter) }
+                    }
+                case .ratingReasonGiven(let counter, _, _, _):
+                    let turn = await showing.thank(counter)
+                    await write(thanks.board, at: counter)
                     group.addTask { [self] in
                         try? await Task.sleep(for: .seconds(thanks.seconds))
-                        if let number = await showing.afterThanks(rating.counter, turn: turn) { await write(number, at: rating.counter) }
+                        if let number = await showing.afterThanks(counter, turn: turn) { await write(number, at: counter) }
                     }
                 default:
                     break

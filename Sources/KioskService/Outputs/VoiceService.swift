@@ -24,6 +24,9 @@ public struct VoiceSettings: Sendable, Equatable {
     public var output: Output
     /// A folder of recorded clips to join instead of espeak-ng.
     public var clips: String?
+    /// Said after a press that asks for a reason (`[rating] reason_voice`), with the reasons'
+    /// keys: "Vui lòng cho biết lý do. Phím 1: Thái độ phục vụ. …"; nil: not said.
+    public var reasonQuestion: String?
 
     public init(voice: String, speed: Int, wording: String, chime: Bool, output: Output, clips: String? = nil) {
         self.voice = voice
@@ -66,18 +69,21 @@ public struct VoiceService: Service {
         let (_, events) = await engine.subscribe()
         var played = 0
         let started = Self.stamp(Date())
+        let reasons = engine.rules.ratingReasons
         for await event in events {
-            let call: (String, CounterNumber)
+            let text: String, what: String
             switch event.kind {
             case .ticketCalled(_, let display, let counter, _), .ticketRecalled(_, let display, let counter, _),
                  .ticketReturned(_, let display, let counter):
-                call = (display, counter)
+                (text, what) = (settings.sentence(number: display, counter: counter), "\(Self.fileSafe(display))-quay\(counter.rawValue)")
+            case .ratingRecorded(let rating) where settings.reasonQuestion != nil && rating.flag == nil
+                && reasons?.askLevels.contains(rating.level) == true:
+                (text, what) = (settings.reasonQuestion!, "ly-do-quay\(rating.counter.rawValue)")
             default:
                 continue
             }
             played += 1
-            let name = "\(started)-\(String(format: "%06d", played))-\(Self.fileSafe(call.0))-quay\(call.1.rawValue).wav"
-            await announce(settings.sentence(number: call.0, counter: call.1), name: name)
+            await announce(text, name: "\(started)-\(String(format: "%06d", played))-\(what).wav")
         }
         try? await gracefulShutdown()
     }

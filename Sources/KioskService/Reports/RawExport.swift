@@ -28,6 +28,7 @@ public enum RawExport {
         .init("Mã đánh giá", "id"), .init("Ngày", "day"), .init("Giờ", "at"), .init("Quầy", "counter"),
         .init("Số phiếu", "ticket"), .init("Dịch vụ", "service"), .init("Cán bộ", "officer"), .init("Mức", "level"),
         .init("Nhãn", "label"), .init("Thang", "scale_size"), .init("Hài lòng", "satisfied"), .init("Cờ", "flag"),
+        .init("Lý do", "reason"),
     ]
 
     public static func write(_ kind: Kind, as format: Format = .csv, database: KioskDatabase, filter: ExportFilter,
@@ -49,6 +50,7 @@ public enum RawExport {
             try database.forEachRating(filter) { r in
                 w.int(Int(r.id)); w.text(r.day); w.time(r.at); w.int(r.counter); w.text(r.ticket); w.text(r.service)
                 w.text(r.officer); w.int(r.level); w.text(r.label); w.int(r.scaleSize); w.yesNo(r.satisfied); w.text(r.flag)
+                w.text(r.reason)
                 w.endRow()
             }
             w.finish()

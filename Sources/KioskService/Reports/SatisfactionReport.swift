@@ -12,6 +12,8 @@ public struct SatisfactionReport: Sendable {
         public var name: String
         public var figures: SatisfactionFigures
         public var times: ServiceTimes
+        /// Counted ratings with a reason, per reason's words.
+        public var reasonCounts: [String: Int] = [:]
     }
 
     /// The columns: every figure, or the form centres file (officer, total ratings, then
@@ -27,6 +29,8 @@ public struct SatisfactionReport: Sendable {
     public var period: ReportPeriod?
     public var grouping: ReportGrouping
     public var levelLabels: [String]
+    /// The reasons' columns: the configured ones, then any others the period's ratings hold.
+    public var reasonLabels: [String]
     public var rows: [Row]
 
     public init(database: KioskDatabase, config: KioskConfig, from: LocalDay, to: LocalDay, by grouping: ReportGrouping) throws {
@@ -50,8 +54,10 @@ public struct SatisfactionReport: Sendable {
             case .service: name = config.rules.service(ServiceCode(row.key))?.name ?? ""
             case .day, .month, .quarter, .year: name = ""
             }
-            return Row(key: row.key, name: name, figures: row.figures, times: row.times)
+            return Row(key: row.key, name: name, figures: row.figures, times: row.times, reasonCounts: row.reasonCounts)
         }
+        let configured = config.rules.ratingReasons?.labels ?? []
+        reasonLabels = configured + Set(rows.flatMap { $0.reasonCounts.keys }).subtracting(configured).sorted()
     }
 
     var hasNames: Bool { [.officer, .counter, .service].contains(grouping) }
@@ -84,12 +90,14 @@ public struct SatisfactionReport: Sendable {
             let header = keyHeaders + levelLabels + levelLabels.map { "\($0) (%)" }
                 + ["Số lượt đánh giá", "Số phiếu đã phục vụ", "Số phiếu đã phục vụ được đánh giá", "Tỷ lệ hài lòng (%)", "Tỷ lệ đánh giá (%)",
                    "Chờ trung bình (phút)", "Chờ P90 (phút)", "Phục vụ trung bình (phút)", "Vắng mặt", "Chuyển"]
+                + reasonLabels.map { "Lý do: \($0)" }
             return [header] + rows.map { row in
                 let key = hasNames ? [row.key, row.name] : [row.key]
                 let f = row.figures, t = row.times
                 return key + f.levelCounts.map(String.init) + (f.levelShares?.map { Self.percent($0) } ?? f.levelCounts.map { _ in "" })
                     + [String(f.rated), String(f.finished), String(f.ratedFinished), Self.percent(f.satisfactionRate), Self.percent(f.responseRate),
                        Self.minutes(t.meanWait), Self.minutes(t.p90Wait), Self.minutes(t.meanService), String(t.noShows), String(t.transfers)]
+                    + reasonLabels.map { String(row.reasonCounts[$0] ?? 0) }
             }
         }
     }
@@ -166,12 +174,13 @@ public struct SatisfactionReport: Sendable {
             var responseRate: Double?
             var meanWaitSeconds: Double?, p90WaitSeconds: Double?, meanServiceSeconds: Double?
             var noShows: Int, transfers: Int
+            var reasonCounts: [String: Int]
         }
         let document = Document(title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, levels: levelLabels, rows: rows.map {
             JSONRow(key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
                     finished: $0.figures.finished, ratedFinished: $0.figures.ratedFinished, satisfactionRate: $0.figures.satisfactionRate, responseRate: $0.figures.responseRate,
                     meanWaitSeconds: $0.times.meanWait, p90WaitSeconds: $0.times.p90Wait, meanServiceSeconds: $0.times.meanService,
-                    noShows: $0.times.noShows, transfers: $0.times.transfers)
+                    noShows: $0.times.noShows, transfers: $0.times.transfers, reasonCounts: $0.reasonCounts)
         })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
