@@ -48,7 +48,8 @@ enum KioskPage {
         const body = await response.json();
         if (response.ok) {
           show([["div", "Số thứ tự của bạn"], ["b", body.number], ["div", body.service],
-                ["div", "Số người chờ trước bạn: " + body.waitingAhead]], 6);
+                ["div", "Số người chờ trước bạn: " + body.waitingAhead]]
+                .concat(body.estimatedWait ? [["div", "Thời gian chờ dự kiến: " + body.estimatedWait]] : []), 6);
         } else {
           show([["div", body.error || "Chưa lấy được số. Vui lòng báo cán bộ."]], 6);
         }

@@ -134,7 +134,9 @@ public enum WebServer {
             }
             guard let issued else { return problem(.internalServerError, "no ticket was issued") }
             return json(try encoder.encode(IssuedTicket(number: issued.ticket.display, service: service.name,
-                                                        waitingAhead: issued.ahead, printed: printed)), status: .created)
+                                                        waitingAhead: issued.ahead,
+                                                        estimatedWait: issued.ticket.estimatedWait.map(WaitEstimate.vietnamese),
+                                                        printed: printed)), status: .created)
         }
         // The staff pages: login, the officer's counter, reports and exports, the audit log.
         LoginPage.register(on: router, accounts: daemon.accounts)
@@ -195,6 +197,8 @@ public enum WebServer {
         var number: String
         var service: String
         var waitingAhead: Int
+        /// "khoảng 15 phút"; absent when the queue cannot say yet.
+        var estimatedWait: String?
         var printed: Bool
     }
 

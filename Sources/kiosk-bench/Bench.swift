@@ -19,7 +19,7 @@ struct KioskBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-bench",
         abstract: "Print measurements as tab-separated lines (used by scripts/bench).",
-        subcommands: [Tickets.self, Keypads.self, Calls.self, MakeSampleYear.self, Reports.self])
+        subcommands: [Tickets.self, Keypads.self, Calls.self, MakeSampleYear.self, Reports.self, WaitEstimateBench.self])
 
     struct Tickets: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time building one ticket per printer text mode.")

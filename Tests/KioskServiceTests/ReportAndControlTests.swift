@@ -76,6 +76,15 @@ import KioskTestSupport
         #expect(try QRReader.read(paper) == ["https://xa.vn/t/2026-03-02/A015"])
     }
 
+    @Test func theWaitEstimateIsPrintedOnlyWhenThereIsOne() throws {
+        var estimated = ticket
+        estimated.estimatedWait = 14 * 60
+        let lines = try EscPosDecoder(tcvn3Pages: [30, 31]).text(try renderer("epson-tm-t82").render(estimated, serviceName: "Chứng thực", waitingAhead: 4))
+        #expect(lines.contains("Thời gian chờ dự kiến: khoảng 15 phút"))
+        let without = try EscPosDecoder(tcvn3Pages: [30, 31]).text(try renderer("epson-tm-t82").render(ticket, serviceName: "Chứng thực", waitingAhead: 4))
+        #expect(!without.contains { $0.hasPrefix("Thời gian chờ") })
+    }
+
     @Test func anASCIITicketDropsOnlyTheMarks() throws {
         let bytes = try renderer("epson-tm-t82", text: .ascii).render(ticket, serviceName: "Chứng thực", waitingAhead: 4)
         let lines = try EscPosDecoder().text(bytes)

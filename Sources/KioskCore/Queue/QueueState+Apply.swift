@@ -13,6 +13,7 @@ extension QueueState {
             waitingInServiceQueue = [:]
             lastSequence = [:]
             recentCalls = []
+            recentServiceSeconds = [:]
             for number in counters.keys {
                 let officer = counters[number]?.officer
                 counters[number] = CounterState()
@@ -52,6 +53,11 @@ extension QueueState {
                 $0.status = .finished
                 $0.finishedAt = at
                 $0.outcome = outcome
+            }
+            if let ticket = tickets[id], let called = ticket.calledAt {
+                var times = recentServiceSeconds[ticket.queueService, default: []]
+                times.append(at.timeIntervalSince(called))
+                recentServiceSeconds[ticket.queueService] = Array(times.suffix(WaitEstimate.history))
             }
             release(id, from: c)
             counters[c]?.lastFinished = id

@@ -51,6 +51,9 @@ public struct QueueState: Hashable, Sendable {
     public internal(set) var nextTicketID: TicketID
     /// Newest first.
     public internal(set) var recentCalls: [RecentCall] = []
+    /// Today's latest service times (call to finish, in seconds) of each service, oldest
+    /// first, at most `WaitEstimate.history`: what a wait estimate is made from.
+    public internal(set) var recentServiceSeconds: [ServiceCode: [TimeInterval]] = [:]
 
     public init(rules: QueueRules, nextTicketID: TicketID = TicketID(1)) {
         self.rules = rules
@@ -233,7 +236,9 @@ public struct QueueState: Hashable, Sendable {
         let ticket = Ticket(id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
                             display: service.display(number: number), priority: priority, issuedAt: now, print: print)
         let ahead = waitingInServiceQueue[code] ?? 0
-        return .ticketIssued(ticket: ticket, waitingAhead: ahead)
+        var estimated = ticket
+        estimated.estimatedWait = WaitEstimate.seconds(for: code, ahead: ahead, in: self)
+        return .ticketIssued(ticket: estimated, waitingAhead: ahead)
     }
 
     /// Today's most recent ticket with this number (numbers may wrap within a day).

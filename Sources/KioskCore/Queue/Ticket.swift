@@ -65,6 +65,9 @@ public struct Ticket: Hashable, Codable, Sendable {
     public var ratedAt: Date?
     /// Where its paper is (the ticket journal).
     public var print: PrintState
+    /// How long the queue expected this ticket to wait when it was issued; nil when it had
+    /// too little history to say.
+    public var estimatedWait: TimeInterval?
 
     public init(id: TicketID, day: LocalDay, service: ServiceCode, sequence: Int, number: Int, display: String,
                 priority: Bool, issuedAt: Date, print: PrintState = .noPrinter) {
@@ -84,7 +87,7 @@ public struct Ticket: Hashable, Codable, Sendable {
 extension Ticket {
     private enum CodingKeys: String, CodingKey {
         case id, day, service, sequence, number, display, priority, issuedAt, status, queueService, queueCounter, counter,
-             officer, calledAt, finishedAt, recalls, outcome, rated, ratedAt, print
+             officer, calledAt, finishedAt, recalls, outcome, rated, ratedAt, print, estimatedWait
     }
 
     /// Events stored before the ticket journal have no `print`: those tickets were issued
@@ -107,5 +110,6 @@ extension Ticket {
         outcome = try c.decodeIfPresent(ServiceOutcome.self, forKey: .outcome)
         rated = try c.decodeIfPresent(Bool.self, forKey: .rated) ?? false
         ratedAt = try c.decodeIfPresent(Date.self, forKey: .ratedAt)
+        estimatedWait = try c.decodeIfPresent(TimeInterval.self, forKey: .estimatedWait)
     }
 }

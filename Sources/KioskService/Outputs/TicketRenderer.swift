@@ -61,9 +61,10 @@ public struct TicketRenderer: Sendable {
     func lines(_ ticket: Ticket, serviceName: String, waitingAhead: Int) -> [(String, Style)] {
         var lines: [(String, Style)] = [(centreName, .centre), (layout.title, .title), (ticket.display, .number)]
         if ticket.priority { lines.append(("*** ƯU TIÊN ***", .marker)) }
-        lines += [(serviceName, .service),
-                  ("Số người đang chờ trước bạn: \(waitingAhead)", .body),
-                  (Self.dateTime(ticket.issuedAt, timeZone), .body)]
+        lines += [(serviceName, .service), ("Số người đang chờ trước bạn: \(waitingAhead)", .body)]
+        // Only when the queue has enough of today's history to say (see WaitEstimate).
+        if let wait = ticket.estimatedWait { lines.append(("Thời gian chờ dự kiến: \(WaitEstimate.vietnamese(wait))", .body)) }
+        lines.append((Self.dateTime(ticket.issuedAt, timeZone), .body))
         lines += layout.footer.map { ($0, .footer) }
         return lines
     }
