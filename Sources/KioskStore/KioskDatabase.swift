@@ -141,6 +141,10 @@ public final class KioskDatabase: Sendable {
             if r.flag == nil, let ticket = r.ticket {
                 try db.run(sql: "UPDATE ticket SET rated = 1 WHERE id = ?", arguments: [ticket.rawValue])
             }
+        case .dossierLinked(let id, _, let c, let code):
+            // The same code scanned twice for a ticket is one dossier.
+            try db.run(sql: "INSERT OR IGNORE INTO dossier (code, ticket_id, day, at, counter) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [code, id.rawValue, day.iso, at, c.rawValue])
         case .ratingReasonGiven(let c, _, let reason, let label):
             // The question follows the counter's last press: any other press there closes it.
             try db.run(sql: """

@@ -189,6 +189,21 @@ enum Schema {
                     WHERE flag IS NULL AND reason IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v8: dossiers") { db in
+            // The dossiers (hồ sơ) a ticket was served for, as scanned or typed at the counter.
+            try db.execute(sql: """
+                CREATE TABLE dossier (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    code TEXT NOT NULL,
+                    ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+                    day TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    counter INTEGER NOT NULL,
+                    UNIQUE (ticket_id, code)
+                );
+                CREATE INDEX dossier_by_day ON dossier(day);
+                """)
+        }
         return migrator
     }
 }

@@ -133,6 +133,10 @@ enum OfficerPage {
               <button data-action="finish">Hoàn thành</button>
             </p>
             <p>
+              <label>Mã hồ sơ <input id="dossierCode" size="28" placeholder="000.00.12.H56-250701-0001"></label>
+              <button data-action="dossier">Gắn hồ sơ</button>
+            </p>
+            <p>
               <label>Gọi số <input id="callNumber" size="6" placeholder="A015"></label>
               <button data-action="call">Gọi</button>
               <span id="heldBox"></span>
@@ -223,6 +227,7 @@ enum OfficerPage {
             const action = button.dataset.action, body = { action };
             if (action === "finish") body.outcome = $("outcome").value;
             if (action === "call") body.number = $("callNumber").value.trim();
+            if (action === "dossier") body.code = $("dossierCode").value.trim();
             if (action === "transfer") {
               const [kind, value] = $("transferTo").value.split(":");
               if (kind === "service") body.service = value; else body.toCounter = Number(value);

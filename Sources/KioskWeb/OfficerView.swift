@@ -91,9 +91,11 @@ struct OfficerView: Encodable, Sendable {
 
 /// A button pressed on the officer's page, as JSON: `{"action": "next"}`,
 /// `{"action": "sign-in", "counter": 2}`, `{"action": "call", "number": "A015"}`,
-/// `{"action": "finish", "outcome": "served"}`, `{"action": "transfer", "service": "B"}` or `"toCounter": 3`.
+/// `{"action": "finish", "outcome": "served"}`, `{"action": "transfer", "service": "B"}` or `"toCounter": 3`,
+/// `{"action": "dossier", "code": "000.00.12.H56-250701-0001"}`.
 struct OfficerAction: Decodable, Sendable {
     var action: String
+    var code: String?
     var counter: Int?
     var number: String?
     var outcome: String?
@@ -116,6 +118,13 @@ struct OfficerAction: Decodable, Sendable {
             guard let number, !number.isEmpty, number.count <= 16 else { return .failure(.bad("call: give the ticket's number")) }
             return .success(.callNumber(counter: c, display: number))
         case "recall": return .success(.recall(counter: c))
+        case "dossier":
+            // What a scanner would read: printable ASCII without spaces, as on the receipt.
+            guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty, code.count <= 64,
+                  code.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                return .failure(.bad("dossier: give the dossier's code as on its receipt"))
+            }
+            return .success(.linkDossier(counter: c, code: code))
         case "no-show": return .success(.noShow(counter: c))
         case "hold": return .success(.hold(counter: c))
         case "return": return .success(.returnHeld(counter: c, display: number))

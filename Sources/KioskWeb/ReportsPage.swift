@@ -21,7 +21,7 @@ enum ReportsPage {
             return .failure(Denied("cán bộ chỉ xem được số liệu của mình (an officer sees their own figures only)"))
         }
         own.officer = who.account.id
-        if request.rows == .ratings {
+        if request.rows == .ratings || request.rows == .dossiers {
             return .failure(Denied("cán bộ không xem được từng lượt đánh giá (officers see aggregates, never single ratings)"))
         }
         if request.rows == nil, ![ReportGrouping.officer, .month, .quarter, .year].contains(request.by) {

@@ -36,7 +36,7 @@ struct Export: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var out: String?
 
-    @Option(help: "Raw rows instead of a summary: tickets (with all their times) or ratings (with their flags); CSV or JSON.")
+    @Option(help: "Raw rows instead of a summary: tickets (with all their times), ratings (with their flags) or dossiers (with their ticket's rating); CSV or JSON.")
     var rows: RawExport.Kind?
 
     @Option(help: "Only this officer's account.") var officer: String?

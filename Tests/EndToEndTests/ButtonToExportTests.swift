@@ -180,9 +180,9 @@ import Testing
         let ratings = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "ratings"])
         let ratingLines = String(decoding: ratings.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(ratingLines.count == 3)
-        #expect(ratingLines[0] == "Mã đánh giá,Ngày,Giờ,Quầy,Số phiếu,Dịch vụ,Cán bộ,Mức,Nhãn,Thang,Hài lòng,Cờ,Lý do")
-        #expect(ratingLines[1].hasSuffix(",1,A001,A,an,1,Rất hài lòng,3,1,,"), "\(ratingLines[1])")
-        #expect(ratingLines[2].hasSuffix(",2,,,,3,Không hài lòng,3,0,unlinked,"), "\(ratingLines[2])")
+        #expect(ratingLines[0] == "Mã đánh giá,Ngày,Giờ,Quầy,Số phiếu,Dịch vụ,Cán bộ,Mức,Nhãn,Thang,Hài lòng,Cờ,Lý do,Mã hồ sơ")
+        #expect(ratingLines[1].hasSuffix(",1,A001,A,an,1,Rất hài lòng,3,1,,,"), "\(ratingLines[1])")
+        #expect(ratingLines[2].hasSuffix(",2,,,,3,Không hài lòng,3,0,unlinked,,"), "\(ratingLines[2])")
         // The same rows as JSON, for other programs: English keys, numbers as numbers, null for nothing.
         let ratingsJSON = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "ratings",
                                          "--format", "json"])

@@ -156,6 +156,7 @@ struct ScenarioRunner {
         case "sign-in": return .signIn(counter: counter(1), officer: OfficerID(words[2]))
         case "sign-out": return .signOut(counter: counter(1))
         case "rate": return .rate(counter: counter(1), level: Int(words[2])!)
+        case "dossier": return .linkDossier(counter: counter(1), code: words[2])
         case "tick": return .tick
         case "reprinted": return .markReprinted(display: words[1])
         default: throw Failure(line: 0, message: "unknown command \(words[0])")
@@ -223,6 +224,8 @@ struct ScenarioRunner {
             let who = r.officer.map { " by \($0)" } ?? ""
             let flag = (r.flag.map { " \($0.rawValue)" } ?? "") + (r.replacesVote ? " replaces" : "")
             return "rated \(r.ticketDisplay ?? "nothing") at \(r.counter) level \(r.level) \(r.label)\(who)\(flag)"
+        case .dossierLinked(_, let d, let c, let code):
+            return "dossier \(d) at \(c): \(code)"
         case .ratingReasonGiven(let c, let id, let reason, let label):
             return "reason \(display(id)) at \(c): \(reason) \(label)"
         }

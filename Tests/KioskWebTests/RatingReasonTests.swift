@@ -46,8 +46,8 @@ import Testing
             #expect(rows.map { $0["reason"] as? String } == ["Thời gian chờ lâu", nil, nil])
             let csv = try await leader.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&rows=ratings")
             let lines = String(buffer: csv.body).components(separatedBy: "\r\n")
-            #expect(lines[0].hasSuffix(",Cờ,Lý do"))
-            #expect(lines[1].hasSuffix(",Thời gian chờ lâu"))
+            #expect(lines[0].hasSuffix(",Cờ,Lý do,Mã hồ sơ"))
+            #expect(lines[1].hasSuffix(",Thời gian chờ lâu,"))
 
             let summary = try await leader.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&by=officer")
             let table = String(buffer: summary.body).components(separatedBy: "\r\n")

@@ -163,6 +163,19 @@ class Guest:
     def press(self, keypad, qcode, hold=0.03):
         self.qmp.press(f"display-{keypad}", qcode, hold)
 
+    # QEMU's names for the keys a barcode scanner types.
+    QCODES = {".": "dot", "-": "minus", "\n": "ret"}
+
+    def type_text(self, keypad, text):
+        """Types `text` and Enter as a scanner does: capitals with Shift held."""
+        for ch in text + "\n":
+            qcode = self.QCODES.get(ch, ch.lower())
+            if ch.isupper():
+                self.key(keypad, "shift", True)
+            self.press(keypad, qcode, hold=0.01)
+            if ch.isupper():
+                self.key(keypad, "shift", False)
+
     def unplug(self, keypad):
         self.command("device_del", id=keypad)
 

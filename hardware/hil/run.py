@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hardware in the loop: boots Debian's kernel under QEMU with four USB keypads and a
+"""Hardware in the loop: boots Debian's kernel under QEMU with four USB keypads, a barcode scanner and a
 USB-serial printer, runs the host-built kiosk daemon inside it, and checks what a person
 would see. Run by scripts/hil; prints the boot time and each scenario's time."""
 import argparse
@@ -16,7 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from guest import Guest, GuestError  # noqa: E402
 from printer import SerialPrinter  # noqa: E402
 
-KEYPADS = [("kiosk", "KP1", 1), ("officer-2", "KP2", 2), ("rating-1", "KP3", 3), ("rating-2", "KP4", 4)]
+KEYPADS = [("kiosk", "KP1", 1), ("officer-2", "KP2", 2), ("rating-1", "KP3", 3), ("rating-2", "KP4", 4),
+           ("scanner-2", "SC2", 5)]
 BY_PATH = "/dev/input/by-path/pci-0000:00:05.0-usb-0:{}:1.0-event-kbd"
 PRINTER_PORT = "/dev/serial/by-path/pci-0000:00:05.0-usb-0:8:1.0-port0"
 
@@ -195,6 +196,19 @@ def a_keypad_unplugged_and_back(hall):
     return "reported unavailable, reopened; after next, A001's second press kept apart, B001's rating counted"
 
 
+def a_scanner_links_a_dossier(hall):
+    """A USB barcode scanner is a keyboard to the kernel: it types the receipt's code, capitals
+    with Shift, then Enter. The code belongs to the ticket served at its counter (B001 at 2)."""
+    code = "000.00.12.H56-250701-0001"
+    hall.guest.type_text("scanner-2", code)
+    wait_for("the dossier linked", lambda: "dossierLinked" in hall.log(), 15)
+    rows = json.loads(hall.run_kiosk("export --from 2000-01-01 --to 2100-12-31 --rows dossiers --format json"))
+    linked = [(r["dossier"], r["ticket"], r["counter"], r["level"]) for r in rows]
+    expect(linked == [(code, "B001", 2, 2)], f"the export links the dossier to B001 and its rating: {linked}")
+    expect("does not look like a dossier code" not in hall.log(), "a national code is not warned about")
+    return f"{code} → B001 at counter 2, with B001's rating (level 2)"
+
+
 def events_the_kernel_dropped_are_not_invented(hall):
     """While the daemon is stopped (SIGSTOP) a rating keypad sends more than the kernel's
     buffer holds: the kernel drops events and says so (SYN_DROPPED). On resuming, the daemon
@@ -276,7 +290,7 @@ def a_usb_printer_class_device_prints(hall):
 
 
 SCENARIOS = [a_key_press_prints_a_ticket, a_rating_credits_the_officer_at_its_counter, a_held_key_counts_once,
-             a_keypad_unplugged_and_back, events_the_kernel_dropped_are_not_invented,
+             a_keypad_unplugged_and_back, a_scanner_links_a_dossier, events_the_kernel_dropped_are_not_invented,
              paper_end_then_the_port_goes_and_returns, a_usb_printer_class_device_prints]
 
 

@@ -35,6 +35,9 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case ratingRecorded(rating: Rating)
         /// The reason given after a press that asked for one, for the counter's last rating.
         case ratingReasonGiven(counter: CounterNumber, ticket: TicketID?, reason: Int, label: String)
+        /// The ticket being served at a counter belongs to this dossier (hồ sơ), as scanned from
+        /// its receipt or typed: a ticket may carry several.
+        case dossierLinked(ticket: TicketID, display: String, counter: CounterNumber, code: String)
         /// The reserved ticket is on paper.
         case ticketPrinted(ticket: TicketID, display: String)
         /// The printer failed on an issued ticket (policy "issue and flag"): staff must reprint it.
@@ -58,6 +61,7 @@ public struct QueueEvent: Hashable, Codable, Sendable {
             id
         case .ratingRecorded(let r): r.ticket
         case .ratingReasonGiven(_, let ticket, _, _): ticket
+        case .dossierLinked(let id, _, _, _): id
         case .dayStarted, .officerSignedIn, .officerSignedOut: nil
         }
     }
@@ -79,6 +83,7 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         case .officerSignedOut: "officerSignedOut"
         case .ratingRecorded: "ratingRecorded"
         case .ratingReasonGiven: "ratingReasonGiven"
+        case .dossierLinked: "dossierLinked"
         case .ticketPrinted: "ticketPrinted"
         case .ticketPrintFailed: "ticketPrintFailed"
         case .ticketVoided: "ticketVoided"
@@ -115,6 +120,8 @@ public enum QueueCommand: Hashable, Sendable {
     case signOut(counter: CounterNumber)
     /// A rating key pressed at a counter; level 1 is the best.
     case rate(counter: CounterNumber, level: Int)
+    /// A dossier's code, scanned or typed at a counter, for the ticket being served there.
+    case linkDossier(counter: CounterNumber, code: String)
     /// Nothing but the passing of time: starts a new day when midnight has passed.
     case tick
     /// Today's latest ticket with this number was printed again.

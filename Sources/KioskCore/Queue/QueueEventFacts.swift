@@ -30,6 +30,8 @@ extension QueueEvent {
             [("ticket.number", d)]
         case .ratingRecorded(let r):
             [("counter", "\(r.counter)"), ("ticket.number", r.ticketDisplay ?? "-"), ("flag", r.flag?.rawValue ?? "-")]
+        case .dossierLinked(_, let d, let c, let code):
+            [("ticket.number", d), ("counter", "\(c)"), ("dossier", code)]
         case .ratingReasonGiven(let c, _, _, _):
             // Which reason is for the record, like the level: the log says only that one was given.
             [("counter", "\(c)")]

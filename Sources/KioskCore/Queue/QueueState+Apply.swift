@@ -126,6 +126,9 @@ extension QueueState {
             counters[rating.counter, default: CounterState()].reasonAsked = asks ? at : nil
             counters[rating.counter]?.reasonTicket = asks ? rating.ticket : nil
 
+        case .dossierLinked:
+            break  // the dossier is the store's and the exports' business; the queue goes on as before
+
         case .ratingReasonGiven(let c, _, _, _):
             counters[c]?.reasonAsked = nil
             counters[c]?.reasonTicket = nil

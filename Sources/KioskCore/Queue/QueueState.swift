@@ -215,6 +215,10 @@ public struct QueueState: Hashable, Sendable {
             guard ticket.status != .voided else { throw .voided(ticket.display) }
             return [.ticketReprinted(ticket: ticket.id, display: ticket.display)]
 
+        case .linkDossier(let c, let code):
+            let ticket = try current(at: c)
+            return [.dossierLinked(ticket: ticket.id, display: ticket.display, counter: c, code: code)]
+
         case .rate(let c, let level):
             guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
             // The keypad asked why: a key with a reason's number is that reason, not a vote.

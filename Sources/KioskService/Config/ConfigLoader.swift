@@ -473,8 +473,13 @@ public enum ConfigLoader {
                     keys[code] = level
                 }
                 settingsRole = .rating(counter: number, keys: keys)
+            case "scanner":
+                // Scanners type characters a few milliseconds apart, the same one twice in "00":
+                // no debounce, and no key bindings.
+                filter.debounce = 0
+                settingsRole = .scanner(counter: try counter(), gap: Double(try t.int("gap_ms", default: 100, in: 10...2000)) / 1000)
             default:
-                throw t.error("role", "\(role) is not a keypad role: use \"kiosk\", \"officer\" or \"rating\"")
+                throw t.error("role", "\(role) is not a keypad role: use \"kiosk\", \"officer\", \"rating\" or \"scanner\"")
             }
             try t.finish()
             keypads.append(KeypadSettings(name: name, locator: locator, grab: grab, filter: filter, role: settingsRole, keyNames: names))

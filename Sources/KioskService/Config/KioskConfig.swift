@@ -154,6 +154,9 @@ public struct KeypadSettings: Sendable {
         case officer(counter: CounterNumber, keys: [UInt16: OfficerAction])
         /// A citizen's rating keypad at a counter: a key is a level (1 = best).
         case rating(counter: CounterNumber, keys: [UInt16: Int])
+        /// A barcode scanner at a counter: each code it reads is a dossier of the ticket
+        /// served there. A pause longer than `gap` seconds inside a code drops it.
+        case scanner(counter: CounterNumber, gap: Double)
     }
 
     public var roleName: String {
@@ -161,6 +164,7 @@ public struct KeypadSettings: Sendable {
         case .kiosk: "kiosk"
         case .officer: "officer"
         case .rating: "rating"
+        case .scanner: "scanner"
         }
     }
 }

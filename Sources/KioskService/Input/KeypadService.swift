@@ -28,6 +28,8 @@ public struct KeypadService: Service {
             keys[code].map { $0.command(at: counter) }
         case .rating(let counter, let keys):
             keys[code].map { .rate(counter: counter, level: $0) }
+        case .scanner:
+            nil  // characters, read by `BarcodeReader`
         }
     }
 
@@ -37,6 +39,7 @@ public struct KeypadService: Service {
         // Everything below runs on the keypad's own reading thread, press after press: a
         // ticket's way to the printer does not wait for Swift's shared threads.
         let filter = FilterBox(PressFilter(settings.filter))
+        let scanner = ScannerBox(BarcodeReader(gap: { if case .scanner(_, let gap) = settings.role { gap } else { 0.1 } }()))
         let reading = InputSource(settings.locator, grab: settings.grab).read { [self] update in
             switch update {
             case .opened(let node):
@@ -49,6 +52,12 @@ public struct KeypadService: Service {
                 logger.warning("keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
                                metadata: meta)
             case .event(let event):
+                if case .scanner(let counter, _) = settings.role {
+                    let time = Double(event.seconds) + Double(event.microseconds) / 1e6
+                    guard event.type == 1, let code = scanner.reader.feed(code: event.code, value: event.value, at: time) else { return }
+                    scanned(code, at: counter, meta: meta)
+                    return
+                }
                 guard event.isKeyPress else { return }
                 let time = Double(event.seconds) + Double(event.microseconds) / 1e6
                 switch filter.filter.judge(key: event.code, at: time) {
@@ -70,6 +79,27 @@ public struct KeypadService: Service {
     private final class FilterBox: @unchecked Sendable {
         var filter: PressFilter
         init(_ filter: PressFilter) { self.filter = filter }
+    }
+
+    /// A scanner's half-read code, used by the reading thread only.
+    private final class ScannerBox: @unchecked Sendable {
+        var reader: BarcodeReader
+        init(_ reader: BarcodeReader) { self.reader = reader }
+    }
+
+    /// A dossier's code read at a counter: linked to the ticket served there.
+    private func scanned(_ code: String, at counter: CounterNumber, meta: Logger.Metadata) {
+        var meta = meta
+        meta["dossier"] = "\(code)"
+        if !DossierCode.looksNational(code) {
+            logger.warning("scanned code does not look like a dossier code (000.00.12.H56-250701-0001): stored as read", metadata: meta)
+        }
+        let logger = self.logger, read = meta
+        router.submit(.linkDossier(counter: counter, code: code), pressedAt: .now) { result in
+            if case .failure(let error) = result {
+                logger.warning("dossier not linked", metadata: read.merging(["reason": "\(error)"]) { $1 })
+            }
+        }
     }
 
     /// The moment of a press by the monotonic clock, from its kernel time (wall clock).

@@ -2,12 +2,13 @@ import Foundation
 import KioskCore
 import KioskStore
 
-/// The raw rows behind the reports: tickets with all their times, ratings with their flags.
+/// The raw rows behind the reports: tickets with all their times, ratings with their flags,
+/// dossiers with their ticket and its rating.
 /// Written as they are read, through a small buffer, so a year of a busy centre exports in
 /// flat memory.
 public enum RawExport {
     public enum Kind: String, Sendable, CaseIterable {
-        case tickets, ratings
+        case tickets, ratings, dossiers
     }
 
     /// CSV for Excel (Vietnamese headers) or JSON (an array of objects with English keys).
@@ -21,14 +22,19 @@ public enum RawExport {
         .init("Giờ lấy số", "issued_at"), .init("Giờ gọi", "called_at"), .init("Giờ kết thúc", "finished_at"),
         .init("Chờ (giây)", "wait_seconds"), .init("Phục vụ (giây)", "service_seconds"), .init("Kết quả", "outcome"),
         .init("Số lần gọi lại", "recalls"), .init("Số lần chuyển", "transfers"), .init("In phiếu", "print"),
-        .init("Lý do (in phiếu)", "print_reason"),
+        .init("Lý do (in phiếu)", "print_reason"), .init("Mã hồ sơ", "dossiers"),
     ]
 
     static let ratingColumns: [RowWriter.Column] = [
         .init("Mã đánh giá", "id"), .init("Ngày", "day"), .init("Giờ", "at"), .init("Quầy", "counter"),
         .init("Số phiếu", "ticket"), .init("Dịch vụ", "service"), .init("Cán bộ", "officer"), .init("Mức", "level"),
         .init("Nhãn", "label"), .init("Thang", "scale_size"), .init("Hài lòng", "satisfied"), .init("Cờ", "flag"),
-        .init("Lý do", "reason"),
+        .init("Lý do", "reason"), .init("Mã hồ sơ", "dossiers"),
+    ]
+
+    static let dossierColumns: [RowWriter.Column] = [
+        .init("Mã hồ sơ", "dossier"), .init("Số phiếu", "ticket"), .init("Cán bộ", "officer"), .init("Quầy", "counter"),
+        .init("Dịch vụ", "service"), .init("Giờ", "at"), .init("Mức", "level"), .init("Nhãn", "label"), .init("Lý do", "reason"),
     ]
 
     public static func write(_ kind: Kind, as format: Format = .csv, database: KioskDatabase, filter: ExportFilter,
@@ -42,6 +48,7 @@ public enum RawExport {
                 w.int(t.calledAt.map { Int(($0 - t.issuedAt).rounded()) })
                 w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } })
                 w.text(t.outcome); w.int(t.recalls); w.int(t.transfers); w.text(t.printState); w.text(t.printReason)
+                w.text(t.dossiers)
                 w.endRow()
             }
             w.finish()
@@ -50,7 +57,15 @@ public enum RawExport {
             try database.forEachRating(filter) { r in
                 w.int(Int(r.id)); w.text(r.day); w.time(r.at); w.int(r.counter); w.text(r.ticket); w.text(r.service)
                 w.text(r.officer); w.int(r.level); w.text(r.label); w.int(r.scaleSize); w.yesNo(r.satisfied); w.text(r.flag)
-                w.text(r.reason)
+                w.text(r.reason); w.text(r.dossiers)
+                w.endRow()
+            }
+            w.finish()
+        case .dossiers:
+            var w = RowWriter(out, format: format, columns: dossierColumns, timeZone: timeZone)
+            try database.forEachDossier(filter) { d in
+                w.text(d.code); w.text(d.ticket); w.text(d.officer); w.int(d.counter); w.text(d.service); w.time(d.at)
+                w.int(d.level); w.text(d.label); w.text(d.reason)
                 w.endRow()
             }
             w.finish()
