@@ -189,6 +189,7 @@ import Testing
         let presses = try JSONSerialization.jsonObject(with: ratingsJSON.out) as? [[String: Any]] ?? []
         #expect(presses.count == 2)
         #expect(presses.first?["ticket"] as? String == "A001" && presses.first?["officer"] as? String == "an")
+        #expect(presses.first?["id"] as? String == "1", "ids are text, like every code")
         #expect(presses.first?["level"] as? Int == 1 && presses.first?["label"] as? String == "Rất hài lòng")
         #expect(presses.first?["satisfied"] as? Bool == true && presses.first?["flag"] is NSNull)
         #expect(presses.last?["flag"] as? String == "unlinked" && presses.last?["officer"] is NSNull)

@@ -43,7 +43,8 @@ public enum RawExport {
         case .tickets:
             var w = RowWriter(out, format: format, columns: ticketColumns, timeZone: timeZone)
             try database.forEachTicket(filter) { t in
-                w.int(Int(t.id)); w.text(t.day); w.text(t.service); w.text(t.number); w.yesNo(t.priority); w.text(t.status)
+                // Ids and codes are text in every format (JSON `"id": "123"`): an id is a name, not a quantity.
+                w.text(String(t.id)); w.text(t.day); w.text(t.service); w.text(t.number); w.yesNo(t.priority); w.text(t.status)
                 w.int(t.counter); w.text(t.officer); w.time(t.issuedAt); w.time(t.calledAt); w.time(t.finishedAt)
                 w.int(t.calledAt.map { Int(($0 - t.issuedAt).rounded()) })
                 w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } })
@@ -55,7 +56,7 @@ public enum RawExport {
         case .ratings:
             var w = RowWriter(out, format: format, columns: ratingColumns, timeZone: timeZone)
             try database.forEachRating(filter) { r in
-                w.int(Int(r.id)); w.text(r.day); w.time(r.at); w.int(r.counter); w.text(r.ticket); w.text(r.service)
+                w.text(String(r.id)); w.text(r.day); w.time(r.at); w.int(r.counter); w.text(r.ticket); w.text(r.service)
                 w.text(r.officer); w.int(r.level); w.text(r.label); w.int(r.scaleSize); w.yesNo(r.satisfied); w.text(r.flag)
                 w.text(r.reason); w.text(r.dossiers)
                 w.endRow()
