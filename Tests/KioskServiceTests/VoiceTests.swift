@@ -50,6 +50,52 @@ import Testing
         }
     }
 
+    /// With `reason_voice`, a press that asks for a reason is answered by the question aloud;
+    /// a press that asks nothing is not.
+    @Test func theReasonQuestionIsSpokenWhenConfigured() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+            [centre]
+            name = "Xã Thử"
+            [database]
+            path = "kiosk.sqlite"
+            [rating]
+            reasons = ["Thái độ phục vụ", "Thời gian chờ lâu"]
+            reason_voice = true
+            handover_seconds = 0
+            [voice]
+            directory = "voice"
+            [[services]]
+            code = "A"
+            name = "Chứng thực"
+            prefix = "A"
+            [[counters]]
+            number = 3
+            services = ["A"]
+            """.write(toFile: "\(folder)/kiosk.toml", atomically: true, encoding: .utf8)
+        let config = try ConfigLoader.load(file: "\(folder)/kiosk.toml")
+        let settings = try #require(config.voice)
+        #expect(settings.reasonQuestion == "Vui lòng cho biết lý do. Phím 1: Thái độ phục vụ. Phím 2: Thời gian chờ lâu.")
+        let database = try KioskDatabase(path: config.databasePath)
+        try database.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: Date()))
+        let engine = try QueueEngine(rules: config.rules, database: database)
+        let voice = Task { try await VoiceService(engine: engine, settings: settings, logger: Logger(label: "test")).run() }
+        try await waitUntil("the voice to follow the queue") { await engine.subscriberCount == 1 }
+        let three = CounterNumber(3)
+        try await engine.perform(.signIn(counter: three, officer: OfficerID("an")))
+        for _ in 0..<2 { try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false)) }
+        try await engine.perform(.callNext(counter: three))
+        try await engine.perform(.rate(counter: three, level: 1))   // A001: "Rất hài lòng" asks nothing
+        try await engine.perform(.callNext(counter: three))
+        try await engine.perform(.rate(counter: three, level: 3))   // A002: "Không hài lòng" asks
+        func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/voice")) ?? []).sorted() }
+        try await waitUntil("the call and the question", seconds: 30) { files().count >= 3 }
+        await engine.closeSubscriptions()
+        voice.cancel()
+        #expect(files().map { String($0.dropFirst(23)) } == ["A001-quay3.wav", "A002-quay3.wav", "ly-do-quay3.wav"])
+    }
+
     @Test func onlyTheNewestAnnouncementFilesAreKept() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
         let audio = PCMAudio.chime()
