@@ -69,4 +69,57 @@ import Testing
         let tickets = await engine.snapshot.tickets.values.map(\.display).sorted()
         #expect(tickets == ["1001", "1002", "1003"])
     }
+
+    /// A scanner at counter 1 reads two codes, typed as a scanner types them, into its FIFO:
+    /// each links the ticket served there; the one not in the national format is kept and
+    /// warned about.
+    @Test func aScannerLinksWhatItReadsToTheTicketServedAtItsCounter() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-scanner-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let fifo = "\(folder)/scanner"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let database = try KioskDatabase(path: "\(folder)/kiosk.sqlite")
+        try database.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: Date()))
+        let engine = try QueueEngine(rules: config.rules, database: database)
+        let settings = KeypadSettings(name: "scanner-1", locator: .path(fifo), grab: true, filter: PressFilter.Settings(debounce: 0),
+                                      role: .scanner(counter: CounterNumber(1), gap: 0.1), keyNames: [:])
+        let health = DeviceHealth()
+        let log = RecordingLog()
+        let service = KeypadService(settings: settings, router: CommandRouter(engine: engine, issuer: nil), health: health, logger: log.logger)
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        try await waitUntil("the scanner open") { health.all.first?.state == .ok }
+        try await engine.perform(.signIn(counter: CounterNumber(1), officer: OfficerID("an")))
+        try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false))
+        try await engine.perform(.callNext(counter: CounterNumber(1)))
+
+        var clock = Int64(1_800_000_000_000_000)
+        func typed(_ text: String) -> [InputEvent] {
+            var events: [InputEvent] = []
+            func key(_ name: String, _ value: Int32) {
+                events.append(InputEvent(seconds: clock / 1_000_000, microseconds: clock % 1_000_000, type: 1, code: KeyNames.code(of: name)!, value: value))
+                clock += 2_000
+            }
+            for ch in text + "\n" {
+                let name = ch == "\n" ? "KEY_ENTER" : ch == "." ? "KEY_DOT" : ch == "-" ? "KEY_MINUS" : "KEY_\(ch.uppercased())"
+                if ch.isUppercase { key("KEY_LEFTSHIFT", 1) }
+                key(name, 1)
+                key(name, 0)
+                if ch.isUppercase { key("KEY_LEFTSHIFT", 0) }
+            }
+            return events
+        }
+        try InputEventWriter.write(typed("000.00.12.H56-250701-0001") + typed("hs-77"), to: fifo)
+        func codes() throws -> [String] {
+            var found: [String] = []
+            try database.forEachDossier(ExportFilter(from: LocalDay(year: 2000, month: 1, day: 1), to: LocalDay(year: 2100, month: 1, day: 1))) {
+                found.append("\($0.ticket) \($0.code)")
+            }
+            return found
+        }
+        try await waitUntil("two dossiers linked") { (try? codes().count) == 2 }
+        #expect(try codes() == ["A001 000.00.12.H56-250701-0001", "A001 hs-77"])
+        let warned = log.lines("scanned code does not look like a dossier code (000.00.12.H56-250701-0001): stored as read")
+        #expect(warned.map { $0.metadata["dossier"] } == ["hs-77"], "hs-77 is kept, and warned about; the national code is not")
+    }
 }
