@@ -264,6 +264,13 @@ import Testing
         let png = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/ticket.png"))
         #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
         #expect(png.count > 10_000)
+        // The preview draws the real QR code (native on this profile, an image on generic-58): a phone would read it.
+        for profile in ["xprinter-80", "generic-58"] {
+            let out = "\(folder)/ticket-\(profile).png"
+            #expect(try kiosk.run(["ticket-preview", "--config", demo, "--profile", profile, "--out", out]).status == 0)
+            let read = try QRReader.read(file: out)
+            #expect(read.count == 1 && read[0].hasPrefix("https://dichvucong.example.vn/phieu/"), "\(profile): \(read)")
+        }
 
         let chart = try kiosk.run(["print-test", "--profile", "epson-tm-t88", "\(folder)/chart.bin"])
         #expect(chart.status == 0, "\(chart.err)")

@@ -13,9 +13,14 @@ public enum QRReader {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-qr-\(UUID().uuidString).png")
         try PNGWriter.png(image).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
+        return try read(file: file.path)
+    }
+
+    /// The same, from a picture file (a PNG `kiosk ticket-preview` wrote).
+    public static func read(file path: String) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        process.arguments = ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", file.path]
+        process.arguments = ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", path]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
