@@ -260,8 +260,7 @@ enum DisplayStream {
             case .ratingRecorded(let rating):
                 // Which counter was thanked, never which button: officers see aggregates only.
                 // A press that asks for a reason makes that counter's screen ask instead.
-                let asks = rating.flag == nil && engine.rules.ratingReasons?.askLevels.contains(rating.level) == true
-                try await writer.write(message(asks ? "reason" : "thanks", try encoder.encode(["counter": rating.counter.rawValue])))
+                try await writer.write(message(engine.rules.asksReason(rating) ? "reason" : "thanks", try encoder.encode(["counter": rating.counter.rawValue])))
             case .ratingReasonGiven(let counter, _, _, _):
                 try await writer.write(message("thanks", try encoder.encode(["counter": counter.rawValue])))
             default:

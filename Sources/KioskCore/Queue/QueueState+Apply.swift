@@ -122,7 +122,7 @@ extension QueueState {
                 counters[rating.counter]?.recentPresses = presses
             }
             // A counted press at a level that asks opens the question; any other press closes it.
-            let asks = rating.flag == nil && rules.ratingReasons?.askLevels.contains(rating.level) == true
+            let asks = rules.asksReason(rating)
             counters[rating.counter, default: CounterState()].reasonAsked = asks ? at : nil
             counters[rating.counter]?.reasonTicket = asks ? rating.ticket : nil
 

@@ -105,6 +105,11 @@ public struct QueueRules: Hashable, Sendable {
     public var ratingBurst: RatingBurst? = RatingBurst(presses: 4, seconds: 3)
     /// Reasons asked after a dissatisfied press; nil: none asked.
     public var ratingReasons: RatingReasons?
+
+    /// Whether this press opens the reason question: a counted press at a level that asks.
+    public func asksReason(_ rating: Rating) -> Bool {
+        rating.flag == nil && ratingReasons?.askLevels.contains(rating.level) == true
+    }
     /// How many recent calls the displays show.
     public var recentCallsKept: Int
 

@@ -62,24 +62,14 @@ public struct LEDBoardService: Service {
                 case .dayStarted:
                     for board in boards { await show("", at: board.counter) }
                 case .ratingRecorded(let rating):
-                    // Thanks for a few seconds (or the reason's question while it is open), then
-                    // the number again, unless a new call came meanwhile.
-                    let reasons = engine.rules.ratingReasons
-                    let asks = rating.flag == nil && reasons?.askLevels.contains(rating.level) == true
-                    let (text, seconds) = asks ? (thanks.reasonBoard, reasons!.seconds) : (thanks.board, TimeInterval(thanks.seconds))
-                    let turn = await showing.thank(rating.counter)
-                    await write(text, at: rating.counter)
-                    group.addTask { [self] in
-                        try? await Task.sleep(for: .seconds(seconds))
-                        if let number = await showing.afterThanks(rating.counter, turn: turn) { await write(number, at: rating.counter) }
+                    // Thanks, or the reason's question while it is open.
+                    if engine.rules.asksReason(rating), let reasons = engine.rules.ratingReasons {
+                        await flash(thanks.reasonBoard, at: rating.counter, for: reasons.seconds, in: &group)
+                    } else {
+                        await flash(thanks.board, at: rating.counter, for: TimeInterval(thanks.seconds), in: &group)
                     }
                 case .ratingReasonGiven(let counter, _, _, _):
-                    let turn = await showing.thank(counter)
-                    await write(thanks.board, at: counter)
-                    group.addTask { [self] in
-                        try? await Task.sleep(for: .seconds(thanks.seconds))
-                        if let number = await showing.afterThanks(counter, turn: turn) { await write(number, at: counter) }
-                    }
+                    await flash(thanks.board, at: counter, for: TimeInterval(thanks.seconds), in: &group)
                 default:
                     break
                 }
@@ -87,6 +77,16 @@ public struct LEDBoardService: Service {
             group.cancelAll()
         }
         try? await gracefulShutdown()
+    }
+
+    /// `text` for `seconds`, then the counter's number again, unless a new call came meanwhile.
+    private func flash(_ text: String, at counter: CounterNumber, for seconds: TimeInterval, in group: inout TaskGroup<Void>) async {
+        let turn = await showing.thank(counter)
+        await write(text, at: counter)
+        group.addTask { [self] in
+            try? await Task.sleep(for: .seconds(seconds))
+            if let number = await showing.afterThanks(counter, turn: turn) { await write(number, at: counter) }
+        }
     }
 
     /// The counter's number from now on.

@@ -69,15 +69,14 @@ public struct VoiceService: Service {
         let (_, events) = await engine.subscribe()
         var played = 0
         let started = Self.stamp(Date())
-        let reasons = engine.rules.ratingReasons
+        let rules = engine.rules
         for await event in events {
             let text: String, what: String
             switch event.kind {
             case .ticketCalled(_, let display, let counter, _), .ticketRecalled(_, let display, let counter, _),
                  .ticketReturned(_, let display, let counter):
                 (text, what) = (settings.sentence(number: display, counter: counter), "\(Self.fileSafe(display))-quay\(counter.rawValue)")
-            case .ratingRecorded(let rating) where settings.reasonQuestion != nil && rating.flag == nil
-                && reasons?.askLevels.contains(rating.level) == true:
+            case .ratingRecorded(let rating) where settings.reasonQuestion != nil && rules.asksReason(rating):
                 (text, what) = (settings.reasonQuestion!, "ly-do-quay\(rating.counter.rawValue)")
             default:
                 continue
