@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         // /metrics in Prometheus's text format (one small target; its dependencies are Hummingbird's already).
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The province's central database (PostgreSQL): linked by KioskProvince only.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Already built for postgres-nio: named here for its TLS settings.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure domain: queue, numbering, ratings, statistics. Foundation only, no clock, no I/O.
@@ -72,10 +76,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The province: the sync to the central PostgreSQL, its schema, reports and page. The
+        // hall's modules never import it; only the executable wires it in.
+        .target(
+            name: "KioskProvince",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskService", "KioskWeb",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskWeb",
+                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskWeb", "KioskProvince",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -108,5 +125,7 @@ let package = Package(
         .testTarget(name: "KioskWebTests", dependencies: ["KioskWeb", "KioskTestSupport",
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
+        // Against a real PostgreSQL that scripts/test starts (KIOSK_TEST_POSTGRES_URL).
+        .testTarget(name: "KioskProvinceTests", dependencies: ["KioskProvince", "KioskSampleData", "KioskTestSupport"]),
     ]
 )

@@ -204,6 +204,11 @@ enum Schema {
                 CREATE INDEX dossier_by_day ON dossier(day);
                 """)
         }
+        migrator.registerMigration("v9: ratings by ticket, for the province sync") { db in
+            // The province sync sends each ticket's ratings with the events that touched it
+            // (a replaced vote, a reason): one index look-up per ticket, not a scan per batch.
+            try db.execute(sql: "CREATE INDEX rating_by_ticket ON rating(ticket_id)")
+        }
         return migrator
     }
 }

@@ -91,6 +91,12 @@ final class KioskMetrics: Sendable {
         for page in ["officer", "dashboard"] {
             gauge("push_clients", help, [("page", page)]).set(Double(staffStreams.withLock { $0[page] ?? 0 }))
         }
+        if let province = daemon.province.current {
+            gauge("province_connected", "1 while the box is connected to the province's server").set(province.state == .connected ? 1.0 : 0.0)
+            gauge("province_events_behind", "Events the province does not have yet").set(Double(province.eventsBehind))
+            gauge("province_seconds_behind", "Age of the oldest event the province does not have yet").set(province.secondsBehind)
+            gauge("province_events_sent", "Events the province accepted since the daemon started").set(Double(province.eventsSent))
+        }
         let state = await daemon.engine.snapshot
         for service in daemon.config.rules.services {
             gauge("waiting", "Tickets waiting now", [("service", service.code.rawValue)]).set(Double(state.waitingCount(service.code)))

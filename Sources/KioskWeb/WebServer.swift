@@ -169,7 +169,7 @@ public enum WebServer {
                 .sorted { $0.id < $1.id }.map { PrintDoubt(number: $0.display, print: $0.print.rawValue) }
             let healthy = devices.allSatisfy { $0.state != .unavailable } && doubtful.isEmpty
             let report = HealthReport(status: healthy ? "ok" : "degraded", devices: devices, ticketsToReprintOrVoid: doubtful,
-                                      displayStreams: displays.current)
+                                      displayStreams: displays.current, province: daemon.province.current)
             return json(try encoder.encode(report))
         }
         return router
@@ -223,6 +223,9 @@ public enum WebServer {
         var devices: [DeviceHealth.Entry]
         var ticketsToReprintOrVoid: [PrintDoubt]
         var displayStreams: Int
+        /// The sync to the province's server (absent without `[province]`). It does not make
+        /// the hall degraded: the hall works offline, and the events wait.
+        var province: ProvinceLink.Status?
     }
 
     struct PrintDoubt: Encodable {

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskDevices
+import KioskProvince
 import KioskService
 import KioskStore
 import Logging
@@ -38,6 +39,9 @@ enum Wiring {
         if let backup = config.backup {
             services.append(BackupService(database: daemon.database, settings: backup, timeZone: config.timeZone, health: daemon.health,
                                           logger: logger))
+        }
+        if config.province != nil {
+            services.append(ProvinceSync(database: daemon.database, config: config, link: daemon.province, version: kioskVersion, logger: logger))
         }
         return services
     }

@@ -37,7 +37,38 @@ public enum ConfigLoader {
         guard let timeZone = TimeZone(identifier: zoneName) else {
             throw centre.error("time_zone", "\(zoneName) is not a time zone name (like Asia/Ho_Chi_Minh)")
         }
+        var centreCode: String?
+        if centre.has("code") {
+            let code = try centre.string("code")
+            guard (1...32).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+                throw centre.error("code", "\(code) is not a centre code: 1 to 32 letters, digits, dots, dashes (like 26.0101 or XA-DONG-SON)")
+            }
+            centreCode = code
+        }
         try centre.finish()
+
+        var province: ProvinceSettings?
+        if let t = try top.table("province") {
+            let url = try t.string("url")
+            let server: ProvinceServerAddress
+            do {
+                server = try ProvinceServerAddress(url)
+            } catch {
+                throw t.error("url", error.description)
+            }
+            if server.password != nil {
+                throw t.error("url", "holds a password: put it in a file only the daemon reads, and name it in password_file")
+            }
+            guard centreCode != nil else {
+                throw centre.error("code", "missing: a box that reports to the province needs its centre's code (code = \"26.0101\")")
+            }
+            var settings = ProvinceSettings(server: server, passwordFile: t.has("password_file") ? resolve(try t.string("password_file")) : nil)
+            settings.batchSize = try t.int("batch", default: settings.batchSize, in: 1...50_000)
+            settings.intervalSeconds = try t.int("interval_seconds", default: settings.intervalSeconds, in: 1...3600)
+            settings.maxBackoffSeconds = try t.int("max_backoff_seconds", default: settings.maxBackoffSeconds, in: 1...3600)
+            try t.finish()
+            province = settings
+        }
 
         let database = try top.table("database")
         let databasePath = resolve(try database?.string("path") ?? "kiosk.sqlite")
@@ -166,6 +197,8 @@ public enum ConfigLoader {
         config.accounts = accounts
         config.backup = backup
         config.officerPhotos = officerPhotos
+        config.centreCode = centreCode
+        config.province = province
         return config
     }
 

@@ -7,6 +7,8 @@ public struct KioskConfig: Sendable {
     /// The file it was read from.
     public var file: String
     public var centreName: String
+    /// The centre's code, unique in the province (`[centre] code`): its name in the central database.
+    public var centreCode: String?
     public var rules: QueueRules
     public var databasePath: String
     /// The database never grows past this (`[database] max_size_mb`); nil: as the disk allows.
@@ -29,6 +31,8 @@ public struct KioskConfig: Sendable {
     public var backup: BackupSettings?
     /// A folder of officers' photos, `<officer id>.jpg` or `.png`, for the counter screens (`[display] photos`).
     public var officerPhotos: String?
+    /// The central PostgreSQL this box reports to; nil when `[province]` is absent.
+    public var province: ProvinceSettings?
 
     public var timeZone: TimeZone { rules.timeZone }
 }

@@ -14,6 +14,14 @@ public struct SatisfactionReport: Sendable {
         public var times: ServiceTimes
         /// Counted ratings with a reason, per reason's words.
         public var reasonCounts: [String: Int] = [:]
+
+        public init(key: String, name: String, figures: SatisfactionFigures, times: ServiceTimes, reasonCounts: [String: Int] = [:]) {
+            self.key = key
+            self.name = name
+            self.figures = figures
+            self.times = times
+            self.reasonCounts = reasonCounts
+        }
     }
 
     /// The columns: every figure, or the form centres file (officer, total ratings, then
@@ -27,6 +35,8 @@ public struct SatisfactionReport: Sendable {
     public var to: LocalDay
     /// The named period the days make, when the report was asked for by one.
     public var period: ReportPeriod?
+    /// Whose report it is, when the title must say (the province's report of one centre).
+    public var subject: String?
     public var grouping: ReportGrouping
     public var levelLabels: [String]
     /// The reasons' columns: the configured ones, then any others the period's ratings hold.
@@ -60,9 +70,19 @@ public struct SatisfactionReport: Sendable {
         reasonLabels = configured + Set(rows.flatMap { $0.reasonCounts.keys }).subtracting(configured).sorted()
     }
 
-    var hasNames: Bool { [.officer, .counter, .service].contains(grouping) }
+    /// A report made elsewhere (the province's central database), written the same way.
+    public init(from: LocalDay, to: LocalDay, grouping: ReportGrouping, levelLabels: [String], reasonLabels: [String], rows: [Row]) {
+        self.from = from
+        self.to = to
+        self.grouping = grouping
+        self.levelLabels = levelLabels
+        self.reasonLabels = reasonLabels
+        self.rows = rows
+    }
 
-    var keyHeaders: [String] {
+    public var hasNames: Bool { [.officer, .counter, .service].contains(grouping) }
+
+    public var keyHeaders: [String] {
         switch grouping {
         case .officer: ["Mã cán bộ", "Họ và tên"]
         case .counter: ["Quầy", "Tên quầy"]
@@ -76,29 +96,34 @@ public struct SatisfactionReport: Sendable {
 
     /// The table: header row, then one row per group.
     public func table(_ layout: Layout = .full) -> [[String]] {
+        [keyHeaders + figureHeader(layout)] + rows.map { row in (hasNames ? [row.key, row.name] : [row.key]) + figureCells(row, layout) }
+    }
+
+    /// The figures' column names, after the group's key (the province's report puts its centre first).
+    public func figureHeader(_ layout: Layout) -> [String] {
         switch layout {
         case .filing:
-            let header = keyHeaders + ["Tổng số lượt đánh giá"] + levelLabels.flatMap { [$0, "\($0) (%)"] }
-            return [header] + rows.map { row in
-                let key = hasNames ? [row.key, row.name] : [row.key]
-                let shares = row.figures.levelShares
-                return key + [String(row.figures.rated)] + row.figures.levelCounts.indices.flatMap { i in
-                    [String(row.figures.levelCounts[i]), Self.percent(shares?[i])]
-                }
-            }
+            ["Tổng số lượt đánh giá"] + levelLabels.flatMap { [$0, "\($0) (%)"] }
         case .full:
-            let header = keyHeaders + levelLabels + levelLabels.map { "\($0) (%)" }
+            levelLabels + levelLabels.map { "\($0) (%)" }
                 + ["Số lượt đánh giá", "Số phiếu đã phục vụ", "Số phiếu đã phục vụ được đánh giá", "Tỷ lệ hài lòng (%)", "Tỷ lệ đánh giá (%)",
                    "Chờ trung bình (phút)", "Chờ P90 (phút)", "Phục vụ trung bình (phút)", "Vắng mặt", "Chuyển"]
                 + reasonLabels.map { "Lý do: \($0)" }
-            return [header] + rows.map { row in
-                let key = hasNames ? [row.key, row.name] : [row.key]
-                let f = row.figures, t = row.times
-                return key + f.levelCounts.map(String.init) + (f.levelShares?.map { Self.percent($0) } ?? f.levelCounts.map { _ in "" })
-                    + [String(f.rated), String(f.finished), String(f.ratedFinished), Self.percent(f.satisfactionRate), Self.percent(f.responseRate),
-                       Self.minutes(t.meanWait), Self.minutes(t.p90Wait), Self.minutes(t.meanService), String(t.noShows), String(t.transfers)]
-                    + reasonLabels.map { String(row.reasonCounts[$0] ?? 0) }
-            }
+        }
+    }
+
+    /// One row's figures, in the columns of `figureHeader`.
+    public func figureCells(_ row: Row, _ layout: Layout) -> [String] {
+        let f = row.figures, t = row.times
+        switch layout {
+        case .filing:
+            let shares = f.levelShares
+            return [String(f.rated)] + f.levelCounts.indices.flatMap { i in [String(f.levelCounts[i]), Self.percent(shares?[i])] }
+        case .full:
+            return f.levelCounts.map(String.init) + (f.levelShares?.map { Self.percent($0) } ?? f.levelCounts.map { _ in "" })
+                + [String(f.rated), String(f.finished), String(f.ratedFinished), Self.percent(f.satisfactionRate), Self.percent(f.responseRate),
+                   Self.minutes(t.meanWait), Self.minutes(t.p90Wait), Self.minutes(t.meanService), String(t.noShows), String(t.transfers)]
+                + reasonLabels.map { String(row.reasonCounts[$0] ?? 0) }
         }
     }
 
@@ -116,6 +141,7 @@ public struct SatisfactionReport: Sendable {
         }
         let days = "từ \(from.vietnamese) đến \(to.vietnamese)"
         return "Báo cáo mức độ hài lòng theo \(what) – " + (period.map { "\($0.vietnameseName) (\(days))" } ?? days)
+            + (subject.map { " – \($0)" } ?? "")
     }
 
     /// The title row, then the table, as a workbook sheet: the group's key and name are text,
@@ -141,8 +167,14 @@ public struct SatisfactionReport: Sendable {
         seconds.map { String(format: "%.1f", $0 / 60) } ?? ""
     }
 
+    /// A mean in seconds to the millisecond: sums added in another order (slices of days, the
+    /// province's server) differ in their last bits, never in a millisecond.
+    static func milliseconds(_ seconds: Double?) -> Double? {
+        seconds.map { ($0 * 1000).rounded() / 1000 }
+    }
+
     /// Quotes when needed; a cell that a spreadsheet would run as a formula is neutralised.
-    static func csvCell(_ value: String) -> String {
+    public static func csvCell(_ value: String) -> String {
         if isPlainCSV(value) { return value }
         var cell = value
         if let first = cell.first, "=+-@\t\r".contains(first), Double(cell) == nil { cell = "'" + cell }
@@ -179,7 +211,8 @@ public struct SatisfactionReport: Sendable {
         let document = Document(title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, levels: levelLabels, rows: rows.map {
             JSONRow(key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
                     finished: $0.figures.finished, ratedFinished: $0.figures.ratedFinished, satisfactionRate: $0.figures.satisfactionRate, responseRate: $0.figures.responseRate,
-                    meanWaitSeconds: $0.times.meanWait, p90WaitSeconds: $0.times.p90Wait, meanServiceSeconds: $0.times.meanService,
+                    meanWaitSeconds: Self.milliseconds($0.times.meanWait), p90WaitSeconds: $0.times.p90Wait,
+                    meanServiceSeconds: Self.milliseconds($0.times.meanService),
                     noShows: $0.times.noShows, transfers: $0.times.transfers, reasonCounts: $0.reasonCounts)
         })
         let encoder = JSONEncoder()

@@ -1,0 +1,251 @@
+import Foundation
+import KioskService
+import KioskStore
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Sends the box's event log to the province's central PostgreSQL, in order, in batches:
+/// each batch (its events, and the ticket and rating rows they touched) is one transaction
+/// there, which also moves the centre's position. At least once, and idempotent on (centre,
+/// event): a batch sent again after a lost answer changes nothing.
+///
+/// The hall never waits for it: it reads the box's database in read transactions (the
+/// writer goes on), talks to the network holding no lock, and is a service of its own.
+/// While the server is away it tries again after 1, 2, 4 … up to `max_backoff_seconds`;
+/// a box offline for weeks sends its backlog when the server is back.
+public struct ProvinceSync: Service {
+    let database: KioskDatabase
+    let config: KioskConfig
+    let settings: ProvinceSettings
+    let code: String
+    let link: ProvinceLink
+    let logger: Logger
+    let version: String
+
+    public init(database: KioskDatabase, config: KioskConfig, link: ProvinceLink, version: String, logger: Logger) {
+        self.database = database
+        self.config = config
+        settings = config.province!
+        code = config.centreCode!
+        self.link = link
+        self.version = version
+        var logger = logger
+        logger[metadataKey: "province"] = "\(config.province!.server)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            await self.loop()
+        }
+    }
+
+    private func loop() async {
+        var backoff = 1
+        var lastLogged: String?
+        while !Task.isCancelled {
+            do {
+                let server = try CentralServer(address: settings.server, passwordFile: settings.passwordFile)
+                link.update { $0.state = .connecting }
+                let connection = try await server.connect(logger: logger)
+                do {
+                    try await session(connection, onConnected: {
+                        backoff = 1
+                        lastLogged = nil
+                    })
+                } catch {
+                    try? await connection.close()
+                    throw CentralError(describing: error, server: settings.server)
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                let message = "\(error)"
+                link.update {
+                    $0.state = .offline
+                    $0.lastError = message
+                }
+                // Once per distinct failure: a server away for a week must not fill the journal.
+                if message != lastLogged {
+                    logger.warning("province server unreachable, the hall goes on and the events wait",
+                                   metadata: ["error": "\(message)", "retry_seconds": "\(backoff)"])
+                    lastLogged = message
+                }
+                try? await Task.sleep(for: .seconds(backoff))
+                backoff = min(backoff * 2, settings.maxBackoffSeconds)
+            }
+        }
+    }
+
+    /// One connection's life: check the schema, say hello, then send batches until an error.
+    private func session(_ connection: PostgresConnection, onConnected: () -> Void) async throws {
+        try await CentralSchema.check(connection, logger: logger)
+        try await connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS stage_event (seq bigint, at double precision, day text, kind text, ticket_id bigint,
+                                                         payload text, actor text) ON COMMIT DELETE ROWS
+            """, logger: logger)
+        try await connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS stage_ticket (id bigint, day text, service text, sequence integer, number integer,
+                display text, priority boolean, issued_at double precision, status text, counter integer, officer text,
+                called_at double precision, finished_at double precision, outcome text, recalls integer, transfers integer,
+                reprints integer, print_state text, print_reason text, rated boolean) ON COMMIT DELETE ROWS
+            """, logger: logger)
+        try await connection.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS stage_rating (id bigint, at double precision, day text, counter integer, ticket_id bigint,
+                service text, officer text, level integer, label text, scale_size integer, satisfied boolean, flag text,
+                reason integer, reason_label text) ON COMMIT DELETE ROWS
+            """, logger: logger)
+        var position = try await hello(connection)
+        var officers = try await sendOfficers(connection, after: [:])
+        onConnected()
+        logger.info("connected to the province server", metadata: ["centre": "\(code)", "position": "\(position)"])
+        var lastContact = ContinuousClock.now
+        while !Task.isCancelled {
+            let batch = try database.syncBatch(after: position, limit: settings.batchSize)
+            let (newest, _) = try database.lastEvent()
+            if batch.events.isEmpty {
+                report(position: position, newest: newest)
+                // Alive, with nothing to send: the province's page shows when each box was last heard from.
+                if ContinuousClock.now - lastContact > .seconds(60) {
+                    try await connection.execute("UPDATE centre SET last_contact = now(), events_behind = 0 WHERE code = \(code)", logger: logger)
+                    lastContact = .now
+                }
+                try await Task.sleep(for: .seconds(settings.intervalSeconds))
+                continue
+            }
+            if batch.events.contains(where: { $0.kind == "officerSignedIn" }) {
+                officers = try await sendOfficers(connection, after: officers)
+            }
+            position = try await send(batch, behind: newest - (batch.lastSeq ?? position), connection)
+            lastContact = .now
+            link.update { $0.eventsSent += batch.events.count }
+            report(position: position, newest: newest)
+        }
+    }
+
+    private func report(position: Int64, newest: Int64) {
+        let behind = Int(max(0, newest - position))
+        let oldest = behind == 0 ? nil : try? database.firstEventTime(after: position)
+        link.update {
+            $0.state = .connected
+            $0.lastError = nil
+            $0.lastSuccess = Date()
+            $0.eventsBehind = behind
+            $0.secondsBehind = oldest.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0
+        }
+    }
+
+    /// Registers the centre (its names, scale and reasons) and reads where the province's copy ends.
+    private func hello(_ connection: PostgresConnection) async throws -> Int64 {
+        let rules = config.rules
+        let levels = rules.ratingScale.levels.map(\.label)
+        let reasons = rules.ratingReasons?.labels ?? []
+        let zone = config.timeZone.identifier
+        try await connection.execute("""
+            INSERT INTO centre (code, name, time_zone, level_labels, reason_labels, kiosk_version, last_contact)
+            VALUES (\(code), \(config.centreName), \(zone), \(levels), \(reasons), \(version), now())
+            ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, level_labels = EXCLUDED.level_labels,
+                reason_labels = EXCLUDED.reason_labels, kiosk_version = EXCLUDED.kiosk_version, last_contact = now()
+            """, logger: logger)
+        let services = rules.services
+        try await connection.execute("""
+            INSERT INTO service (centre, code, name) SELECT \(code), * FROM unnest(\(services.map(\.code.rawValue)), \(services.map(\.name)))
+            ON CONFLICT (centre, code) DO UPDATE SET name = EXCLUDED.name
+            """, logger: logger)
+        let counters = rules.counters
+        try await connection.execute("""
+            INSERT INTO counter (centre, number, name) SELECT \(code), * FROM unnest(\(counters.map { Int32($0.number.rawValue) }), \(counters.map(\.name)))
+            ON CONFLICT (centre, number) DO UPDATE SET name = EXCLUDED.name
+            """, logger: logger)
+        return try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code)", as: (Int64).self, logger: logger).first ?? 0
+    }
+
+    /// The officers' names, when they changed since `sent`.
+    private func sendOfficers(_ connection: PostgresConnection, after sent: [String: String]) async throws -> [String: String] {
+        let now = Dictionary(uniqueKeysWithValues: try database.officers().map { ($0.id.rawValue, $0.name) })
+        let changed = now.filter { sent[$0.key] != $0.value }
+        guard !changed.isEmpty else { return now }
+        try await connection.execute("""
+            INSERT INTO officer (centre, id, name) SELECT \(code), * FROM unnest(\(Array(changed.keys)), \(Array(changed.values)))
+            ON CONFLICT (centre, id) DO UPDATE SET name = EXCLUDED.name
+            """, logger: logger)
+        return now
+    }
+
+    /// One batch, one transaction; returns the province's new position for this centre.
+    private func send(_ batch: SyncBatch, behind: Int64, _ connection: PostgresConnection) async throws -> Int64 {
+        guard let last = batch.events.last else { return 0 }
+        try await connection.execute("BEGIN", logger: logger)
+        do {
+            // The centre's row is the lock: two connections for one centre take turns.
+            let held = try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code) FOR UPDATE", as: (Int64).self, logger: logger)
+            guard let position = held.first else { throw CentralError("the centre \(code) vanished from the central database") }
+            guard position < last.seq else {
+                // Everything here is there already (an answer lost on the way back).
+                try await connection.execute("COMMIT", logger: logger)
+                return position
+            }
+            try await copy(batch, connection)
+            let inserted: Int64 = try await connection.fetch("""
+                WITH added AS (
+                    INSERT INTO event (centre, seq, at, day, kind, ticket_id, payload, actor)
+                    SELECT \(code), seq, at, day, kind, ticket_id, payload, actor FROM stage_event WHERE seq > \(position)
+                    ON CONFLICT (centre, seq) DO NOTHING RETURNING 1)
+                SELECT count(*) FROM added
+                """, as: (Int64).self, logger: logger).first ?? 0
+            try await connection.execute("""
+                INSERT INTO ticket SELECT \(code), * FROM stage_ticket
+                ON CONFLICT (centre, id) DO UPDATE SET day = EXCLUDED.day, service = EXCLUDED.service, sequence = EXCLUDED.sequence,
+                    number = EXCLUDED.number, display = EXCLUDED.display, priority = EXCLUDED.priority, issued_at = EXCLUDED.issued_at,
+                    status = EXCLUDED.status, counter = EXCLUDED.counter, officer = EXCLUDED.officer, called_at = EXCLUDED.called_at,
+                    finished_at = EXCLUDED.finished_at, outcome = EXCLUDED.outcome, recalls = EXCLUDED.recalls,
+                    transfers = EXCLUDED.transfers, reprints = EXCLUDED.reprints, print_state = EXCLUDED.print_state,
+                    print_reason = EXCLUDED.print_reason, rated = EXCLUDED.rated
+                """, logger: logger)
+            try await connection.execute("""
+                INSERT INTO rating SELECT \(code), * FROM stage_rating
+                ON CONFLICT (centre, id) DO UPDATE SET at = EXCLUDED.at, day = EXCLUDED.day, counter = EXCLUDED.counter,
+                    ticket_id = EXCLUDED.ticket_id, service = EXCLUDED.service, officer = EXCLUDED.officer, level = EXCLUDED.level,
+                    label = EXCLUDED.label, scale_size = EXCLUDED.scale_size, satisfied = EXCLUDED.satisfied, flag = EXCLUDED.flag,
+                    reason = EXCLUDED.reason, reason_label = EXCLUDED.reason_label
+                """, logger: logger)
+            try await connection.execute("""
+                UPDATE centre SET last_seq = \(last.seq), last_event_at = \(last.at), events = events + \(inserted),
+                    events_behind = \(max(0, behind)), last_contact = now()
+                WHERE code = \(code)
+                """, logger: logger)
+            try await connection.execute("COMMIT", logger: logger)
+            return last.seq
+        } catch {
+            try? await connection.execute("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    private func copy(_ batch: SyncBatch, _ connection: PostgresConnection) async throws {
+        var events = CopyText()
+        for e in batch.events {
+            events.row([String(e.seq), e.at.description, e.day, e.kind, e.ticketID.cell, e.payload, e.actor])
+        }
+        try await connection.copyFrom(table: "stage_event", logger: logger) { try await $0.write(events.buffer) }
+        if !batch.tickets.isEmpty {
+            var tickets = CopyText()
+            for t in batch.tickets {
+                tickets.row([String(t.id), t.day, t.service, String(t.sequence), String(t.number), t.display, t.priority.cell,
+                             t.issuedAt.description, t.status, t.counter.cell, t.officer, t.calledAt.cell, t.finishedAt.cell, t.outcome,
+                             String(t.recalls), String(t.transfers), String(t.reprints), t.printState, t.printReason, t.rated.cell])
+            }
+            try await connection.copyFrom(table: "stage_ticket", logger: logger) { try await $0.write(tickets.buffer) }
+        }
+        if !batch.ratings.isEmpty {
+            var ratings = CopyText()
+            for r in batch.ratings {
+                ratings.row([String(r.id), r.at.description, r.day, String(r.counter), r.ticketID.cell, r.service, r.officer,
+                             String(r.level), r.label, String(r.scaleSize), r.satisfied.cell, r.flag, r.reason.cell, r.reasonLabel])
+            }
+            try await connection.copyFrom(table: "stage_rating", logger: logger) { try await $0.write(ratings.buffer) }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import KioskCore
+import KioskProvince
+import KioskService
+import KioskStore
+import Logging
+
+extension ProvinceGrouping: ExpressibleByArgument {}
+
+/// `kiosk province`: the province's central PostgreSQL, from the province office's machine.
+struct ProvinceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "province",
+        abstract: "The province's central database: create its schema, report across centres, serve its page, manage its accounts.",
+        subcommands: [ProvinceMigrate.self, ProvinceReportCommand.self])
+}
+
+/// Where the central database is, as every `kiosk province` command takes it.
+struct CentralOptions: ParsableArguments {
+    @Option(help: "The central PostgreSQL: postgres://user@host:5432/database (add ?sslmode=disable|prefer|require|verify-full).")
+    var url: String
+
+    @Option(help: "A file holding the password (else the URL's own, else PGPASSWORD).")
+    var passwordFile: String?
+
+    func server() throws -> CentralServer {
+        do {
+            return try CentralServer(address: try ProvinceServerAddress(url), passwordFile: passwordFile)
+        } catch let invalid as ProvinceServerAddress.Invalid {
+            throw ValidationError("--url: \(invalid)")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+/// The command line's logger: postgres-nio's chatter stays out, warnings come through.
+let quietLogger: Logger = {
+    var logger = Logger(label: "kiosk-province")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// Runs `body` with the central server; a failure is one line on standard error and exit status 1.
+func withCentral<T: Sendable>(_ options: CentralOptions, _ body: (CentralServer) async throws -> T) async throws -> T {
+    let server = try options.server()
+    do {
+        return try await body(server)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct ProvinceMigrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Create the central schema in an empty database, or bring it up to this version.")
+    @OptionGroup var central: CentralOptions
+
+    func run() async throws {
+        let applied = try await withCentral(central) { try await $0.migrate(logger: quietLogger) }
+        print(applied.isEmpty ? "the central schema is up to date (version \(CentralSchema.version))"
+                              : "applied migration \(applied.map(String.init).joined(separator: ", ")); the central schema is at version \(CentralSchema.version)")
+    }
+}
+
+struct ProvinceReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Satisfaction figures across the province's centres, with the centres' own formulas.")
+    @OptionGroup var central: CentralOptions
+
+    @Option(help: "First day, YYYY-MM-DD.") var from: String?
+    @Option(help: "Last day (included), YYYY-MM-DD.") var to: String?
+    @Option(help: "A named period instead of --from/--to: 2026-07, 2026-Q3, 2026-H1, 2026-H2, 2026-9M or 2026.") var period: String?
+    @Option(help: "centre, officer, counter or service (within their centre), or day, month, quarter or year.")
+    var by: ProvinceGrouping = .centre
+    @Flag(help: "With --by centre: rank the centres by satisfaction rate (rated and finished counts beside it).") var rank = false
+    @Option(help: "Only this centre (its code): the rows its own box's kiosk export gives.") var centre: String?
+    @Option(help: "full (every figure) or filing (total ratings, count and percentage per level).")
+    var layout: SatisfactionReport.Layout = .full
+    @Option(help: "csv (UTF-8 for Excel), xlsx or json.") var format: ExportRequest.Format = .csv
+    @Option(help: "Write to this file instead of standard output.") var out: String?
+
+    func days() throws -> (LocalDay, LocalDay, ReportPeriod?) {
+        if let period {
+            guard from == nil, to == nil else { throw ValidationError("give --period or --from and --to, not both") }
+            guard let p = ReportPeriod(period) else { throw ValidationError("--period \(period) is not a period: use 2026-07, 2026-Q3, 2026-H1, 2026-H2, 2026-9M or 2026") }
+            return (p.first, p.last, p)
+        }
+        guard let from, let first = LocalDay(iso: from) else { throw ValidationError("--from: give the first day as YYYY-MM-DD (or --period)") }
+        guard let to, let last = LocalDay(iso: to) else { throw ValidationError("--to: give the last day as YYYY-MM-DD") }
+        guard first <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
+        return (first, last, nil)
+    }
+
+    func validate() throws {
+        _ = try days()
+        if rank, by != .centre { throw ValidationError("--rank ranks centres: use it with --by centre") }
+        if format == .xlsx, out == nil { throw ValidationError("xlsx is a file: give --out report.xlsx") }
+    }
+
+    func run() async throws {
+        let (first, last, period) = try days()
+        var report = try await withCentral(central) {
+            try await $0.report(from: first, to: last, by: by, centre: centre, rank: rank, logger: quietLogger)
+        }
+        report.period = period
+        let data: Data = switch format {
+        case .csv: report.csv(layout)
+        case .json: try report.json()
+        case .xlsx: report.xlsx()
+        }
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: data) else { throw ValidationError("cannot write \(out)") }
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}
