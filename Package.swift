@@ -124,7 +124,7 @@ let package = Package(
         // The routes through Hummingbird's test client (it brings an HTTP client and TLS: built for tests only).
         .testTarget(name: "KioskWebTests", dependencies: ["KioskWeb", "KioskTestSupport",
                                                           .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices", "KioskTestSupport", "KioskSampleData", "KioskStore"]),
         // Against a real PostgreSQL that scripts/test starts (KIOSK_TEST_POSTGRES_URL).
         .testTarget(name: "KioskProvinceTests", dependencies: ["KioskProvince", "KioskSampleData", "KioskTestSupport"]),
     ]

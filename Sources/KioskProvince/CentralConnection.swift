@@ -33,6 +33,9 @@ public struct CentralServer: Sendable {
         configuration.options.connectTimeout = .seconds(timeout.components.seconds)
         do {
             return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        } catch let error as PSQLError where error.code == .serverClosedConnection || error.code == .uncleanShutdown {
+            // A PostgreSQL server says why it ends a login; something else just hangs up.
+            throw CentralError("\(address.host):\(address.port) closed the connection at the first message: it does not answer as a PostgreSQL server (is the port right?)")
         } catch {
             throw CentralError(describing: error, server: address)
         }

@@ -67,6 +67,7 @@ public struct ProvinceSync: Service {
                     $0.state = .offline
                     $0.lastError = message
                 }
+                measureBehind()
                 // Once per distinct failure: a server away for a week must not fill the journal.
                 if message != lastLogged {
                     logger.warning("province server unreachable, the hall goes on and the events wait",
@@ -98,18 +99,22 @@ public struct ProvinceSync: Service {
                 reason integer, reason_label text) ON COMMIT DELETE ROWS
             """, logger: logger)
         var position = try await hello(connection)
+        link.update { $0.position = position }
         var officers = try await sendOfficers(connection, after: [:])
         onConnected()
         logger.info("connected to the province server", metadata: ["centre": "\(code)", "position": "\(position)"])
         var lastContact = ContinuousClock.now
         while !Task.isCancelled {
+            if connection.isClosed { throw CentralError("the server at \(settings.server.host):\(settings.server.port) closed the connection") }
             let batch = try database.syncBatch(after: position, limit: settings.batchSize)
-            let (newest, _) = try database.lastEvent()
             if batch.events.isEmpty {
-                report(position: position, newest: newest)
+                report(position: position)
                 // Alive, with nothing to send: the province's page shows when each box was last heard from.
                 if ContinuousClock.now - lastContact > .seconds(60) {
-                    try await connection.execute("UPDATE centre SET last_contact = now(), events_behind = 0 WHERE code = \(code)", logger: logger)
+                    let (code, logger) = (code, logger)
+                    try await withDeadline(settings.answerSeconds, what: "a heartbeat", giveUp: { connection.close().whenComplete { _ in } }) {
+                        try await connection.execute("UPDATE centre SET last_contact = now(), events_behind = 0 WHERE code = \(code)", logger: logger)
+                    }
                     lastContact = .now
                 }
                 try await Task.sleep(for: .seconds(settings.intervalSeconds))
@@ -118,20 +123,35 @@ public struct ProvinceSync: Service {
             if batch.events.contains(where: { $0.kind == "officerSignedIn" }) {
                 officers = try await sendOfficers(connection, after: officers)
             }
-            position = try await send(batch, behind: newest - (batch.lastSeq ?? position), connection)
+            let newest = try database.lastEvent().seq
+            let from = position
+            position = try await withDeadline(settings.answerSeconds, what: "a batch of \(batch.events.count) events",
+                                              giveUp: { connection.close().whenComplete { _ in } }) {
+                try await send(batch, behind: newest - (batch.lastSeq ?? from), connection)
+            }
             lastContact = .now
             link.update { $0.eventsSent += batch.events.count }
-            report(position: position, newest: newest)
+            report(position: position)
         }
     }
 
-    private func report(position: Int64, newest: Int64) {
-        let behind = Int(max(0, newest - position))
-        let oldest = behind == 0 ? nil : try? database.firstEventTime(after: position)
+    /// The province holds everything up to `position`: say so, and how far behind it is.
+    private func report(position: Int64) {
         link.update {
             $0.state = .connected
             $0.lastError = nil
             $0.lastSuccess = Date()
+            $0.position = position
+        }
+        measureBehind()
+    }
+
+    /// Events after the last position the province confirmed, and the age of the oldest.
+    private func measureBehind() {
+        guard let position = link.current?.position, let newest = try? database.lastEvent().seq else { return }
+        let behind = Int(max(0, newest - position))
+        let oldest = behind == 0 ? nil : try? database.firstEventTime(after: position)
+        link.update {
             $0.eventsBehind = behind
             $0.secondsBehind = oldest.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0
         }

@@ -66,6 +66,7 @@ public enum ConfigLoader {
             settings.batchSize = try t.int("batch", default: settings.batchSize, in: 1...50_000)
             settings.intervalSeconds = try t.int("interval_seconds", default: settings.intervalSeconds, in: 1...3600)
             settings.maxBackoffSeconds = try t.int("max_backoff_seconds", default: settings.maxBackoffSeconds, in: 1...3600)
+            settings.answerSeconds = try t.int("answer_seconds", default: settings.answerSeconds, in: 1...3600)
             try t.finish()
             province = settings
         }

@@ -17,6 +17,8 @@ public final class ProvinceLink: Sendable {
         public var state: State
         /// The server, without its password.
         public var server: String
+        /// The box's last event the province holds (its sequence number; 0 before the first contact).
+        public var position: Int64
         /// Events this box holds that the province does not have yet.
         public var eventsBehind: Int
         /// How old the oldest of them is; 0 when nothing is behind.
@@ -31,7 +33,7 @@ public final class ProvinceLink: Sendable {
     private let status: Mutex<Status?>
 
     public init(server: String? = nil) {
-        status = Mutex(server.map { Status(state: .connecting, server: $0, eventsBehind: 0, secondsBehind: 0, eventsSent: 0) })
+        status = Mutex(server.map { Status(state: .connecting, server: $0, position: 0, eventsBehind: 0, secondsBehind: 0, eventsSent: 0) })
     }
 
     public var current: Status? { status.withLock { $0 } }

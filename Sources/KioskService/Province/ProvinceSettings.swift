@@ -11,6 +11,9 @@ public struct ProvinceSettings: Sendable, Equatable {
     public var intervalSeconds = 5
     /// The longest wait between two tries while the server is away.
     public var maxBackoffSeconds = 60
+    /// How long a batch may wait for the server's answer before the connection is given up
+    /// (a cable pulled out leaves a connection that never answers).
+    public var answerSeconds = 30
 
     public init(server: ProvinceServerAddress, passwordFile: String? = nil) {
         self.server = server

@@ -1,0 +1,229 @@
+import Foundation
+import Glibc
+import KioskCore
+import KioskSampleData
+import KioskStore
+import KioskTestSupport
+import Synchronization
+import Testing
+
+/// Real daemons reporting to a real PostgreSQL (a private server in a temporary folder):
+/// two centres in one province, an outage in the middle of the hall's day, a box that was
+/// offline for three days, and the three ways a connection is refused.
+@Suite(.serialized) struct ProvinceTests {
+    /// A centre of the province: `TestCentre` with its code and a `[province]` section.
+    func centre(_ name: String, code: String, server: PrivatePostgres, url: String? = nil, passwordFile: String? = nil) throws -> TestCentre {
+        let centre = try TestCentre(name)
+        try centre.rewrite {
+            $0.replacingOccurrences(of: "[centre]\n", with: "[centre]\ncode = \"\(code)\"\n")
+                + "\n[province]\nurl = \"\(url ?? server.url)\"\npassword_file = \"\(passwordFile ?? server.passwordFile)\"\n"
+                + "interval_seconds = 1\nmax_backoff_seconds = 1\nanswer_seconds = 3\n"
+        }
+        return centre
+    }
+
+    /// `days` of history in the centre's database, through the daemon's own event log.
+    @discardableResult
+    func history(_ centre: TestCentre, from: LocalDay, days: Int, seed: UInt64) throws -> SampleEvents.Made {
+        let database = try KioskDatabase(path: "\(centre.folder)/kiosk.sqlite")
+        var sample = SampleEvents()
+        sample.services = [ServiceCode("A"), ServiceCode("B")]
+        sample.counters = 2
+        sample.seed = seed
+        return try sample.append(to: database, from: from, days: days)
+    }
+
+    /// The `province` part of the centre's `/health`.
+    func link(_ centre: TestCentre) throws -> [String: Any] {
+        let health = try HTTP.request(port: centre.port, "GET", "/health")
+        let json = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+        return json?["province"] as? [String: Any] ?? [:]
+    }
+
+    /// Until the box says the province holds its newest event.
+    func caughtUp(_ centre: TestCentre, within seconds: Double = 30) throws {
+        let newest = try KioskDatabase(path: "\(centre.folder)/kiosk.sqlite").lastEvent().seq
+        try eventually(seconds, "the province to hold every event of \(centre.folder)") {
+            let l = try link(centre)
+            return l["state"] as? String == "connected" && (l["position"] as? Int).map(Int64.init) == newest
+        }
+    }
+
+    func localEvents(_ centre: TestCentre) throws -> Int {
+        try KioskDatabase(path: "\(centre.folder)/kiosk.sqlite").eventCount()
+    }
+
+    func central(_ server: PrivatePostgres, _ arguments: [String], kiosk: KioskBinary) throws -> String {
+        let result = try kiosk.run(["province"] + arguments + ["--url", server.url, "--password-file", server.passwordFile])
+        guard result.status == 0 else { throw TestFailure("kiosk province \(arguments.joined(separator: " ")): \(result.err)") }
+        return String(decoding: result.out, as: UTF8.self)
+    }
+
+    /// A CSV's lines after its title row.
+    func rows(_ csv: String) -> [Substring] { Array(csv.split(separator: "\r\n").dropFirst()) }
+
+    @Test func twoCentresReportToOneServerAndEachReportEqualsItsOwnExport() throws {
+        let server = try PrivatePostgres()
+        let kiosk = try KioskBinary()
+        #expect(try central(server, ["migrate"], kiosk: kiosk).contains("applied migration 1"))
+        let north = try centre("north", code: "26.0101", server: server)
+        let south = try centre("south", code: "26.0102", server: server)
+        try history(north, from: LocalDay(year: 2026, month: 6, day: 1), days: 6, seed: 11)
+        try history(south, from: LocalDay(year: 2026, month: 6, day: 3), days: 4, seed: 12)
+        try north.start()
+        try south.start()
+        defer { north.stop(); south.stop() }
+        // Today's hall, on both: tickets issued, called and finished while the sync runs.
+        for c in [north, south] {
+            try c.officer("an", signInAt: 1)
+            for _ in 0..<3 { #expect(try c.request("issue A").hasPrefix("ok")) }
+            #expect(try c.request("next 1").hasSuffix("ticketCalled"))
+            #expect(try c.request("finish 1").hasPrefix("ok"))
+        }
+        try caughtUp(north)
+        try caughtUp(south)
+        for (c, code) in [(north, "26.0101"), (south, "26.0102")] {
+            let local = try localEvents(c)
+            #expect(try server.psql("SELECT count(*), count(DISTINCT seq), max(seq) FROM event WHERE centre = '\(code)'") == "\(local)|\(local)|\(local)")
+            for by in ["officer", "service", "counter", "day", "month"] {
+                let period = ["--from", "2026-01-01", "--to", "2026-12-31", "--by", by]
+                let own = try c.kiosk.run(["export", "--config", c.config] + period)
+                let province = try central(server, ["report", "--centre", code] + period, kiosk: kiosk)
+                #expect(rows(province) == rows(String(decoding: own.out, as: UTF8.self)), "\(code) by \(by)")
+                #expect(rows(province).count > 1)
+            }
+        }
+        let ranking = try central(server, ["report", "--period", "2026", "--by", "centre", "--rank", "--format", "json"], kiosk: kiosk)
+        let document = try JSONSerialization.jsonObject(with: Data(ranking.utf8)) as? [String: Any]
+        let ranked = document?["rows"] as? [[String: Any]] ?? []
+        #expect(Set(ranked.compactMap { $0["centre"] as? String }) == ["26.0101", "26.0102"])
+        #expect(ranked.compactMap { $0["rank"] as? Int } == [1, 2])
+        #expect(ranked.allSatisfy { ($0["rated"] as? Int ?? 0) > 0 && ($0["finished"] as? Int ?? 0) > 0 })
+    }
+
+    /// The server goes away in the middle of a stream of presses and comes back: every
+    /// event arrives once, and the hall's commands took no longer while it was away.
+    @Test func anOutageInTheMiddleOfTheDayLosesNothingAndSlowsNothing() throws {
+        let server = try PrivatePostgres()
+        let kiosk = try KioskBinary()
+        _ = try central(server, ["migrate"], kiosk: kiosk)
+        let hall = try centre("outage", code: "26.0301", server: server)
+        try hall.start()
+        defer { hall.stop() }
+        try hall.officer("an", signInAt: 1)
+        try caughtUp(hall)
+
+        let phase = Mutex(0)  // 0 before, 1 while the server is away, 2 after
+        let timings = Mutex<[Int: [Double]]>([:])
+        let stop = Atomic(false)
+        let presses = Thread {
+            while !stop.load(ordering: .relaxed) {
+                for command in ["issue A", "next 1", "finish 1"] {
+                    let start = Date()
+                    _ = try? hall.request(command)
+                    let seconds = Date().timeIntervalSince(start)
+                    let p = phase.withLock { $0 }
+                    timings.withLock { $0[p, default: []].append(seconds) }
+                }
+                usleep(20_000)
+            }
+        }
+        presses.start()
+        sleep(3)
+        try server.stop()
+        phase.withLock { $0 = 1 }
+        do {
+            try eventually(15, "the box to see the server gone") { try link(hall)["state"] as? String == "offline" }
+        } catch {
+            throw TestFailure("\(error); the box says \(try link(hall)); log: \(hall.runLog.suffix(2000))")
+        }
+        sleep(6)
+        let away = try link(hall)
+        #expect((away["eventsBehind"] as? Int ?? 0) > 0, "\(away)")
+        #expect((away["lastError"] as? String ?? "").contains("127.0.0.1"), "\(away)")
+        try server.start()
+        phase.withLock { $0 = 2 }
+        sleep(2)
+        stop.store(true, ordering: .relaxed)
+        while !presses.isFinished { usleep(10_000) }
+        try caughtUp(hall)
+
+        let local = try localEvents(hall)
+        #expect(try server.psql("SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM event WHERE centre = '26.0301'")
+                == "\(local)|\(local)|1|\(local)", "every event once")
+        let t = timings.withLock { $0 }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let before = median(t[0] ?? [1]), during = median(t[1] ?? [1])
+        #expect((t[1] ?? []).count > 50, "presses went on while the server was away")
+        #expect(during <= before * 2 + 0.02, "median command \(during * 1000) ms while away, \(before * 1000) ms before")
+        #expect((t[1] ?? []).max() ?? 0 < 1.0, "no command waited for the server")
+    }
+
+    /// Three days without the server (their events written while it was away): the box says
+    /// how far behind it is, and sends the backlog when the server is back.
+    @Test func aBoxOfflineForThreeDaysSendsItsBacklog() throws {
+        let server = try PrivatePostgres()
+        let kiosk = try KioskBinary()
+        _ = try central(server, ["migrate"], kiosk: kiosk)
+        try server.stop()
+        let hall = try centre("offline", code: "26.0401", server: server)
+        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let first = LocalDay(Date().addingTimeInterval(-4 * 86400), in: zone)
+        let made = try history(hall, from: first, days: 3, seed: 21)
+        try hall.start()
+        defer { hall.stop() }
+        try eventually(15, "the box to report the server away") { try link(hall)["state"] as? String == "offline" }
+        let away = try link(hall)
+        #expect((away["eventsBehind"] as? Int ?? 0) >= made.events, "\(away)")
+        #expect((away["secondsBehind"] as? Double ?? 0) > 2 * 86400, "\(away)")
+        #expect((away["lastError"] as? String ?? "").contains("cannot reach the server at 127.0.0.1"), "\(away)")
+        #expect(try hall.request("issue A").hasPrefix("ok"), "the hall works offline")
+        try server.start()
+        try caughtUp(hall, within: 60)
+        let local = try localEvents(hall)
+        #expect(try server.psql("SELECT count(*), count(DISTINCT seq) FROM event WHERE centre = '26.0401'") == "\(local)|\(local)")
+        #expect(try server.psql("SELECT count(*) FROM ticket WHERE centre = '26.0401'") == String(made.tickets + 1))
+    }
+
+    /// A wrong password, a server that is not PostgreSQL, a schema newer than the binary: a
+    /// clear error in the log and in /health, and the hall goes on.
+    @Test func refusedConnectionsAreClearAndTheHallGoesOn() throws {
+        let server = try PrivatePostgres()
+        let kiosk = try KioskBinary()
+        _ = try central(server, ["migrate"], kiosk: kiosk)
+        let wrong = "\(server.folder)/wrong-password"
+        try "not the password\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+        let hall = try centre("refused", code: "26.0501", server: server, passwordFile: wrong)
+        try hall.start()
+        defer { hall.stop() }
+
+        func refusal(_ words: String) throws {
+            do {
+                try eventually(15, "the error \(words)") { (try link(hall)["lastError"] as? String ?? "").contains(words) }
+            } catch {
+                throw TestFailure("\(error); the box says \(try link(hall))")
+            }
+            #expect(try link(hall)["state"] as? String == "offline")
+            #expect(hall.runLog.contains(words), "the log says it too")
+            #expect(try hall.request("issue A").hasPrefix("ok"), "the hall goes on")
+            let health = try HTTP.request(port: hall.port, "GET", "/health")
+            #expect(health.body.contains("\"status\":\"ok\""), "the hall is not degraded by the province: \(health.body)")
+        }
+        try refusal("refused the login of kiosk")
+
+        // Not PostgreSQL: the URL names the centre's own web server.
+        try hall.rewrite { $0.replacingOccurrences(of: "127.0.0.1:\(server.port)/", with: "127.0.0.1:\(hall.port)/") }
+        kill(hall.daemon!.processIdentifier, SIGHUP)
+        try refusal("does not answer as a PostgreSQL server")
+
+        // A schema newer than this kiosk, with the right password and server.
+        try server.psql("INSERT INTO kiosk_schema (version, name) VALUES (99, 'from a newer kiosk')")
+        try hall.rewrite {
+            $0.replacingOccurrences(of: "127.0.0.1:\(hall.port)/", with: "127.0.0.1:\(server.port)/")
+                .replacingOccurrences(of: wrong, with: server.passwordFile)
+        }
+        kill(hall.daemon!.processIdentifier, SIGHUP)
+        try refusal("newer than this kiosk knows")
+        #expect(try server.psql("SELECT count(*) FROM event") == "0", "nothing written into a schema it does not know")
+    }
+}
