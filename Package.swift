@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskSampleData", "KioskTestSupport",
+                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskSampleData", "KioskTestSupport", "KioskProvince",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

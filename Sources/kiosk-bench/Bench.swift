@@ -19,7 +19,8 @@ struct KioskBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-bench",
         abstract: "Print measurements as tab-separated lines (used by scripts/bench).",
-        subcommands: [Tickets.self, Keypads.self, Calls.self, MakeSampleYear.self, Reports.self, WaitEstimateBench.self])
+        subcommands: [Tickets.self, Keypads.self, Calls.self, MakeSampleYear.self, Reports.self, WaitEstimateBench.self,
+                      ProvinceSyncBench.self, ProvinceYearBench.self])
 
     struct Tickets: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time building one ticket per printer text mode.")

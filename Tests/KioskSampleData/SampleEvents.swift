@@ -21,6 +21,8 @@ public struct SampleEvents {
         public var tickets = 0, ratings = 0, events = 0
         /// The next free ticket id, for the days after these.
         public var nextTicketID: Int64 = 1
+
+        public init(nextTicketID: Int64 = 1) { self.nextTicketID = nextTicketID }
     }
 
     static let labels = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
