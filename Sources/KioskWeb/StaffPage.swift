@@ -5,8 +5,8 @@ import KioskStore
 
 /// The frame of every staff page: Vietnamese, no asset from elsewhere, a bar with the
 /// pages the role may open, and the logout button (a form with the CSRF token).
-enum StaffPage {
-    static func escape(_ text: String) -> String {
+public enum StaffPage {
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
             .replacingOccurrences(of: "'", with: "&#39;")
@@ -24,7 +24,7 @@ enum StaffPage {
         return links
     }
 
-    static let style = """
+    public static let style = """
         body { margin: 0; font-family: "DejaVu Sans", Arial, sans-serif; font-size: 18px; color: #1b1b1b; background: #f4f6f9; }
         header { display: flex; align-items: center; gap: 1.2em; background: #0b2545; color: #fff; padding: .6em 1em; flex-wrap: wrap; }
         header a { color: #fff; text-decoration: none; }

@@ -5,6 +5,7 @@ import KioskProvince
 import KioskService
 import KioskStore
 import Logging
+import ServiceLifecycle
 
 extension ProvinceGrouping: ExpressibleByArgument {}
 
@@ -13,7 +14,7 @@ struct ProvinceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "province",
         abstract: "The province's central database: create its schema, report across centres, serve its page, manage its accounts.",
-        subcommands: [ProvinceMigrate.self, ProvinceReportCommand.self])
+        subcommands: [ProvinceMigrate.self, ProvinceReportCommand.self, ProvinceServe.self, ProvinceAccount.self])
 }
 
 /// Where the central database is, as every `kiosk province` command takes it.
@@ -116,6 +117,79 @@ struct ProvinceReportCommand: AsyncParsableCommand {
             guard FileManager.default.createFile(atPath: out, contents: data) else { throw ValidationError("cannot write \(out)") }
         } else {
             FileHandle.standardOutput.write(data)
+        }
+    }
+}
+
+struct ProvinceServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the province office's read-only pages: reports, the ranking of centres, each centre's sync.")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "Address and port to listen on.") var bind = "127.0.0.1:8090"
+
+    func run() async throws {
+        JournalLogHandler.bootstrap(level: .info)
+        let logger = Logger(label: "kiosk-province")
+        guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]) else {
+            throw ValidationError("--bind \(bind) is not host:port (like 0.0.0.0:8090)")
+        }
+        let server = try central.server()
+        // The schema is checked at the start: a page that cannot work says so now, not at the first visit.
+        _ = try await withCentral(central) { try await $0.report(from: LocalDay(year: 2000, month: 1, day: 1),
+                                                                  to: LocalDay(year: 2000, month: 1, day: 1), by: .year, logger: quietLogger) }
+        let host = String(bind[..<colon])
+        let app = ProvinceWeb.application(server: server, host: host, port: port, logger: quietLogger) { port in
+            logger.info("province pages ready", metadata: ["url": "http://\(host):\(port)/report"])
+        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+struct ProvinceAccount: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "account", abstract: "The province office's logins to the pages: add (or new password), list, disable.",
+        subcommands: [Add.self, List.self, Disable.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an account, or give an existing one a new password (read from standard input).")
+        @OptionGroup var central: CentralOptions
+        @Option(help: "admin or leader.") var role: String = "leader"
+        @Argument(help: "Login name: lower-case letters, digits, dots, dashes.") var id: String
+        @Argument(help: "Full name (\"Trần Thị Bình\").") var name: String
+
+        func run() async throws {
+            guard let role = ProvinceAccounts.Role(rawValue: role) else { throw ValidationError("--role \(role): use admin or leader") }
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                throw ValidationError("give the password on standard input (one line)")
+            }
+            try await withCentral(central) { try await ProvinceAccounts.save(id: id, name: name, role: role, password: password, on: $0, logger: quietLogger) }
+            print("saved \(id) (\(name)), role \(role.rawValue)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the accounts: id, role, name, state.")
+        @OptionGroup var central: CentralOptions
+
+        func run() async throws {
+            for account in try await withCentral(central, { try await ProvinceAccounts.list(on: $0, logger: quietLogger) }) {
+                print("\(account.id)\t\(account.role)\t\(account.name)\t\(account.active ? "active" : "disabled")")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer log in.")
+        @OptionGroup var central: CentralOptions
+        @Argument var id: String
+
+        func run() async throws {
+            guard try await withCentral(central, { try await ProvinceAccounts.disable(id: id, on: $0, logger: quietLogger) }) else {
+                throw ValidationError("no account \(id)")
+            }
+            print("disabled \(id)")
         }
     }
 }

@@ -227,3 +227,61 @@ import Testing
         #expect(try server.psql("SELECT count(*) FROM event") == "0", "nothing written into a schema it does not know")
     }
 }
+
+/// The province office's pages, from `kiosk province serve`: a login from the central
+/// database's accounts, the ranking, the downloads, and a box gone silent.
+@Suite(.serialized) struct ProvincePageTests {
+    @Test func theProvinceSeesTheRankingAndTheBoxThatWentSilent() throws {
+        let server = try PrivatePostgres()
+        let kiosk = try KioskBinary()
+        let url = ["--url", server.url, "--password-file", server.passwordFile]
+        #expect(try kiosk.run(["province", "migrate"] + url).status == 0)
+        let tests = ProvinceTests()
+        let hall = try tests.centre("page", code: "26.0601", server: server)
+        try tests.history(hall, from: LocalDay(year: 2026, month: 3, day: 2), days: 5, seed: 31)
+        try hall.start()
+        defer { hall.stop() }
+        try tests.caughtUp(hall)
+        // A centre whose box last reported three days ago.
+        try server.psql("""
+            INSERT INTO centre (code, name, last_contact, events) VALUES ('26.0602', 'Trung tâm xã Im Lặng', now() - interval '3 days', 0)
+            """)
+
+        let added = try kiosk.run(["province", "account", "add", "--role", "leader", "binh", "Trần Thị Bình"] + url, input: "mật khẩu tỉnh 2026\n")
+        #expect(added.status == 0, "\(added.err)")
+        let port = freeLocalPort()
+        let log = "\(hall.folder)/province-pages.log"
+        let pages = try kiosk.start(["province", "serve", "--bind", "127.0.0.1:\(port)"] + url, log: log)
+        defer { pages.terminate(); pages.waitUntilExit() }
+        try eventually(20, "the province pages") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready") }
+
+        #expect(try HTTP.request(port: port, "GET", "/report").head.contains("Location: /login"), "no page without a login")
+        #expect(try HTTP.request(port: port, "GET", "/api/report?period=2026").status == 401)
+        let form = ["Content-Type": "application/x-www-form-urlencoded"]
+        let wrong = try HTTP.request(port: port, "POST", "/login", headers: form, body: "username=binh&password=wrong")
+        #expect(wrong.status == 401 && wrong.body.contains("Sai tên đăng nhập hoặc mật khẩu"))
+        let login = try HTTP.request(port: port, "POST", "/login", headers: form,
+                                     body: "username=binh&password=m%E1%BA%ADt+kh%E1%BA%A9u+t%E1%BB%89nh+2026")
+        #expect(login.status == 303, "\(login.head)")
+        let session = login.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_session=") }
+            .map { String($0.dropFirst("set-cookie: ".count).split(separator: ";")[0]) } ?? ""
+        #expect(!session.isEmpty && login.head.contains("HttpOnly"))
+        let cookie = ["Cookie": session]
+
+        let page = try HTTP.request(port: port, "GET", "/report?period=2026&by=centre&rank=1", headers: cookie)
+        #expect(page.status == 200)
+        #expect(page.body.contains("Xếp hạng các đơn vị theo mức độ hài lòng – Năm 2026"), "\(page.body.prefix(2000))")
+        #expect(page.body.contains("<th>Hạng</th>") && page.body.contains("Trung tâm xã Thử Nghiệm"))
+        #expect(page.body.contains("<tr class=\"silent\"><td>26.0602</td><td>Trung tâm xã Im Lặng</td><td>3 ngày trước – mất liên lạc"))
+        #expect(page.body.contains("Trần Thị Bình"))
+
+        // The download is the command line's file.
+        let csv = try HTTP.request(port: port, "GET", "/api/report?period=2026&by=officer&centre=26.0601&format=csv", headers: cookie)
+        #expect(csv.status == 200 && csv.head.contains("attachment; filename=\"bao-cao-tinh-officer-26.0601-2026.csv\""))
+        let cli = try kiosk.run(["province", "report", "--period", "2026", "--by", "officer", "--centre", "26.0601"] + url)
+        #expect(csv.body == String(decoding: cli.out, as: UTF8.self))
+        #expect(try HTTP.request(port: port, "GET", "/report?period=2026-Q5", headers: cookie).status == 400)
+        let health = try HTTP.request(port: port, "GET", "/health")
+        #expect(health.body.contains("\"status\":\"ok\""))
+    }
+}
