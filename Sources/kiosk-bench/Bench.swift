@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KioskCore
 import KioskDevices
+import KioskProvince
 import KioskService
 import KioskStore
 import Logging
@@ -51,6 +52,8 @@ struct KioskBench: AsyncParsableCommand {
         @Option(help: "Presses in all, round-robin over the keypads.") var presses = 10_000
         @Option(help: "Microseconds between two presses.") var intervalUs = 1000
         @Flag(help: "A printer that does not answer status queries.") var noStatus = false
+        @Option(help: "Days of a busy centre's events not yet sent to the province: they sync to a local PostgreSQL while the presses go on (0: no sync).")
+        var provinceBacklogDays = 0
 
         /// One serial printer on a pseudo-terminal, as a centre's: the ticket journal (the
         /// reservation's durable commit before any byte), the status queries the printer
@@ -65,7 +68,25 @@ struct KioskBench: AsyncParsableCommand {
                                    counters: [CounterDefinition(number: CounterNumber(1), services: codes)])
             let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
             let health = DeviceHealth()
-            let engine = try QueueEngine(rules: rules, database: KioskDatabase(path: "\(folder)/bench.sqlite"),
+            let path = "\(folder)/bench.sqlite"
+            // A backlog for the province, sent while the hall works.
+            var province: (server: PrivatePostgres, link: ProvinceLink, sync: Task<Void, any Error>)?
+            if provinceBacklogDays > 0 {
+                let database = try KioskDatabase(path: path)
+                var sample = SampleEvents()
+                (sample.ticketsPerDay, sample.counters, sample.officers) = (1917, 10, 20)
+                try sample.append(to: database, from: LocalDay(year: 2026, month: 1, day: 1), days: provinceBacklogDays)
+                let server = try PrivatePostgres(durable: true)
+                _ = try await CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile).migrate(logger: quiet)
+                let link = ProvinceLink(server: server.url)
+                let sync = ProvinceSync(database: database, config: try provinceConfig(code: "26.0001", database: path, server: server),
+                                        link: link, version: "bench", logger: quiet)
+                province = (server, link, Task { try await sync.run() })
+                while link.current?.eventsSent ?? 0 == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            defer { province?.sync.cancel() }
+            let sentBefore = province?.link.current?.eventsSent ?? 0
+            let engine = try QueueEngine(rules: rules, database: KioskDatabase(path: path),
                                          health: health, logger: quiet)
             let (_, events) = await engine.subscribe(buffer: presses * 4)
             let port = try PseudoTerminal()
@@ -122,6 +143,9 @@ struct KioskBench: AsyncParsableCommand {
             print("path\tkeypads\tpresses\tdone\tp50_ms\tp99_ms\tmax_ms")
             print(row("press→reserved (durable)", latencies(committed)))
             print(row("press→bytes at printer", latencies(printed)))
+            if let link = province?.link.current {
+                print("province sync during the presses: \(link.eventsSent - sentBefore) events sent, \(link.eventsBehind) still to send")
+            }
         }
     }
 
