@@ -122,7 +122,10 @@ extension CentralServer {
                        logger: Logger) async throws -> ProvinceReport {
         try await withConnection(logger: logger) { connection in
             try await CentralSchema.check(connection, logger: logger)
-            return try await ProvinceReport.load(connection, from: from, to: to, by: grouping, centre: centre, rank: rank, logger: logger)
+            return try await withConnection(logger: logger) { second in
+                try await ProvinceReport.load(connection, alongside: second, from: from, to: to, by: grouping, centre: centre, rank: rank,
+                                              logger: logger)
+            }
         }
     }
 }

@@ -55,8 +55,9 @@ public struct ProvinceReport: Sendable {
     public var rows: [Row]
     public var ranked = false
 
-    public static func load(_ connection: PostgresConnection, from: LocalDay, to: LocalDay, by grouping: ProvinceGrouping,
-                            centre: String? = nil, rank: Bool = false, logger: Logger) async throws -> ProvinceReport {
+    /// `alongside`: a second connection, for the ratings' queries while the tickets' runs.
+    public static func load(_ connection: PostgresConnection, alongside: PostgresConnection? = nil, from: LocalDay, to: LocalDay,
+                            by grouping: ProvinceGrouping, centre: String? = nil, rank: Bool = false, logger: Logger) async throws -> ProvinceReport {
         let centres = try await connection.fetch(
             "SELECT code, name, level_labels, reason_labels FROM centre ORDER BY code", as: (String, String, [String], [String]).self, logger: logger)
         let chosen = centres.filter { centre == nil || $0.0 == centre }
@@ -75,7 +76,6 @@ public struct ProvinceReport: Sendable {
             bindings.append(centre)
         }
 
-        var sums: [GroupKey: Sums] = [:]
         // Tickets: a ticket nobody called has no officer or counter, and counts for its service and period only.
         let ticketSQL = """
             SELECT \(centreColumn), \(column), count(called_at), coalesce(sum(called_at - issued_at), 0),
@@ -87,32 +87,41 @@ public struct ProvinceReport: Sendable {
             FROM ticket WHERE \(whereClause) AND \(column) IS NOT NULL
             GROUP BY 1, 2
             """
-        let tickets = try await connection.query(PostgresQuery(unsafeSQL: ticketSQL, binds: bindings), logger: logger)
-        for try await (c, k, called, waitSum, p90, noShows, transfers, finished, ratedFinished, served, serviceSum)
-            in tickets.decode((String, String, Int, Double, Double?, Int, Int, Int, Int, Int, Double).self) {
-            sums[GroupKey(centre: c, key: k), default: Sums()].times = ServiceTimes(
-                called: called, noShows: noShows, transfers: transfers, meanWait: called == 0 ? nil : waitSum / Double(called),
-                p90Wait: p90, meanService: served == 0 ? nil : serviceSum / Double(served))
-            sums[GroupKey(centre: c, key: k)]!.finished = finished
-            sums[GroupKey(centre: c, key: k)]!.ratedFinished = ratedFinished
-        }
-        // Counted ratings per level (flagged presses left out).
+        // Counted ratings per level (flagged presses left out), and their reasons.
         let ratingSQL = """
             SELECT \(centreColumn), coalesce(\(column), ''), level, count(*), count(*) FILTER (WHERE satisfied)
             FROM rating WHERE flag IS NULL AND \(whereClause)
             GROUP BY 1, 2, 3
             """
-        for try await (c, k, level, count, satisfied) in try await connection.query(PostgresQuery(unsafeSQL: ratingSQL, binds: bindings), logger: logger)
-            .decode((String, String, Int, Int, Int).self) where level >= 1 {
-            sums[GroupKey(centre: c, key: k), default: Sums()].count(level: level, times: count, satisfied: satisfied)
-        }
         let reasonSQL = """
             SELECT \(centreColumn), coalesce(\(column), ''), reason_label, count(*)
             FROM rating WHERE flag IS NULL AND reason IS NOT NULL AND \(whereClause)
             GROUP BY 1, 2, 3
             """
-        for try await (c, k, label, count) in try await connection.query(PostgresQuery(unsafeSQL: reasonSQL, binds: bindings), logger: logger)
-            .decode((String, String, String?, Int).self) {
+        // The tickets on one connection, the ratings on the other at the same time: a year of a
+        // province is two scans of millions of rows, and the server has more than one core.
+        let ratingConnection = alongside ?? connection
+        async let ratingRows = ratingConnection.fetch(PostgresQuery(unsafeSQL: ratingSQL, binds: bindings),
+                                                      as: (String, String, Int, Int, Int).self, logger: logger)
+        let ticketRows = try await connection.fetch(PostgresQuery(unsafeSQL: ticketSQL, binds: bindings),
+                                                    as: (String, String, Int, Double, Double?, Int, Int, Int, Int, Int, Double).self, logger: logger)
+        let levels = try await ratingRows
+        let reasonRows = try await ratingConnection.fetch(PostgresQuery(unsafeSQL: reasonSQL, binds: bindings),
+                                                          as: (String, String, String?, Int).self, logger: logger)
+
+        var sums: [GroupKey: Sums] = [:]
+        for (c, k, called, waitSum, p90, noShows, transfers, finished, ratedFinished, served, serviceSum) in ticketRows {
+            let key = GroupKey(centre: c, key: k)
+            sums[key, default: Sums()].times = ServiceTimes(
+                called: called, noShows: noShows, transfers: transfers, meanWait: called == 0 ? nil : waitSum / Double(called),
+                p90Wait: p90, meanService: served == 0 ? nil : serviceSum / Double(served))
+            sums[key]!.finished = finished
+            sums[key]!.ratedFinished = ratedFinished
+        }
+        for (c, k, level, count, satisfied) in levels where level >= 1 {
+            sums[GroupKey(centre: c, key: k), default: Sums()].count(level: level, times: count, satisfied: satisfied)
+        }
+        for (c, k, label, count) in reasonRows {
             sums[GroupKey(centre: c, key: k), default: Sums()].reasons[label ?? "", default: 0] += count
         }
         if grouping == .centre {

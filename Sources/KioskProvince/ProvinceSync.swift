@@ -55,7 +55,7 @@ public struct ProvinceSync: Service {
                         lastLogged = nil
                     })
                 } catch {
-                    try? await connection.close()
+                    Self.abandon(connection)
                     throw CentralError(describing: error, server: settings.server)
                 }
             } catch is CancellationError {
@@ -70,7 +70,7 @@ public struct ProvinceSync: Service {
                 measureBehind()
                 // Once per distinct failure: a server away for a week must not fill the journal.
                 if message != lastLogged {
-                    logger.warning("province server unreachable, the hall goes on and the events wait",
+                    logger.warning("cannot send to the province; the hall goes on and the events wait",
                                    metadata: ["error": "\(message)", "retry_seconds": "\(backoff)"])
                     lastLogged = message
                 }
@@ -78,6 +78,12 @@ public struct ProvinceSync: Service {
                 backoff = min(backoff * 2, settings.maxBackoffSeconds)
             }
         }
+    }
+
+    /// Closes without waiting for it: a connection that stopped answering may not answer its
+    /// close either. (The closure keeps the connection until it is closed.)
+    static func abandon(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// One connection's life: check the schema, say hello, then send batches until an error.
@@ -99,6 +105,12 @@ public struct ProvinceSync: Service {
                 reason integer, reason_label text) ON COMMIT DELETE ROWS
             """, logger: logger)
         var position = try await hello(connection)
+        let newest = try database.lastEvent().seq
+        guard position <= newest else {
+            // Sending on would mix two logs under one code: stop, and say so.
+            throw CentralError("the province holds events up to #\(position) for centre \(code), and this box's log ends at #\(newest): "
+                               + "is \(code) another centre's code, or was this database restored from an older backup? Nothing is sent")
+        }
         link.update { $0.position = position }
         var officers = try await sendOfficers(connection, after: [:])
         onConnected()
@@ -112,7 +124,7 @@ public struct ProvinceSync: Service {
                 // Alive, with nothing to send: the province's page shows when each box was last heard from.
                 if ContinuousClock.now - lastContact > .seconds(60) {
                     let (code, logger) = (code, logger)
-                    try await withDeadline(settings.answerSeconds, what: "a heartbeat", giveUp: { connection.close().whenComplete { _ in } }) {
+                    try await withDeadline(settings.answerSeconds, what: "a heartbeat", giveUp: { Self.abandon(connection) }) {
                         try await connection.execute("UPDATE centre SET last_contact = now(), events_behind = 0 WHERE code = \(code)", logger: logger)
                     }
                     lastContact = .now
@@ -126,7 +138,7 @@ public struct ProvinceSync: Service {
             let newest = try database.lastEvent().seq
             let from = position
             position = try await withDeadline(settings.answerSeconds, what: "a batch of \(batch.events.count) events",
-                                              giveUp: { connection.close().whenComplete { _ in } }) {
+                                              giveUp: { Self.abandon(connection) }) {
                 try await send(batch, behind: newest - (batch.lastSeq ?? from), connection)
             }
             lastContact = .now

@@ -112,8 +112,10 @@ public enum ProvinceWeb {
             try await signedIn(request, server: server, logger: logger) { who, connection in
                 let query: Query
                 do { query = try Query(request) } catch let error as Invalid { return page(frame(who, body: "<p class=\"error\">\(StaffPage.escape(error.message))</p>"), status: .badRequest) }
-                var report = try await ProvinceReport.load(connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
-                                                           rank: query.rank, logger: logger)
+                var report = try await server.withConnection(logger: logger) { second in
+                    try await ProvinceReport.load(connection, alongside: second, from: query.from, to: query.to, by: query.by,
+                                                  centre: query.centre, rank: query.rank, logger: logger)
+                }
                 report.period = query.period
                 let centres = try await CentreSync.all(connection, logger: logger)
                 return page(frame(who, body: reportPage(report, query: query, request: request, centres: centres)))
@@ -123,8 +125,10 @@ public enum ProvinceWeb {
             try await signedIn(request, server: server, logger: logger, page: false) { _, connection in
                 let query: Query
                 do { query = try Query(request) } catch let error as Invalid { return json(#"{"error":"\#(jsonEscape(error.message))"}"#, status: .badRequest) }
-                var report = try await ProvinceReport.load(connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
-                                                           rank: query.rank, logger: logger)
+                var report = try await server.withConnection(logger: logger) { second in
+                    try await ProvinceReport.load(connection, alongside: second, from: query.from, to: query.to, by: query.by,
+                                                  centre: query.centre, rank: query.rank, logger: logger)
+                }
                 report.period = query.period
                 let (data, type): (Data, String) = switch query.format {
                 case .csv: (report.csv(query.layout), "text/csv; charset=utf-8")

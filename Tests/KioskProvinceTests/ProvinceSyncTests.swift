@@ -160,4 +160,23 @@ import Testing
         #expect(try server.psql("SELECT count(*) FROM event") == String(try box.database.eventCount()))
         #expect(try server.psql("SELECT count(*) FROM ticket") == String(box.made.tickets + more.tickets))
     }
+
+    /// The province holds more of this centre's log than the box has (another box with the
+    /// same code, or a database restored from an older backup): nothing is sent, and it says why.
+    @Test func aProvinceAheadOfTheBoxStopsTheSync() async throws {
+        let server = try PrivatePostgres()
+        let central = try CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile)
+        try await central.migrate(logger: Self.logger)
+        let box = try Box(code: "26.0301", name: "Trung tâm xã Tây", server: server, days: 1, seed: 4)
+        _ = try await box.sync()
+        try server.psql("UPDATE centre SET last_seq = last_seq + 1000")
+        let link = ProvinceLink(server: box.config.province!.server.description)
+        let task = Task { try await ProvinceSync(database: box.database, config: box.config, link: link, version: "test", logger: Self.logger).run() }
+        defer { task.cancel() }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, link.current?.lastError == nil { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(link.current?.state == .offline)
+        #expect(link.current?.lastError?.contains("is 26.0301 another centre's code, or was this database restored from an older backup?") == true,
+                "\(String(describing: link.current))")
+    }
 }
