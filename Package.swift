@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
+        // The province: the box's sync (a service of its own) and the province office's tools.
+        .executable(name: "kiosk-province", targets: ["kiosk-province"]),
         // The long suites of scripts/soak (kill -9 rounds, fuzzing); not installed.
         .executable(name: "kiosk-soak", targets: ["kiosk-soak"]),
         // The measurements of scripts/bench and the sample year's generator; not shipped.
@@ -76,8 +78,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // The province: the sync to the central PostgreSQL, its schema, reports and page. The
-        // hall's modules never import it; only the executable wires it in.
+        // The province: the sync to the central PostgreSQL, its schema, reports and page. Only
+        // `kiosk-province` links it: the hall's daemon carries none of postgres-nio.
         .target(
             name: "KioskProvince",
             dependencies: [
@@ -93,11 +95,20 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskWeb", "KioskProvince",
+                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "kiosk-province",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskService", "KioskProvince",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

@@ -63,11 +63,12 @@ public struct ProvinceSync: Service {
             } catch {
                 if Task.isCancelled { return }
                 let message = "\(error)"
+                let behind = self.behind(after: link.current?.position ?? 0)
                 link.update {
                     $0.state = .offline
                     $0.lastError = message
+                    if let behind { ($0.eventsBehind, $0.secondsBehind) = behind }
                 }
-                measureBehind()
                 // Once per distinct failure: a server away for a week must not fill the journal.
                 if message != lastLogged {
                     logger.warning("cannot send to the province; the hall goes on and the events wait",
@@ -161,24 +162,22 @@ public struct ProvinceSync: Service {
 
     /// The province holds everything up to `position`: say so, and how far behind it is.
     private func report(position: Int64) {
+        let behind = self.behind(after: position)
         link.update {
             $0.state = .connected
             $0.lastError = nil
             $0.lastSuccess = Date()
             $0.position = position
+            if let behind { ($0.eventsBehind, $0.secondsBehind) = behind }
         }
-        measureBehind()
     }
 
-    /// Events after the last position the province confirmed, and the age of the oldest.
-    private func measureBehind() {
-        guard let position = link.current?.position, let newest = try? database.lastEvent().seq else { return }
-        let behind = Int(max(0, newest - position))
-        let oldest = behind == 0 ? nil : try? database.firstEventTime(after: position)
-        link.update {
-            $0.eventsBehind = behind
-            $0.secondsBehind = oldest.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0
-        }
+    /// Events after `position` (the last one the province confirmed), and the age of the oldest.
+    private func behind(after position: Int64) -> (events: Int, seconds: Double)? {
+        guard let newest = try? database.lastEvent().seq else { return nil }
+        let events = Int(max(0, newest - position))
+        let oldest = events == 0 ? nil : try? database.firstEventTime(after: position)
+        return (events, oldest.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0)
     }
 
     /// Registers the centre (its names, scale and reasons) and reads where the province's copy ends.

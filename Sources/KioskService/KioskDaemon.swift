@@ -15,7 +15,7 @@ public struct KioskDaemon: Sendable {
     public let router: CommandRouter
     /// Staff accounts, logins and sessions of the pages.
     public let accounts: AccountService
-    /// How the sync to the province stands (no status without `[province]`).
+    /// How the sync to the province stands, as `kiosk-province sync` last wrote it (no status without `[province]`).
     public let province: ProvinceLink
     /// Held for the daemon's life: no second daemon on the same database.
     public let lock: InstanceLock
@@ -31,6 +31,8 @@ public struct KioskDaemon: Sendable {
         accounts = AccountService(database: database, settings: config.accounts, timeZone: config.timeZone, logger: logger)
         engine = try QueueEngine(rules: config.rules, database: database, health: health, logger: logger)
         router = CommandRouter(engine: engine, issuer: try printer?(engine, health))
-        province = ProvinceLink(server: config.province?.server.description)
+        province = config.province.map {
+            ProvinceLink(readingFrom: ProvinceSettings.statusFile(database: config.databasePath), server: $0.server.description)
+        } ?? ProvinceLink()
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import KioskCore
 import KioskDevices
-import KioskProvince
 import KioskService
 import KioskStore
 import Logging
@@ -39,9 +38,6 @@ enum Wiring {
         if let backup = config.backup {
             services.append(BackupService(database: daemon.database, settings: backup, timeZone: config.timeZone, health: daemon.health,
                                           logger: logger))
-        }
-        if config.province != nil {
-            services.append(ProvinceSync(database: daemon.database, config: config, link: daemon.province, version: kioskVersion, logger: logger))
         }
         return services
     }

@@ -7,12 +7,13 @@ import KioskTestSupport
 struct KioskBinary {
     let path: String
 
-    init() throws {
+    /// `name`: `kiosk`, or `kiosk-province`.
+    init(_ name: String = "kiosk") throws {
         let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var folder = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // swift test runs …/debug/kioskPackageTests.xctest; the binary is …/debug/kiosk.
         if folder.lastPathComponent.hasSuffix(".xctest") { folder = folder.deletingLastPathComponent() }
-        path = folder.appendingPathComponent("kiosk").path
+        path = folder.appendingPathComponent(name).path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestFailure("no kiosk binary at \(path): run `swift build` before the tests")
         }

@@ -54,9 +54,26 @@ import Testing
     }
 
     func central(_ server: PrivatePostgres, _ arguments: [String], kiosk: KioskBinary) throws -> String {
-        let result = try kiosk.run(["province"] + arguments + ["--url", server.url, "--password-file", server.passwordFile])
-        guard result.status == 0 else { throw TestFailure("kiosk province \(arguments.joined(separator: " ")): \(result.err)") }
+        let result = try KioskBinary("kiosk-province").run(arguments + ["--url", server.url, "--password-file", server.passwordFile])
+        guard result.status == 0 else { throw TestFailure("kiosk-province \(arguments.joined(separator: " ")): \(result.err)") }
         return String(decoding: result.out, as: UTF8.self)
+    }
+
+    /// The centre's sync, `kiosk-province sync`, as its own service runs it beside the daemon.
+    final class Sync {
+        let process: Process
+        let log: String
+        init(_ centre: TestCentre) throws {
+            log = "\(centre.folder)/sync-\(UUID().uuidString.prefix(4)).log"
+            process = try KioskBinary("kiosk-province").start(["sync", "--config", centre.config], log: log)
+        }
+        var text: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+        }
+        deinit { stop() }
     }
 
     /// A CSV's lines after its title row.
@@ -72,7 +89,8 @@ import Testing
         try history(south, from: LocalDay(year: 2026, month: 6, day: 3), days: 4, seed: 12)
         try north.start()
         try south.start()
-        defer { north.stop(); south.stop() }
+        let syncs = [try Sync(north), try Sync(south)]
+        defer { north.stop(); south.stop(); syncs.forEach { $0.stop() } }
         // Today's hall, on both: tickets issued, called and finished while the sync runs.
         for c in [north, south] {
             try c.officer("an", signInAt: 1)
@@ -110,7 +128,8 @@ import Testing
         _ = try central(server, ["migrate"], kiosk: kiosk)
         let hall = try centre("outage", code: "26.0301", server: server)
         try hall.start()
-        defer { hall.stop() }
+        let sync = try Sync(hall)
+        defer { hall.stop(); sync.stop() }
         try hall.officer("an", signInAt: 1)
         try caughtUp(hall)
 
@@ -174,8 +193,11 @@ import Testing
         let first = LocalDay(Date().addingTimeInterval(-4 * 86400), in: zone)
         let made = try history(hall, from: first, days: 3, seed: 21)
         try hall.start()
-        defer { hall.stop() }
-        try eventually(15, "the box to report the server away") { try link(hall)["state"] as? String == "offline" }
+        let sync = try Sync(hall)
+        defer { hall.stop(); sync.stop() }
+        try eventually(15, "the box to report the server away") {
+            try (link(hall)["lastError"] as? String ?? "").contains("cannot reach the server")
+        }
         let away = try link(hall)
         #expect((away["eventsBehind"] as? Int ?? 0) >= made.events, "\(away)")
         #expect((away["secondsBehind"] as? Double ?? 0) > 2 * 86400, "\(away)")
@@ -198,7 +220,8 @@ import Testing
         try "not the password\n".write(toFile: wrong, atomically: true, encoding: .utf8)
         let hall = try centre("refused", code: "26.0501", server: server, passwordFile: wrong)
         try hall.start()
-        defer { hall.stop() }
+        var sync = try Sync(hall)
+        defer { hall.stop(); sync.stop() }
 
         func refusal(_ words: String) throws {
             do {
@@ -208,7 +231,7 @@ import Testing
                 throw TestFailure("\(error); the box says \(try link(hall))")
             }
             #expect(try link(hall)["state"] as? String == "offline")
-            #expect(hall.runLog.contains(words), "the log says it too")
+            #expect(sync.text.contains(words), "the sync's log says it too")
             #expect(try hall.request("issue A").hasPrefix("ok"), "the hall goes on")
             let health = try HTTP.request(port: hall.port, "GET", "/health")
             #expect(health.body.contains("\"status\":\"ok\""), "the hall is not degraded by the province: \(health.body)")
@@ -217,7 +240,8 @@ import Testing
 
         // Not PostgreSQL: the URL names the centre's own web server.
         try hall.rewrite { $0.replacingOccurrences(of: "127.0.0.1:\(server.port)/", with: "127.0.0.1:\(hall.port)/") }
-        kill(hall.daemon!.processIdentifier, SIGHUP)
+        sync.stop()
+        sync = try Sync(hall)
         try refusal("does not answer as a PostgreSQL server")
 
         // A schema newer than this kiosk, with the right password and server.
@@ -226,9 +250,15 @@ import Testing
             $0.replacingOccurrences(of: "127.0.0.1:\(hall.port)/", with: "127.0.0.1:\(server.port)/")
                 .replacingOccurrences(of: wrong, with: server.passwordFile)
         }
-        kill(hall.daemon!.processIdentifier, SIGHUP)
+        sync.stop()
+        sync = try Sync(hall)
         try refusal("newer than this kiosk knows")
         #expect(try server.psql("SELECT count(*) FROM event") == "0", "nothing written into a schema it does not know")
+
+        // The sync stopped: the daemon says so.
+        sync.stop()
+        try FileManager.default.removeItem(atPath: "\(hall.folder)/kiosk.sqlite.province.json")
+        try eventually(5, "the daemon to see the sync gone") { ((try? link(hall))?["lastError"] as? String ?? "").contains("the sync is not running") }
     }
 }
 
@@ -237,25 +267,26 @@ import Testing
 @Suite(.serialized) struct ProvincePageTests {
     @Test func theProvinceSeesTheRankingAndTheBoxThatWentSilent() throws {
         let server = try PrivatePostgres()
-        let kiosk = try KioskBinary()
+        let kiosk = try KioskBinary("kiosk-province")
         let url = ["--url", server.url, "--password-file", server.passwordFile]
-        #expect(try kiosk.run(["province", "migrate"] + url).status == 0)
+        #expect(try kiosk.run(["migrate"] + url).status == 0)
         let tests = ProvinceTests()
         let hall = try tests.centre("page", code: "26.0601", server: server)
         try tests.history(hall, from: LocalDay(year: 2026, month: 3, day: 2), days: 5, seed: 31)
         try hall.start()
-        defer { hall.stop() }
+        let sync = try ProvinceTests.Sync(hall)
+        defer { hall.stop(); sync.stop() }
         try tests.caughtUp(hall)
         // A centre whose box last reported three days ago.
         try server.psql("""
             INSERT INTO centre (code, name, last_contact, events) VALUES ('26.0602', 'Trung tâm xã Im Lặng', now() - interval '3 days', 0)
             """)
 
-        let added = try kiosk.run(["province", "account", "add", "--role", "leader", "binh", "Trần Thị Bình"] + url, input: "mật khẩu tỉnh 2026\n")
+        let added = try kiosk.run(["account", "add", "--role", "leader", "binh", "Trần Thị Bình"] + url, input: "mật khẩu tỉnh 2026\n")
         #expect(added.status == 0, "\(added.err)")
         let port = freeLocalPort()
         let log = "\(hall.folder)/province-pages.log"
-        let pages = try kiosk.start(["province", "serve", "--bind", "127.0.0.1:\(port)"] + url, log: log)
+        let pages = try kiosk.start(["serve", "--bind", "127.0.0.1:\(port)"] + url, log: log)
         defer { pages.terminate(); pages.waitUntilExit() }
         try eventually(20, "the province pages") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready") }
 
@@ -282,7 +313,7 @@ import Testing
         // The download is the command line's file.
         let csv = try HTTP.request(port: port, "GET", "/api/report?period=2026&by=officer&centre=26.0601&format=csv", headers: cookie)
         #expect(csv.status == 200 && csv.head.contains("attachment; filename=\"bao-cao-tinh-officer-26.0601-2026.csv\""))
-        let cli = try kiosk.run(["province", "report", "--period", "2026", "--by", "officer", "--centre", "26.0601"] + url)
+        let cli = try kiosk.run(["report", "--period", "2026", "--by", "officer", "--centre", "26.0601"] + url)
         #expect(csv.body == String(decoding: cli.out, as: UTF8.self))
         #expect(try HTTP.request(port: port, "GET", "/report?period=2026-Q5", headers: cookie).status == 400)
         let health = try HTTP.request(port: port, "GET", "/health")

@@ -15,6 +15,9 @@ public struct ProvinceSettings: Sendable, Equatable {
     /// (a cable pulled out leaves a connection that never answers).
     public var answerSeconds = 30
 
+    /// Where `kiosk-province sync` leaves its state for the daemon, beside the database.
+    public static func statusFile(database: String) -> String { database + ".province.json" }
+
     public init(server: ProvinceServerAddress, passwordFile: String? = nil) {
         self.server = server
         self.passwordFile = passwordFile

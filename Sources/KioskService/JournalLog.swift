@@ -4,9 +4,9 @@ import Logging
 /// Log lines for systemd's journal: under systemd (`JOURNAL_STREAM` set) each line on standard
 /// error starts with its syslog priority (`<4>` for a warning), which journald reads, so
 /// `journalctl -u kiosk -p warning` shows exactly the problems. Elsewhere, swift-log's usual lines.
-struct JournalLogHandler: LogHandler {
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level
+public struct JournalLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
     let label: String
 
     /// systemd.exec(5): `JOURNAL_STREAM` names the journal's stream as `device:inode`; it counts
@@ -18,7 +18,7 @@ struct JournalLogHandler: LogHandler {
         return stream == "\(info.st_dev):\(info.st_ino)"
     }
 
-    static func bootstrap(level: Logger.Level) {
+    public static func bootstrap(level: Logger.Level) {
         if underSystemd {
             LoggingSystem.bootstrap { JournalLogHandler(logLevel: level, label: $0) }
         } else {
@@ -30,7 +30,7 @@ struct JournalLogHandler: LogHandler {
         }
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
@@ -47,7 +47,7 @@ struct JournalLogHandler: LogHandler {
         }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         // One journal entry per line: a newline inside a message would split it.

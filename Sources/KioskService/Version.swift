@@ -1,2 +1,2 @@
 /// The version `kiosk --version` prints and `scripts/package` puts on the `.deb`.
-let kioskVersion = "0.13.0"
+public let kioskVersion = "0.13.0"

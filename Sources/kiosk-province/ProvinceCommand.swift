@@ -8,13 +8,50 @@ import Logging
 import ServiceLifecycle
 
 extension ProvinceGrouping: ExpressibleByArgument {}
+extension SatisfactionReport.Layout: ExpressibleByArgument {}
+extension ExportRequest.Format: ExpressibleByArgument {}
 
-/// `kiosk province`: the province's central PostgreSQL, from the province office's machine.
+/// `kiosk-province`: the box's sync to the province's central PostgreSQL (a service of its
+/// own, beside the hall's daemon), and the province office's tools. A binary of its own, so
+/// the hall's daemon carries none of the PostgreSQL client.
+@main
 struct ProvinceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "province",
-        abstract: "The province's central database: create its schema, report across centres, serve its page, manage its accounts.",
-        subcommands: [ProvinceMigrate.self, ProvinceReportCommand.self, ProvinceServe.self, ProvinceAccount.self])
+        commandName: "kiosk-province",
+        abstract: "The province's central database: each box's sync; create its schema, report across centres, serve its page, manage its accounts.",
+        version: kioskVersion,
+        subcommands: [ProvinceSyncCommand.self, ProvinceMigrate.self, ProvinceReportCommand.self, ProvinceServe.self, ProvinceAccount.self])
+}
+
+/// `kiosk-province sync --config FILE`: on the hall's box, sends its events to the province
+/// (`[province]` in the config); `kiosk-province.service` runs it at a low priority.
+struct ProvinceSyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Send this box's events to the province's server, until stopped (SIGTERM). Its state goes to the daemon's /health.")
+    @Option(name: .shortAndLong, help: "The installation's TOML file.") var config: String
+
+    func run() async throws {
+        JournalLogHandler.bootstrap(level: .info)
+        let logger = Logger(label: "kiosk-province")
+        let settings: KioskConfig
+        do {
+            settings = try ConfigLoader.load(file: config)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard let province = settings.province else {
+            logger.notice("no [province] in the config: nothing to send", metadata: ["config": "\(config)"])
+            return
+        }
+        let database = try KioskDatabase(path: settings.databasePath)
+        let link = ProvinceLink(server: province.server.description, statusFile: ProvinceSettings.statusFile(database: settings.databasePath))
+        let sync = ProvinceSync(database: database, config: settings, link: link, version: kioskVersion, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: sync)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger))
+        try await group.run()
+    }
 }
 
 /// Where the central database is, as every `kiosk province` command takes it.
