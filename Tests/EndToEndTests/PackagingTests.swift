@@ -44,6 +44,32 @@ import Testing
         #expect((exposure ?? 10) <= 2.0, "exposure \(exposure ?? -1): \(security.text.suffix(400))")
     }
 
+    /// The province's sync: its own unit, below the hall in priority, as hardened.
+    @Test func theSyncsUnitVerifiesAndIsHardened() throws {
+        let analyze = "/usr/bin/systemd-analyze"
+        guard FileManager.default.isExecutableFile(atPath: analyze) else {
+            Issue.record("systemd-analyze is not installed: scripts/test installs it (apt-get install systemd)")
+            return
+        }
+        let province = try KioskBinary("kiosk-province")
+        let unit = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: unit, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: unit) }
+        let text = try String(contentsOfFile: "packaging/systemd/kiosk-province.service", encoding: .utf8)
+        #expect(text.contains("Nice=10") && text.contains("IOSchedulingClass=idle"))
+        let file = unit.appendingPathComponent("kiosk-province.service").path
+        try text.replacingOccurrences(of: "/usr/bin/kiosk-province", with: province.path).write(toFile: file, atomically: true, encoding: .utf8)
+        let verify = try run(analyze, ["verify", file])
+        #expect(verify.status == 0 && verify.text.isEmpty, "systemd-analyze verify: \(verify.text)")
+        let security = try run(analyze, ["security", "--offline=true", file])
+        let exposure = security.text.components(separatedBy: "Overall exposure level for kiosk-province.service: ").last?
+            .split(separator: " ").first.flatMap { Double($0) }
+        #expect((exposure ?? 10) <= 2.0, "exposure \(exposure ?? -1): \(security.text.suffix(400))")
+        // Without [province] it says so and ends, so the unit is simply inactive.
+        let idle = try province.run(["sync", "--config", "packaging/etc/kiosk.toml"])
+        #expect(idle.status == 0 && idle.err.contains("no [province] in the config"), "\(idle.err)")
+    }
+
     @Test func theShippedConfigurationIsValid() throws {
         let kiosk = try KioskBinary()
         let check = try kiosk.run(["check-config", "packaging/etc/kiosk.toml"])
