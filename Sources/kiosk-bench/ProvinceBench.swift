@@ -10,7 +10,11 @@ import Logging
 
 /// A box's config for the benchmarks' syncs: its code, the private server, three services.
 func provinceConfig(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) throws -> KioskConfig {
-    try ConfigLoader.parse("""
+    try ConfigLoader.parse(provinceConfigText(code: code, database: database, server: server, batch: batch), file: "\(database).toml")
+}
+
+func provinceConfigText(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) -> String {
+    """
         [centre]
         name = "Trung tâm \(code)"
         code = "\(code)"
@@ -34,7 +38,7 @@ func provinceConfig(code: String, database: String, server: PrivatePostgres, bat
         [[counters]]
         number = 1
         services = ["A", "B", "C"]
-        """, file: "\(database).toml")
+        """
 }
 
 let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
