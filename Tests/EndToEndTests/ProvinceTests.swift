@@ -178,7 +178,10 @@ import Testing
         let before = median(t[0] ?? [1]), during = median(t[1] ?? [1])
         #expect((t[1] ?? []).count > 50, "presses went on while the server was away")
         #expect(during <= before * 2 + 0.02, "median command \(during * 1000) ms while away, \(before * 1000) ms before")
-        #expect((t[1] ?? []).max() ?? 0 < 1.0, "no command waited for the server")
+        // The sync waits up to 10 s for a connection and 30 s for an answer: a command that
+        // waited for it would take that long. (A second or so can be this machine's disk, which
+        // the test's own server shares: its shutdown writes while the hall commits.)
+        #expect((t[1] ?? []).max() ?? 0 < 5.0, "no command waited for the server")
     }
 
     /// Three days without the server (their events written while it was away): the box says
