@@ -83,9 +83,4 @@ extension KioskDatabase {
     public func firstEventTime(after seq: Int64) throws -> Double? {
         try pool.read { db in try Double.fetchOne(db, sql: "SELECT at FROM event WHERE seq > ? ORDER BY seq LIMIT 1", arguments: [seq]) }
     }
-
-    /// Events after `seq`.
-    public func eventCount(after seq: Int64) throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE seq > ?", arguments: [seq]) ?? 0 }
-    }
 }
