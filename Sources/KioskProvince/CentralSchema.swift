@@ -138,7 +138,61 @@ public enum CentralSchema {
             )
             """,
         ]),
+        Migration(version: 2, name: "each box its own login; the page reads; sessions kept as hashes", sql: [
+            // Which login is which centre's: set by `kiosk-province centre add`, never by a box.
+            "ALTER TABLE centre ADD COLUMN login text UNIQUE, ADD COLUMN disabled boolean NOT NULL DEFAULT false",
+            // The centre of the login this session runs as; NULL for any other login, or a
+            // disabled centre's. Every box row policy reads it: a box cannot say which centre it is.
+            """
+            CREATE FUNCTION kiosk_login_centre() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
+                SET search_path = public, pg_temp
+                AS $$ SELECT code FROM centre WHERE login = session_user AND NOT disabled $$
+            """,
+            "REVOKE ALL ON FUNCTION kiosk_login_centre() FROM PUBLIC",
+            // The group roles, named after the database (role names are the server's, not the
+            // database's): every centre's login is in <db>_boxes, the page's in <db>_readers.
+            """
+            DO $$
+            DECLARE
+                boxes text := current_database() || '_boxes';
+                readers text := current_database() || '_readers';
+                t text;
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = boxes) THEN EXECUTE format('CREATE ROLE %I NOLOGIN', boxes); END IF;
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = readers) THEN EXECUTE format('CREATE ROLE %I NOLOGIN', readers); END IF;
+                EXECUTE format('GRANT SELECT ON kiosk_schema TO %I, %I', boxes, readers);
+                EXECUTE format('GRANT EXECUTE ON FUNCTION kiosk_login_centre() TO %I', boxes);
+                -- A box: its own centre's row (the names and its position, never its code,
+                -- login or state) and its own rows of the rest; nothing of the accounts.
+                EXECUTE format('GRANT SELECT, UPDATE (name, time_zone, level_labels, reason_labels, last_seq, last_event_at, events, '
+                               'last_contact, events_behind, kiosk_version) ON centre TO %I', boxes);
+                ALTER TABLE centre ENABLE ROW LEVEL SECURITY;
+                EXECUTE format('CREATE POLICY box_own_centre ON centre TO %I USING (code = (SELECT kiosk_login_centre())) '
+                               'WITH CHECK (code = (SELECT kiosk_login_centre()))', boxes);
+                EXECUTE format('CREATE POLICY readers_all ON centre FOR SELECT TO %I USING (true)', readers);
+                FOREACH t IN ARRAY ARRAY['event', 'ticket', 'rating', 'officer', 'service', 'counter'] LOOP
+                    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %I TO %I', t, boxes);
+                    EXECUTE format('GRANT SELECT ON %I TO %I', t, readers);
+                    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+                    EXECUTE format('CREATE POLICY box_own_rows ON %I TO %I USING (centre = (SELECT kiosk_login_centre())) '
+                                   'WITH CHECK (centre = (SELECT kiosk_login_centre()))', t, boxes);
+                    EXECUTE format('CREATE POLICY readers_all ON %I FOR SELECT TO %I USING (true)', t, readers);
+                END LOOP;
+                -- The page: reads the figures; checks passwords, counts wrong ones, keeps its
+                -- sessions; changes no hash and no figure.
+                EXECUTE format('GRANT SELECT (id, name, role, password_hash, active, failed_logins, locked_until), '
+                               'UPDATE (failed_logins, locked_until) ON account TO %I', readers);
+                EXECUTE format('GRANT SELECT, INSERT, DELETE ON session TO %I', readers);
+            END $$
+            """,
+            // Session ids were stored in clear: from now on only their SHA-256 (everyone logs in again).
+            "DELETE FROM session",
+        ]),
     ]
+
+    /// The group roles' names for the database `database`.
+    static func boxesRole(_ database: String) -> String { database + "_boxes" }
+    static func readersRole(_ database: String) -> String { database + "_readers" }
 
     /// The newest version this binary knows.
     public static var version: Int { migrations.last?.version ?? 0 }
@@ -184,11 +238,11 @@ public enum CentralSchema {
         let exists = try await connection.fetch("SELECT to_regclass('kiosk_schema') IS NOT NULL", as: (Bool).self, logger: logger)
             .first ?? false
         guard exists, let found = try await currentVersion(connection, logger: logger) else {
-            throw CentralError("the central database has no kiosk schema yet: run kiosk province migrate --url … once")
+            throw CentralError("the central database has no kiosk schema yet: run kiosk-province migrate --url … once")
         }
         if found > version { throw tooNew(found) }
         if found < version {
-            throw CentralError("the central database's schema is version \(found), older than this kiosk's (\(version)): run kiosk province migrate --url …")
+            throw CentralError("the central database's schema is version \(found), older than this kiosk's (\(version)): run kiosk-province migrate --url …")
         }
     }
 

@@ -1,12 +1,16 @@
 import Foundation
 import HummingbirdBcrypt
+import KioskCore
 import KioskService
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The province office's staff accounts, in the central database: admins (who manage them
-/// from the command line) and leaders; both read every report. Passwords hashed by bcrypt;
-/// five wrong passwords in a row lock an account for 15 minutes.
+/// from the command line) and leaders; both read every report. Passwords hashed by bcrypt (8
+/// to 72 bytes: bcrypt reads no further); five wrong passwords in a row lock an account for 15
+/// minutes, counted before bcrypt runs, so attempts sent together cannot pass the count.
+/// Sessions are kept as the SHA-256 of their id.
 public enum ProvinceAccounts {
     public enum Role: String, Sendable, CaseIterable {
         case admin, leader
@@ -15,6 +19,8 @@ public enum ProvinceAccounts {
 
     public struct Account: Sendable {
         public var id: String, name: String, role: Role
+        /// The session's token for the page's forms (logout).
+        public var csrf = ""
     }
 
     static let sessionHours = 10
@@ -26,7 +32,7 @@ public enum ProvinceAccounts {
         guard (1...64).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || ".-_".contains($0)) }) else {
             throw CentralError("\(id) is not a login name: lower-case letters, digits, dots, dashes (nguyen.van.an)")
         }
-        guard password.count >= 8 else { throw CentralError("the password is too short: at least 8 characters") }
+        if let problem = PasswordRule.problem(password) { throw CentralError(problem) }
         let hash = await Task.detached { Bcrypt.hash(password, cost: 11) }.value
         try await server.withConnection(logger: logger) { connection in
             try await CentralSchema.check(connection, logger: logger)
@@ -60,43 +66,91 @@ public enum ProvinceAccounts {
         case locked
     }
 
-    static func login(id: String, password: String, _ connection: PostgresConnection, logger: Logger) async throws -> Login {
+    /// A login attempt, counted as a wrong password (and locking the account when it is one
+    /// too many) in one statement before bcrypt runs; a right password gives the count back.
+    /// `.unknown` covers a name that is no account and a disabled one: the caller answers those
+    /// as it answers a locked one after as many tries (`unknownNames`).
+    enum Reservation: Sendable {
+        case reserved(name: String, role: Role, hash: String)
+        case locked
+        case unknown
+    }
+
+    static func reserve(id: String, _ connection: PostgresConnection, logger: Logger) async throws -> Reservation {
         let rows = try await connection.fetch("""
-            SELECT name, role, password_hash, active, locked_until IS NOT NULL AND locked_until > now() FROM account WHERE id = \(id)
-            """, as: (String, String, String, Bool, Bool).self, logger: logger)
-        guard let (name, role, hash, active, locked) = rows.first, active, let role = Role(rawValue: role) else {
+            UPDATE account SET failed_logins = failed_logins + 1,
+                locked_until = CASE WHEN failed_logins + 1 >= \(unescaped: String(lockAfter))
+                                    THEN now() + make_interval(mins => \(unescaped: String(lockMinutes))) ELSE NULL END
+            WHERE id = \(id) AND active AND (locked_until IS NULL OR locked_until <= now())
+            RETURNING name, role, password_hash
+            """, as: (String, String, String).self, logger: logger)
+        if let (name, role, hash) = rows.first, let role = Role(rawValue: role) { return .reserved(name: name, role: role, hash: hash) }
+        let locked = try await connection.fetch("SELECT active AND locked_until > now() FROM account WHERE id = \(id)", as: (Bool?).self,
+                                                logger: logger)
+        return (locked.first ?? nil) == true ? .locked : .unknown
+    }
+
+    static func login(id: String, password: String, _ connection: PostgresConnection, unknownNames: UnknownNames,
+                      logger: Logger) async throws -> Login {
+        let reservation = try await reserve(id: id, connection, logger: logger)
+        let hash: String
+        switch reservation {
+        case .locked: return .locked
+        case .unknown:
+            if unknownNames.reserve(id) { return .locked }
             // The same time for an unknown name as for a wrong password.
             _ = await Task.detached { Bcrypt.verify(password, hash: decoy) }.value
             return .refused
+        case .reserved(_, _, let found): hash = found
         }
-        if locked { return .locked }
-        guard await Task.detached(operation: { Bcrypt.verify(password, hash: hash) }).value else {
-            try await connection.execute("""
-                UPDATE account SET failed_logins = failed_logins + 1,
-                    locked_until = CASE WHEN failed_logins + 1 >= \(unescaped: String(lockAfter)) THEN now() + make_interval(mins => \(unescaped: String(lockMinutes))) END
-                WHERE id = \(id)
-                """, logger: logger)
+        // bcrypt reads 72 bytes: a longer password would match on its first 72.
+        let fits = password.utf8.count <= PasswordRule.maximumBytes
+        guard fits, await Task.detached(operation: { Bcrypt.verify(password, hash: hash) }).value,
+              case .reserved(let name, let role, _) = reservation else {
             return .refused
         }
-        let session = AccountService.randomToken(bytes: 24)
+        let session = AccountService.randomToken(bytes: 32)
+        let csrf = AccountService.randomToken(bytes: 24)
         try await connection.execute("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = \(id)", logger: logger)
         try await connection.execute("DELETE FROM session WHERE expires_at < now()", logger: logger)
         try await connection.execute("""
-            INSERT INTO session (id, account, csrf, expires_at) VALUES (\(session), \(id), '', now() + make_interval(hours => \(unescaped: String(sessionHours))))
+            INSERT INTO session (id, account, csrf, expires_at)
+            VALUES (\(SHA256.hex(session)), \(id), \(csrf), now() + make_interval(hours => \(unescaped: String(sessionHours))))
             """, logger: logger)
-        return .signedIn(session: session, Account(id: id, name: name, role: role))
+        return .signedIn(session: session, Account(id: id, name: name, role: role, csrf: csrf))
     }
 
     static func account(session: String, _ connection: PostgresConnection, logger: Logger) async throws -> Account? {
         let rows = try await connection.fetch("""
-            SELECT a.id, a.name, a.role FROM session s JOIN account a ON a.id = s.account
-            WHERE s.id = \(session) AND s.expires_at > now() AND a.active
-            """, as: (String, String, String).self, logger: logger)
-        return rows.first.flatMap { row in Role(rawValue: row.2).map { Account(id: row.0, name: row.1, role: $0) } }
+            SELECT a.id, a.name, a.role, s.csrf FROM session s JOIN account a ON a.id = s.account
+            WHERE s.id = \(SHA256.hex(session)) AND s.expires_at > now() AND a.active
+            """, as: (String, String, String, String).self, logger: logger)
+        return rows.first.flatMap { row in Role(rawValue: row.2).map { Account(id: row.0, name: row.1, role: $0, csrf: row.3) } }
     }
 
     static func logout(session: String, _ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.execute("DELETE FROM session WHERE id = \(session)", logger: logger)
+        try await connection.execute("DELETE FROM session WHERE id = \(SHA256.hex(session))", logger: logger)
+    }
+
+    /// Wrong logins under names that are no account (kept in memory, by the name's hash): they
+    /// lock after as many tries as an account does, so a lock does not tell that a name exists.
+    final class UnknownNames: Sendable {
+        private let tries = Mutex<[String: (count: Int, lockedUntil: Date?)]>([:])
+
+        /// Counts a try; true when the name is "locked" now.
+        func reserve(_ name: String) -> Bool {
+            let key = SHA256.hex(name), now = Date()
+            return tries.withLock { all in
+                if all.count > 10_000 { all = all.filter { ($0.value.lockedUntil ?? .distantPast) > now } }
+                var entry = all[key] ?? (0, nil)
+                if let until = entry.lockedUntil, until > now { return true }
+                if entry.lockedUntil != nil { entry = (0, nil) }
+                entry.count += 1
+                if entry.count >= ProvinceAccounts.lockAfter { entry.lockedUntil = now.addingTimeInterval(TimeInterval(lockMinutes * 60)) }
+                all[key] = entry
+                return false
+            }
+        }
     }
 
     /// A hash nobody's password matches, for the unknown names.

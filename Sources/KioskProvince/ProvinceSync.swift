@@ -36,6 +36,10 @@ public struct ProvinceSync: Service {
     }
 
     public func run() async throws {
+        if settings.server.tls == .disable {
+            logger.warning("TLS to the province is off (sslmode=disable): the box's events cross the network in clear; leave sslmode out to check the province's certificate (ca_file)",
+                           metadata: ["url": "\(settings.server)"])
+        }
         try? await cancelWhenGracefulShutdown {
             await self.loop()
         }
@@ -106,12 +110,6 @@ public struct ProvinceSync: Service {
                 reason integer, reason_label text) ON COMMIT DELETE ROWS
             """, logger: logger)
         var position = try await hello(connection)
-        let newest = try database.lastEvent().seq
-        guard position <= newest else {
-            // Sending on would mix two logs under one code: stop, and say so.
-            throw CentralError("the province holds events up to #\(position) for centre \(code), and this box's log ends at #\(newest): "
-                               + "is \(code) another centre's code, or was this database restored from an older backup? Nothing is sent")
-        }
         link.update { $0.position = position }
         var officers = try await sendOfficers(connection, after: [:])
         onConnected()
@@ -180,17 +178,26 @@ public struct ProvinceSync: Service {
         return (events, oldest.map { max(0, Date().timeIntervalSince1970 - $0) } ?? 0)
     }
 
-    /// Registers the centre (its names, scale and reasons) and reads where the province's copy ends.
+    /// Checks who this box is to the province, then where the province's copy of its log ends,
+    /// and only then writes its names (scale, reasons, services, counters). Nothing is written
+    /// for a login that is not this centre's, or when the province holds more than the box.
     private func hello(_ connection: PostgresConnection) async throws -> Int64 {
+        try await Self.identify(connection, code: code, server: settings.server, logger: logger)
+        let position: Int64 = try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code)", as: (Int64).self, logger: logger).first ?? 0
+        let newest = try database.lastEvent().seq
+        guard position <= newest else {
+            // Sending on would mix two logs under one code: stop, and say so.
+            throw CentralError("the province holds events up to #\(position) for centre \(code), and this box's log ends at #\(newest): "
+                               + "was this database restored from an older backup? Nothing is sent")
+        }
         let rules = config.rules
         let levels = rules.ratingScale.levels.map(\.label)
         let reasons = rules.ratingReasons?.labels ?? []
         let zone = config.timeZone.identifier
         try await connection.execute("""
-            INSERT INTO centre (code, name, time_zone, level_labels, reason_labels, kiosk_version, last_contact)
-            VALUES (\(code), \(config.centreName), \(zone), \(levels), \(reasons), \(version), now())
-            ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, time_zone = EXCLUDED.time_zone, level_labels = EXCLUDED.level_labels,
-                reason_labels = EXCLUDED.reason_labels, kiosk_version = EXCLUDED.kiosk_version, last_contact = now()
+            UPDATE centre SET name = \(config.centreName), time_zone = \(zone), level_labels = \(levels), reason_labels = \(reasons),
+                kiosk_version = \(version), last_contact = now()
+            WHERE code = \(code)
             """, logger: logger)
         let services = rules.services
         try await connection.execute("""
@@ -202,7 +209,31 @@ public struct ProvinceSync: Service {
             INSERT INTO counter (centre, number, name) SELECT \(code), * FROM unnest(\(counters.map { Int32($0.number.rawValue) }), \(counters.map(\.name)))
             ON CONFLICT (centre, number) DO UPDATE SET name = EXCLUDED.name
             """, logger: logger)
-        return try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code)", as: (Int64).self, logger: logger).first ?? 0
+        return position
+    }
+
+    /// The box sends only as its centre's own login: not as the database's owner, a superuser or
+    /// the page's login (each could write every centre's rows, so a box holding that password
+    /// would speak for the whole province), and only for the centre that login belongs to.
+    static func identify(_ connection: PostgresConnection, code: String, server: ProvinceServerAddress, logger: Logger) async throws {
+        let fix = "nothing is sent: on the province's server, kiosk-province centre add \(code) \"Name\" makes this centre's login"
+        let boxes = CentralSchema.boxesRole(server.database)
+        guard let (login, superuser, owner, box) = try await connection.fetch("""
+            SELECT current_user::text, r.rolsuper, c.relowner = r.oid, pg_has_role(current_user, \(boxes)::text, 'USAGE')
+            FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'public.centre'::regclass
+            """, as: (String, Bool, Bool, Bool).self, logger: logger).first else {
+            throw CentralError("the province's server did not say who this login is")
+        }
+        if superuser { throw CentralError("this box logs in as \(login), a superuser of the province's server: \(fix)") }
+        if owner { throw CentralError("this box logs in as \(login), the central database's owner: \(fix)") }
+        guard box else { throw CentralError("this box logs in as \(login), which is not a centre's login: \(fix)") }
+        guard let centre = try await connection.fetch("SELECT kiosk_login_centre()", as: (String?).self, logger: logger).first ?? nil else {
+            throw CentralError("the province has disabled the login \(login) (kiosk-province centre disable): nothing is sent")
+        }
+        guard centre == code else {
+            throw CentralError("this box logs in as \(login), the login of centre \(centre), but its [centre] code is \(code): "
+                               + "fix code in the config (or use centre \(code)'s own login); nothing is sent")
+        }
     }
 
     /// The officers' names, when they changed since `sent`.
@@ -224,7 +255,9 @@ public struct ProvinceSync: Service {
         do {
             // The centre's row is the lock: two connections for one centre take turns.
             let held = try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code) FOR UPDATE", as: (Int64).self, logger: logger)
-            guard let position = held.first else { throw CentralError("the centre \(code) vanished from the central database") }
+            guard let position = held.first else {
+                throw CentralError("the province no longer takes centre \(code) from this login (disabled, or its login changed): nothing more is sent")
+            }
             guard position < last.seq else {
                 // Everything here is there already (an answer lost on the way back).
                 try await connection.execute("COMMIT", logger: logger)

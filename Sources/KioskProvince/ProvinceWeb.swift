@@ -4,18 +4,58 @@ import KioskCore
 import KioskService
 import KioskWeb
 import Logging
+import NIOSSL
 import PostgresNIO
+import Synchronization
 
-/// `kiosk province serve`: the province office's read-only pages. A login (the central
+/// `kiosk-province serve`: the province office's read-only pages. A login (the central
 /// database's accounts), the report and the ranking of centres for any period, the files
 /// to download (CSV, XLSX, JSON), and each centre's sync: when its box was last heard from,
 /// so that a box gone silent shows.
 public enum ProvinceWeb {
     static let cookie = "province_session"
+    static let loginCookie = "province_login"
 
-    public static func application(server: CentralServer, host: String, port: Int, logger: Logger,
+    /// The page's connections: a pool of at most `maxConnections` (postgres-nio's
+    /// `PostgresClient`), so a thousand visitors wait for a connection instead of opening a
+    /// thousand. Run it beside the application (`client.run()`).
+    public static func client(server: CentralServer, maxConnections: Int, logger: Logger) throws -> PostgresClient {
+        let address = server.address
+        let tls: PostgresClient.Configuration.TLS
+        switch address.tls {
+        case .disable: tls = .disable
+        case .verifyFull:
+            var settings = TLSConfiguration.makeClientConfiguration()
+            settings.certificateVerification = .fullVerification
+            if let caFile = address.caFile { settings.trustRoots = .file(caFile) }
+            tls = .require(settings)
+        }
+        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
+                                                         password: server.password, database: address.database, tls: tls)
+        configuration.options.maximumConnections = maxConnections
+        configuration.options.minimumConnections = 0
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// The page runs as a login that cannot change a figure (`kiosk-province page-login`): not
+    /// the owner, not a superuser, not a box's.
+    public static func checkReadOnly(_ client: PostgresClient, logger: Logger) async throws {
+        let (login, writes) = try await client.withConnection { connection in
+            try await CentralSchema.check(connection, logger: logger)
+            return try await connection.fetch("""
+                SELECT current_user::text, rolsuper OR has_table_privilege('public.rating', 'UPDATE') OR has_table_privilege('public.account', 'INSERT')
+                FROM pg_roles WHERE rolname = current_user
+                """, as: (String, Bool).self, logger: logger).first ?? ("?", true)
+        }
+        if writes {
+            throw CentralError("kiosk-province serve runs as the page's own login, which can change no figure; \(login) can: "
+                               + "make the page's login with kiosk-province page-login --password-out FILE and give it to serve")
+        }
+    }
+
+    public static func application(client: PostgresClient, host: String, port: Int, logger: Logger,
                                    onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(server: server, logger: logger),
+        Application(router: router(client: client, logger: logger),
                     configuration: .init(address: .hostname(host, port: port), serverName: "kiosk-province"),
                     onServerRunning: { await onReady($0.localAddress?.port ?? 0) }, logger: logger)
     }
@@ -67,68 +107,98 @@ public enum ProvinceWeb {
 
     struct Invalid: Error { let message: String; init(_ m: String) { message = m } }
 
-    static func router(server: CentralServer, logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router()
+    /// Wrong passwords per address within `addressWindow`, counted before bcrypt runs.
+    static let failuresPerAddress = 20
+    static let addressWindow: TimeInterval = 600
+
+    static func router(client: PostgresClient, logger: Logger) -> Router<KioskRequestContext> {
+        let router = Router(context: KioskRequestContext.self)
+        let unknownNames = ProvinceAccounts.UnknownNames()
+        let addresses = Mutex(PerAddress(forget: addressWindow) { ActionRateLimit(limit: failuresPerAddress, window: addressWindow) })
         router.get("/health") { _, _ in
             do {
-                try await server.withConnection(logger: logger) { try await CentralSchema.check($0, logger: logger) }
+                try await client.withConnection { try await CentralSchema.check($0, logger: logger) }
                 return json(#"{"status":"ok"}"#)
             } catch {
                 return json(#"{"status":"degraded","error":"\#(jsonEscape("\(error)"))"}"#, status: .serviceUnavailable)
             }
         }
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/report"]) }
-        router.get("/login") { _, _ in page(loginForm(message: nil)) }
-        router.post("/login") { request, _ in
+        router.get("/login") { _, _ in loginPage(message: nil) }
+        router.post("/login") { request, context in
+            // Only from this page: a page elsewhere cannot log a browser in (Origin, and the form's own token).
+            if let refusal = WebServer.crossSiteRefusal(request) { return refusal }
             let body = try await request.body.collect(upTo: 4096)
-            struct Form: Decodable { var username: String?; var password: String? }
+            struct Form: Decodable { var username: String?; var password: String?; var csrf: String? }
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
-            guard let id = form.username, let password = form.password, !id.isEmpty, !password.isEmpty else {
-                return page(loginForm(message: "Nhập tên đăng nhập và mật khẩu."), status: .badRequest)
+            guard let token = form.csrf, let expected = request.cookies[loginCookie]?.value, StaffAuth.constantTimeEqual(token, expected) else {
+                return loginPage(message: "Phiên đăng nhập đã hết hạn, vui lòng thử lại.", status: .forbidden)
             }
-            let result = try await server.withConnection(logger: logger) { try await ProvinceAccounts.login(id: id, password: password, $0, logger: logger) }
+            guard let id = form.username, let password = form.password, !id.isEmpty, !password.isEmpty else {
+                return loginPage(message: "Nhập tên đăng nhập và mật khẩu.", status: .badRequest)
+            }
+            let now = Date().timeIntervalSince1970
+            if let wait = addresses.withLock({ $0.with(context.address, at: now) { $0.take(at: now) } }) {
+                logger.warning("province login refused: too many from this address", metadata: ["address": "\(context.address)"])
+                var response = loginPage(message: "Đăng nhập sai quá nhiều lần từ máy này. Vui lòng thử lại sau \((wait + 59) / 60) phút.",
+                                         status: .tooManyRequests)
+                response.headers[.retryAfter] = String(wait)
+                return response
+            }
+            let result = try await client.withConnection {
+                try await ProvinceAccounts.login(id: id, password: password, $0, unknownNames: unknownNames, logger: logger)
+            }
             switch result {
             case .signedIn(let session, _):
+                // A right password gives the address's try back.
+                addresses.withLock { $0.with(context.address, at: now) { $0.giveBack(at: now) } }
                 var response = Response(status: .seeOther, headers: [.location: "/report"])
                 response.setCookie(Cookie(name: cookie, value: session, maxAge: ProvinceAccounts.sessionHours * 3600, path: "/",
                                           httpOnly: true, sameSite: .strict))
                 return response
             case .refused:
-                return page(loginForm(message: "Sai tên đăng nhập hoặc mật khẩu."), status: .unauthorized)
+                return loginPage(message: "Sai tên đăng nhập hoặc mật khẩu.", status: .unauthorized)
             case .locked:
-                return page(loginForm(message: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(ProvinceAccounts.lockMinutes) phút."),
-                            status: .tooManyRequests)
+                var response = loginPage(message: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(ProvinceAccounts.lockMinutes) phút.",
+                                         status: .tooManyRequests)
+                response.headers[.retryAfter] = String(ProvinceAccounts.lockMinutes * 60)
+                return response
             }
         }
         router.post("/logout") { request, _ in
+            if let refusal = WebServer.crossSiteRefusal(request) { return refusal }
+            let body = try await request.body.collect(upTo: 4096)
+            struct Form: Decodable { var csrf: String? }
+            let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
             if let session = request.cookies[cookie]?.value {
-                try await server.withConnection(logger: logger) { try await ProvinceAccounts.logout(session: session, $0, logger: logger) }
+                try await client.withConnection { connection in
+                    if let who = try await ProvinceAccounts.account(session: session, connection, logger: logger),
+                       let token = form.csrf, StaffAuth.constantTimeEqual(token, who.csrf) {
+                        try await ProvinceAccounts.logout(session: session, connection, logger: logger)
+                    }
+                }
             }
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             response.setCookie(Cookie(name: cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
         router.get("/report") { request, _ in
-            try await signedIn(request, server: server, logger: logger) { who, connection in
+            try await signedIn(request, client: client, logger: logger) { who, connection in
                 let query: Query
                 do { query = try Query(request) } catch let error as Invalid { return page(frame(who, body: "<p class=\"error\">\(StaffPage.escape(error.message))</p>"), status: .badRequest) }
-                var report = try await server.withConnection(logger: logger) { second in
-                    try await ProvinceReport.load(connection, alongside: second, from: query.from, to: query.to, by: query.by,
-                                                  centre: query.centre, rank: query.rank, logger: logger)
-                }
+                var report = try await ProvinceReport.load(connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
+                                                           rank: query.rank, logger: logger)
                 report.period = query.period
                 let centres = try await CentreSync.all(connection, logger: logger)
                 return page(frame(who, body: reportPage(report, query: query, request: request, centres: centres)))
             }
         }
         router.get("/api/report") { request, _ in
-            try await signedIn(request, server: server, logger: logger, page: false) { _, connection in
+            try await signedIn(request, client: client, logger: logger, page: false) { _, connection in
                 let query: Query
                 do { query = try Query(request) } catch let error as Invalid { return json(#"{"error":"\#(jsonEscape(error.message))"}"#, status: .badRequest) }
-                var report = try await server.withConnection(logger: logger) { second in
-                    try await ProvinceReport.load(connection, alongside: second, from: query.from, to: query.to, by: query.by,
-                                                  centre: query.centre, rank: query.rank, logger: logger)
-                }
+                var report = try await ProvinceReport.load(connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
+                                                           rank: query.rank, logger: logger)
                 report.period = query.period
                 let (data, type): (Data, String) = switch query.format {
                 case .csv: (report.csv(query.layout), "text/csv; charset=utf-8")
@@ -140,7 +210,7 @@ public enum ProvinceWeb {
             }
         }
         router.get("/api/centres") { request, _ in
-            try await signedIn(request, server: server, logger: logger, page: false) { _, connection in
+            try await signedIn(request, client: client, logger: logger, page: false) { _, connection in
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 encoder.dateEncodingStrategy = .iso8601
@@ -151,18 +221,27 @@ public enum ProvinceWeb {
         return router
     }
 
-    /// Runs `body` for a signed-in account, or sends the browser to the login (a page) or
-    /// answers 401 (an API call).
-    static func signedIn(_ request: Request, server: CentralServer, logger: Logger, page: Bool = true,
+    /// Runs `body` for a signed-in account on one pooled connection, or sends the browser to
+    /// the login (a page) or answers 401 (an API call). An anonymous request needs no
+    /// connection at all: a crowd of them never takes the pool from the office.
+    static func signedIn(_ request: Request, client: PostgresClient, logger: Logger, page: Bool = true,
                          _ body: @escaping @Sendable (ProvinceAccounts.Account, PostgresConnection) async throws -> Response) async throws -> Response {
-        try await server.withConnection(logger: logger) { connection in
-            guard let session = request.cookies[cookie]?.value,
-                  let who = try await ProvinceAccounts.account(session: session, connection, logger: logger) else {
-                return page ? Response(status: .seeOther, headers: [.location: "/login"])
-                            : json(#"{"error":"log in first (POST /login)"}"#, status: .unauthorized)
-            }
+        let refuse = page ? Response(status: .seeOther, headers: [.location: "/login"])
+                          : json(#"{"error":"log in first (POST /login)"}"#, status: .unauthorized)
+        guard let session = request.cookies[cookie]?.value, session.count == 64, session.allSatisfy(\.isHexDigit) else { return refuse }
+        return try await client.withConnection { connection in
+            guard let who = try await ProvinceAccounts.account(session: session, connection, logger: logger) else { return refuse }
             return try await body(who, connection)
         }
+    }
+
+    /// The login form, with a new token set as a cookie too (a page elsewhere cannot read it).
+    static func loginPage(message: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let token = AccountService.randomToken(bytes: 24)
+        var response = page(loginForm(message: message, token: token), status: status)
+        response.headers[.cacheControl] = "no-store"
+        response.setCookie(Cookie(name: loginCookie, value: token, maxAge: 3600, path: "/login", httpOnly: true, sameSite: .strict))
+        return response
     }
 
     // MARK: Pages
@@ -171,7 +250,8 @@ public enum ProvinceWeb {
         let bar = who.map { w -> String in
             """
             <span class="who">\(StaffPage.escape(w.name)) · \(w.role.title)</span>
-            <form method="post" action="/logout"><button class="quiet" type="submit">Đăng xuất</button></form>
+            <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(StaffPage.escape(w.csrf))">\
+            <button class="quiet" type="submit">Đăng xuất</button></form>
             """
         } ?? ""
         return """
@@ -189,12 +269,13 @@ public enum ProvinceWeb {
             """
     }
 
-    static func loginForm(message: String?) -> String {
+    static func loginForm(message: String?, token: String) -> String {
         frame(nil, body: """
             <div class="card" style="max-width: 420px; margin: 2em auto;">
             <h1>Đăng nhập</h1>
             \(message.map { "<p class=\"error\" role=\"alert\">\(StaffPage.escape($0))</p>" } ?? "")
             <form method="post" action="/login">
+            <input type="hidden" name="csrf" value="\(StaffPage.escape(token))">
             <p><label>Tên đăng nhập<br><input name="username" autocomplete="username" required autofocus></label></p>
             <p><label>Mật khẩu<br><input name="password" type="password" autocomplete="current-password" required></label></p>
             <p><button type="submit">Đăng nhập</button></p>
@@ -305,3 +386,4 @@ public struct CentreSync: Sendable, Encodable {
         }
     }
 }
+

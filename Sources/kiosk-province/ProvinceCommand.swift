@@ -5,6 +5,7 @@ import KioskProvince
 import KioskService
 import KioskStore
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
 extension ProvinceGrouping: ExpressibleByArgument {}
@@ -20,7 +21,8 @@ struct ProvinceCommand: AsyncParsableCommand {
         commandName: "kiosk-province",
         abstract: "The province's central database: each box's sync; create its schema, report across centres, serve its page, manage its accounts.",
         version: kioskVersion,
-        subcommands: [ProvinceSyncCommand.self, ProvinceMigrate.self, ProvinceReportCommand.self, ProvinceServe.self, ProvinceAccount.self])
+        subcommands: [ProvinceSyncCommand.self, ProvinceMigrate.self, ProvinceCentre.self, ProvincePageLogin.self, ProvinceReportCommand.self,
+                      ProvinceServe.self, ProvinceAccount.self])
 }
 
 /// `kiosk-province sync --config FILE`: on the hall's box, sends its events to the province
@@ -54,9 +56,9 @@ struct ProvinceSyncCommand: AsyncParsableCommand {
     }
 }
 
-/// Where the central database is, as every `kiosk province` command takes it.
+/// Where the central database is, as every `kiosk-province` command takes it.
 struct CentralOptions: ParsableArguments {
-    @Option(help: "The central PostgreSQL: postgres://user@host:5432/database (add ?sslmode=disable|prefer|require|verify-full).")
+    @Option(help: "The central PostgreSQL: postgres://user@host:5432/database (TLS with the certificate checked; ?sslrootcert=CA.crt for the province's own CA, ?sslmode=disable for none).")
     var url: String
 
     @Option(help: "A file holding the password (else the URL's own, else PGPASSWORD).")
@@ -161,9 +163,15 @@ struct ProvinceReportCommand: AsyncParsableCommand {
 struct ProvinceServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the province office's read-only pages: reports, the ranking of centres, each centre's sync.")
+        abstract: "Serve the province office's read-only pages: reports, the ranking of centres, each centre's sync.",
+        discussion: "It logs in as the page's own login (kiosk-province page-login), which can change no figure.")
     @OptionGroup var central: CentralOptions
     @Option(help: "Address and port to listen on.") var bind = "127.0.0.1:8090"
+    @Option(help: "At most this many connections to the central database at once; more visitors wait.") var maxConnections = 8
+
+    func validate() throws {
+        guard (2...200).contains(maxConnections) else { throw ValidationError("--max-connections: 2 to 200") }
+    }
 
     func run() async throws {
         JournalLogHandler.bootstrap(level: .info)
@@ -172,15 +180,119 @@ struct ProvinceServe: AsyncParsableCommand {
             throw ValidationError("--bind \(bind) is not host:port (like 0.0.0.0:8090)")
         }
         let server = try central.server()
-        // The schema is checked at the start: a page that cannot work says so now, not at the first visit.
-        _ = try await withCentral(central) { try await $0.report(from: LocalDay(year: 2000, month: 1, day: 1),
-                                                                  to: LocalDay(year: 2000, month: 1, day: 1), by: .year, logger: quietLogger) }
+        let client = try ProvinceWeb.client(server: server, maxConnections: maxConnections, logger: quietLogger)
         let host = String(bind[..<colon])
-        let app = ProvinceWeb.application(server: server, host: host, port: port, logger: quietLogger) { port in
+        let app = ProvinceWeb.application(client: client, host: host, port: port, logger: quietLogger) { port in
             logger.info("province pages ready", metadata: ["url": "http://\(host):\(port)/report"])
         }
-        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        // The login and the schema are checked at the start: a page that cannot work says so now.
+        let check = Checked(client: client)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: client),
+                                                                 .init(service: check, successTerminationBehavior: .ignore),
+                                                                 .init(service: app)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as CentralError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Refuses to serve with a login that could change figures, once the pool runs.
+    struct Checked: Service {
+        let client: PostgresClient
+        func run() async throws {
+            do {
+                try await ProvinceWeb.checkReadOnly(client, logger: quietLogger)
+            } catch {
+                throw CentralError("\(error)")
+            }
+        }
+    }
+}
+
+/// `kiosk-province centre add|list|disable|rotate`: each box's own login, made by the
+/// province office with the database owner's login.
+struct ProvinceCentre: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "centre",
+        abstract: "Each box's own login at the province: add (enrol a centre), list, disable, rotate (a new password).",
+        subcommands: [Add.self, List.self, Disable.self, Rotate.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol a centre: make its box's login, write its password to a file, print the box's [province] section.")
+        @OptionGroup var central: CentralOptions
+        @Option(help: "Where to write the box's password (mode 0600); copy it to the box as /etc/kiosk/province-password.")
+        var boxPasswordOut: String
+        @Argument(help: "The centre's code, as its box's [centre] code says (38.16079).") var code: String
+        @Argument(help: "The centre's name (\"Trung tâm Phục vụ hành chính công xã Đông Sơn\").") var name: String
+
+        func run() async throws {
+            let enrolment = try await withCentral(central) {
+                try await CentreLogins.add(code: code, name: name, passwordOut: boxPasswordOut, on: $0, logger: quietLogger)
+            }
+            print("# centre \(code) enrolled as \(enrolment.login); its password is in \(boxPasswordOut).")
+            print("# On its box, in /etc/kiosk/kiosk.toml:")
+            print(enrolment.boxSection)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the centres: code, login, state, last contact, name.")
+        @OptionGroup var central: CentralOptions
+
+        func run() async throws {
+            for c in try await withCentral(central, { try await CentreLogins.list(on: $0, logger: quietLogger) }) {
+                let contact = c.lastContact.map { DateText.iso8601($0) } ?? "never"
+                print("\(c.code)\t\(c.login ?? "(no login: enrol it)")\t\(c.disabled ? "disabled" : "active")\t\(contact)\t\(c.name)")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a centre's login: its box can no longer log in or send.")
+        @OptionGroup var central: CentralOptions
+        @Argument var code: String
+
+        func run() async throws {
+            try await withCentral(central) { try await CentreLogins.disable(code: code, on: $0, logger: quietLogger) }
+            print("disabled centre \(code)'s login")
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a centre's login a new password (and enable it again).")
+        @OptionGroup var central: CentralOptions
+        @Option(help: "Where to write the new password (mode 0600).") var boxPasswordOut: String
+        @Argument var code: String
+
+        func run() async throws {
+            let enrolment = try await withCentral(central) {
+                try await CentreLogins.rotate(code: code, passwordOut: boxPasswordOut, on: $0, logger: quietLogger)
+            }
+            print("# centre \(code)'s login \(enrolment.login) has a new password, in \(boxPasswordOut): copy it to the box's password_file,")
+            print("# then systemctl restart kiosk-province there.")
+        }
+    }
+}
+
+/// `kiosk-province page-login --password-out FILE`: the login `serve` reads with.
+struct ProvincePageLogin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "page-login",
+        abstract: "Make the province page's own login (or give it a new password): it reads the figures and changes none.")
+    @OptionGroup var central: CentralOptions
+    @Option(help: "Where to write its password (mode 0600).") var passwordOut: String
+
+    func run() async throws {
+        let login = try await withCentral(central) { try await CentreLogins.pageLogin(passwordOut: passwordOut, on: $0, logger: quietLogger) }
+        var url = try ProvinceServerAddress(central.url)
+        url.user = login
+        url.password = nil
+        print("the page's login is \(login); its password is in \(passwordOut). Serve with:")
+        print("kiosk-province serve --url '\(url.description)\(url.caFile.map { "?sslrootcert=\($0)" } ?? "")' --password-file \(passwordOut) --bind 0.0.0.0:8090")
     }
 }
 

@@ -45,13 +45,32 @@ import Testing
         #expect(province.server.tls == ProvinceServerAddress.TLSMode.verifyFull)
         #expect(province.passwordFile == "/etc/kiosk/province-password")
         #expect(province.batchSize == 500 && province.intervalSeconds == 5 && province.maxBackoffSeconds == 60 && province.answerSeconds == 30)
-        #expect(province.server.description == "postgres://kiosk@db.tinh.gov.vn:5432/kiosk_province?sslmode=verify-full")
+        #expect(province.server.description == "postgres://kiosk@db.tinh.gov.vn:5432/kiosk_province")
+        #expect(province.server.caFile == nil, "the system's CAs")
+    }
+
+    /// TLS with the certificate checked unless `disable` is written; `prefer` and `require`
+    /// (which take any certificate) are refused; the province's CA by `ca_file` or `sslrootcert`.
+    @Test func theLinkCannotBeDowngraded() throws {
+        #expect(try ProvinceServerAddress("postgres://box@db/p").tls == .verifyFull)
+        #expect(try ProvinceServerAddress("postgres://box@db/p?sslmode=disable").tls == .disable)
+        #expect(try ProvinceServerAddress("postgres://box@db/p?sslrootcert=/etc/kiosk/ca.crt").caFile == "/etc/kiosk/ca.crt")
+        for mode in ["prefer", "require", "allow", "verify-ca"] {
+            #expect(Self.refusal(Self.config("url = \"postgres://box@db/p?sslmode=\(mode)\"")).contains(
+                "province.url: postgres://box@db/p?sslmode=\(mode): sslmode=\(mode) does not check that the server is the province's"))
+        }
+        let config = try ConfigLoader.parse(Self.config("""
+            url = "postgres://box@db.tinh.gov.vn/kiosk_province"
+            ca_file = "province-ca.crt"
+            """), file: "/etc/kiosk/kiosk.toml")
+        #expect(config.province?.server.caFile == "/etc/kiosk/province-ca.crt")
+        #expect(Self.refusal(Self.config("url = \"postgres://box@db/p?sslmode=disable\"\nca_file = \"x\"")).contains("province.ca_file: is for TLS"))
     }
 
     @Test func urls() throws {
         let plain = try ProvinceServerAddress("postgresql://an%40tinh:p%3Ass@[::1]:6543/db")
         #expect(plain.user == "an@tinh" && plain.password == "p:ss" && plain.host == "::1" && plain.port == 6543 && plain.database == "db")
-        #expect(plain.tls == ProvinceServerAddress.TLSMode.prefer)
+        #expect(plain.tls == ProvinceServerAddress.TLSMode.verifyFull)
         #expect(plain.description == "postgres://an@tinh@[::1]:6543/db", "the description never shows the password")
         for (url, words) in [("mysql://a@b/c", "is not a PostgreSQL URL"), ("postgres://b:5432/c", "names no user"),
                              ("postgres://a@b:5432", "names no database"), ("postgres://a@b:99999/c", "the port is not a number"),

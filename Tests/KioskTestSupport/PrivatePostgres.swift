@@ -2,13 +2,19 @@ import Foundation
 import Glibc
 
 /// A PostgreSQL server of our own, from Debian's `postgresql` package: a new cluster in a
-/// temporary folder, on a free port of 127.0.0.1, password logins (SCRAM), run as an
+/// temporary folder, on a free port of 127.0.0.1, password logins (SCRAM), TLS with a
+/// certificate from a CA of its own (made with openssl, as a province would), run as an
 /// unprivileged user when we are root (PostgreSQL refuses to run as root; CI is root).
 /// It can be stopped and started again on the same port, as an outage is.
+///
+/// Two logins, as a province has them: `kiosk`, the cluster's superuser (the tests' own
+/// checks, through psql), and `province_owner`, who owns the database and makes the centres'
+/// logins (CREATEROLE), as the README's setup makes it.
 public final class PrivatePostgres: @unchecked Sendable {
     public let folder: String
     public let port: Int
     public let user = "kiosk"
+    public let owner = "province_owner"
     public let password: String
     public let database = "province"
     private let bin: String
@@ -35,13 +41,15 @@ public final class PrivatePostgres: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         password = "pw-\(UUID().uuidString.prefix(12))"
         try password.write(toFile: "\(folder)/password", atomically: true, encoding: .utf8)
+        try makeCertificates()
         if runAs != nil {
             try run("/bin/chown", ["-R", "nobody:nogroup", folder], asServer: false)
             try run("/bin/chmod", ["755", folder], asServer: false)
         }
         try run("\(bin)/initdb", ["-D", "\(folder)/data", "-U", user, "--auth=scram-sha-256", "--pwfile=\(folder)/password",
                                   "-E", "UTF8", "--no-locale", "--no-sync"])
-        var settings = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = '\(folder)'", "max_connections = 40"]
+        var settings = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = '\(folder)'", "max_connections = 60",
+                        "ssl = on", "ssl_cert_file = '\(folder)/server.crt'", "ssl_key_file = '\(folder)/server.key'"]
         if !durable { settings += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"] }
         settings.append("port = \(port)")
         let conf = "\(folder)/data/postgresql.conf"
@@ -50,17 +58,46 @@ public final class PrivatePostgres: @unchecked Sendable {
         handle.write(Data(("\n" + settings.joined(separator: "\n") + "\n").utf8))
         try handle.close()
         try start()
-        try psql("CREATE DATABASE \(database)", database: "postgres")
+        try psql("CREATE ROLE \(owner) LOGIN CREATEROLE PASSWORD '\(password)'", database: "postgres")
+        try psql("CREATE DATABASE \(database) OWNER \(owner)", database: "postgres")
     }
+
+    /// A CA of the province's own, and the server's certificate from it for 127.0.0.1; and a
+    /// certificate from no CA of ours for the same address (`rogue.crt`), as a machine posing
+    /// as the server would have.
+    private func makeCertificates() throws {
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(folder)/san.cnf", atomically: true, encoding: .utf8)
+        try run("/usr/bin/openssl", ["req", "-x509"] + ec + ["-keyout", "\(folder)/ca.key", "-out", caFile, "-days", "3",
+                                                           "-subj", "/CN=Test province CA"], asServer: false)
+        try run("/usr/bin/openssl", ["req"] + ec + ["-keyout", "\(folder)/server.key", "-out", "\(folder)/server.csr",
+                                                  "-subj", "/CN=127.0.0.1"], asServer: false)
+        try run("/usr/bin/openssl", ["x509", "-req", "-in", "\(folder)/server.csr", "-CA", caFile, "-CAkey", "\(folder)/ca.key",
+                                     "-CAcreateserial", "-out", "\(folder)/server.crt", "-days", "3", "-extfile", "\(folder)/san.cnf"],
+                asServer: false)
+        try run("/usr/bin/openssl", ["req", "-x509"] + ec + ["-keyout", "\(folder)/rogue.key", "-out", "\(folder)/rogue.crt", "-days", "3",
+                                                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], asServer: false)
+        try run("/bin/chmod", ["600", "\(folder)/server.key"], asServer: false)
+    }
+
+    /// The province's CA certificate: what a box's `ca_file` names.
+    public var caFile: String { "\(folder)/ca.crt" }
 
     deinit {
         try? stop()
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// The URL a box's config or `--url` takes (the password is in `passwordFile`).
-    public var url: String { "postgres://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable" }
+    /// The database owner's URL, as the province office's commands take it (`--url`; the
+    /// password is in `passwordFile`): TLS, the certificate checked against our CA.
+    public var url: String { url(login: owner) }
     public var passwordFile: String { "\(folder)/password" }
+
+    /// The URL for another login (a centre's box, the page's).
+    public func url(login: String) -> String { "postgres://\(login)@127.0.0.1:\(port)/\(database)?sslrootcert=\(caFile)" }
+
+    /// The superuser's URL: a login a box must refuse to send as.
+    public var superuserURL: String { url(login: user) }
 
     public func start() throws {
         try run("\(bin)/pg_ctl", ["-D", "\(folder)/data", "-l", "\(folder)/server.log", "-w", "-t", "60", "start"])
@@ -71,11 +108,13 @@ public final class PrivatePostgres: @unchecked Sendable {
         try run("\(bin)/pg_ctl", ["-D", "\(folder)/data", "-m", "fast", "-w", "stop"])
     }
 
-    /// Runs SQL through psql; its output (unaligned, tuples only).
+    /// Runs SQL through psql (as the superuser, unless a login and its password are given);
+    /// its output (unaligned, tuples only). A refused statement throws with psql's words.
     @discardableResult
-    public func psql(_ sql: String, database: String? = nil) throws -> String {
-        try run("/usr/bin/psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user,
-                                  "-d", database ?? self.database, "-c", sql], environment: ["PGPASSWORD": password], asServer: false)
+    public func psql(_ sql: String, database: String? = nil, login: String? = nil, password: String? = nil) throws -> String {
+        try run("/usr/bin/psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", login ?? user,
+                                  "-d", database ?? self.database, "-c", sql],
+                environment: ["PGPASSWORD": password ?? self.password, "PGSSLMODE": "verify-full", "PGSSLROOTCERT": caFile], asServer: false)
     }
 
     /// Runs a tool to its end (posix_spawn and waitpid: Foundation's Process sometimes misses

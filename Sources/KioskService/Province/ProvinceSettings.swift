@@ -24,11 +24,14 @@ public struct ProvinceSettings: Sendable, Equatable {
     }
 }
 
-/// A PostgreSQL URL, `postgres://user@host:5432/database?sslmode=prefer`, as libpq reads
-/// one: TLS when the server offers it (`prefer`, the default), never (`disable`), always
-/// without checking the certificate (`require`), or always with it (`verify-full`).
+/// A PostgreSQL URL, `postgres://user@host:5432/database`, as libpq reads one, with one
+/// difference: TLS with the server's certificate checked (`verify-full`) is the default, and
+/// the only other choice is no TLS at all (`sslmode=disable`, written out). libpq's `prefer`
+/// and `require` accept any certificate, so a machine on the path could pose as the province
+/// and take the box's login: they are refused. `sslrootcert=FILE` names the CA that signed the
+/// server's certificate (the province's own), else the system's CAs are trusted.
 public struct ProvinceServerAddress: Sendable, Equatable, CustomStringConvertible {
-    public enum TLSMode: String, Sendable, CaseIterable { case disable, prefer, require, verifyFull = "verify-full" }
+    public enum TLSMode: String, Sendable, CaseIterable { case disable, verifyFull = "verify-full" }
 
     public var user: String
     /// Only from a URL given on the command line; the daemon reads its password from a file.
@@ -37,6 +40,8 @@ public struct ProvinceServerAddress: Sendable, Equatable, CustomStringConvertibl
     public var port: Int
     public var database: String
     public var tls: TLSMode
+    /// The CA certificate(s) the server's certificate must chain to (`sslrootcert`); nil: the system's.
+    public var caFile: String?
 
     /// Refuses what is not a PostgreSQL URL, saying why.
     public init(_ text: String) throws(Invalid) {
@@ -87,14 +92,23 @@ public struct ProvinceServerAddress: Sendable, Equatable, CustomStringConvertibl
             port = 5432
         }
         guard !host.isEmpty else { throw Invalid("\(text) names no host: write it as postgres://user@host:5432/database") }
-        tls = .prefer
+        tls = .verifyFull
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, parts[0] == "sslmode" else {
-                throw Invalid("\(text): only sslmode=disable|prefer|require|verify-full may follow the database")
+            guard parts.count == 2, ["sslmode", "sslrootcert"].contains(parts[0]) else {
+                throw Invalid("\(text): only sslmode=verify-full|disable and sslrootcert=FILE may follow the database")
+            }
+            if parts[0] == "sslrootcert" {
+                caFile = Self.decode(Substring(parts[1]))
+                continue
+            }
+            if parts[1] == "prefer" || parts[1] == "require" || parts[1] == "allow" || parts[1] == "verify-ca" {
+                throw Invalid("\(text): sslmode=\(parts[1]) does not check that the server is the province's (a machine on the path "
+                              + "could pose as it and take the login): leave sslmode out (verify-full, the default; give the province's "
+                              + "CA as ca_file or sslrootcert) or, on a network you trust, write sslmode=disable")
             }
             guard let mode = TLSMode(rawValue: parts[1]) else {
-                throw Invalid("\(text): sslmode \(parts[1]) is not one of disable, prefer, require, verify-full")
+                throw Invalid("\(text): sslmode \(parts[1]) is not one of verify-full, disable")
             }
             tls = mode
         }
@@ -103,7 +117,7 @@ public struct ProvinceServerAddress: Sendable, Equatable, CustomStringConvertibl
     /// The URL without its password, for the log and the health page.
     public var description: String {
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-        return "postgres://\(user)@\(host):\(port)/\(database)" + (tls == .prefer ? "" : "?sslmode=\(tls.rawValue)")
+        return "postgres://\(user)@\(host):\(port)/\(database)" + (tls == .verifyFull ? "" : "?sslmode=\(tls.rawValue)")
     }
 
     private static func decode(_ part: Substring) -> String {
