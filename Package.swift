@@ -55,8 +55,10 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // Linux's timerfd (not in Swift's Glibc module): the clock-step watch.
+        .systemLibrary(name: "CTimerFD"),
         // Hardware edges: input events, printers, ESC/POS bytes, raster text. Knows bytes, not tickets.
-        .target(name: "KioskDevices", dependencies: ["CLibevdev", "CFreeType", "CQRencode"]),
+        .target(name: "KioskDevices", dependencies: ["CLibevdev", "CFreeType", "CQRencode", "CTimerFD"]),
         // The running system: configuration, the queue engine actor, routing of events.
         .target(
             name: "KioskService",
@@ -85,6 +87,9 @@ let package = Package(
             dependencies: [
                 "KioskCore", "KioskStore", "KioskService", "KioskWeb",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,6 +111,7 @@ let package = Package(
             name: "kiosk-province",
             dependencies: [
                 "KioskCore", "KioskStore", "KioskService", "KioskProvince",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -19,6 +19,10 @@ public struct KioskDaemon: Sendable {
     public let province: ProvinceLink
     /// Held for the daemon's life: no second daemon on the same database.
     public let lock: InstanceLock
+    /// How full the database is against `max_size_mb`.
+    public let space: DatabaseSpace
+    /// The wall clock's steps (a box without a time source, an RTC reset, a mistyped `date`).
+    public let clockSteps: ClockSteps
 
     /// `lock`: the one taken at the first start, kept across reloads. `printer`: makes the
     /// ticket printer's issuer for the engine (nil: tickets are stored, nothing is printed).
@@ -29,8 +33,19 @@ public struct KioskDaemon: Sendable {
         database = try KioskDatabase(path: config.databasePath, maxSizeMB: config.databaseMaxMB)
         health = DeviceHealth()
         accounts = AccountService(database: database, settings: config.accounts, timeZone: config.timeZone, logger: logger)
-        engine = try QueueEngine(rules: config.rules, database: database, health: health, logger: logger)
+        space = DatabaseSpace(database: database, logger: logger)
+        space.check()
+        engine = try QueueEngine(rules: config.rules, database: database, health: health, space: space, logger: logger)
         router = CommandRouter(engine: engine, issuer: try printer?(engine, health))
+        clockSteps = ClockSteps()
+        // The clock went back while the daemon was stopped: its newest event is in the future.
+        if let newest = try database.lastEvent().at {
+            let now = Date()
+            if clockSteps.record(now.timeIntervalSince1970 - newest, at: now) {
+                logger.warning("the system clock is behind the newest stored event: it was set back; the day follows the clock",
+                               metadata: ["step_seconds": "\(Int(now.timeIntervalSince1970 - newest))"])
+            }
+        }
         province = config.province.map {
             ProvinceLink(readingFrom: ProvinceSettings.statusFile(database: config.databasePath), server: $0.server.description)
         } ?? ProvinceLink()

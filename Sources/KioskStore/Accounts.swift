@@ -12,7 +12,8 @@ public struct Credentials: Sendable {
     public let lockedUntil: Date?
 }
 
-/// A signed-in browser: the cookie carries `id`, forms carry `csrf`.
+/// A signed-in browser: the cookie carries `id`, forms carry `csrf`. The database keeps only
+/// the id's SHA-256: whoever reads the file or a backup cannot sign in with what they read.
 public struct StoredSession: Sendable, Equatable {
     public let id: String
     public let account: OfficerID
@@ -88,11 +89,35 @@ extension KioskDatabase {
         }
     }
 
-    /// A wrong password: one more failure in a row, and the lock the caller decided on.
-    public func recordLoginFailure(_ id: OfficerID, lockedUntil: Date?) throws {
+    /// What a login attempt found when it took its place, before any password was checked.
+    public enum LoginReservation: Sendable {
+        /// No such account: the caller answers as for a wrong password.
+        case unknown
+        /// Locked until then; nothing was checked or counted.
+        case locked(until: Date)
+        /// The attempt is counted as a failure already (and the lock set if it is one too many):
+        /// a right password gives it back with `recordLoginSuccess`.
+        case reserved(Credentials, lockedUntil: Date?)
+    }
+
+    /// Counts a login attempt as a failure and sets the lock it would earn, in one write
+    /// transaction, before the password is checked: attempts sent together cannot all read the
+    /// count before any of them writes it. `lockFor(n)`: how long the n-th failure in a row locks
+    /// the account (nil: not at all).
+    public func reserveLoginAttempt(_ id: OfficerID, at now: Date, lockFor: @Sendable (Int) -> TimeInterval?) throws -> LoginReservation {
         try pool.write { db in
-            try db.execute(sql: "UPDATE officer SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?",
-                           arguments: [lockedUntil?.timeIntervalSince1970, id.rawValue])
+            guard let account = try Officer.fetchOne(db, key: id.rawValue),
+                  let row = try Row.fetchOne(db, sql: "SELECT password_hash, failed_logins, locked_until FROM officer WHERE id = ?",
+                                             arguments: [id.rawValue])
+            else { return .unknown }
+            let locked: Double? = row["locked_until"]
+            if let locked, locked > now.timeIntervalSince1970 { return .locked(until: Date(timeIntervalSince1970: locked)) }
+            let failures = (row["failed_logins"] as Int) + 1
+            let lock = lockFor(failures).map { now.addingTimeInterval($0) }
+            try db.execute(sql: "UPDATE officer SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                           arguments: [failures, lock?.timeIntervalSince1970, id.rawValue])
+            return .reserved(Credentials(account: account, passwordHash: row["password_hash"], failedLogins: failures, lockedUntil: lock),
+                             lockedUntil: lock)
         }
     }
 
@@ -107,7 +132,7 @@ extension KioskDatabase {
     public func createSession(_ session: StoredSession) throws {
         try pool.write { db in
             try db.execute(sql: "INSERT INTO session (id, account, csrf, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [session.id, session.account.rawValue, session.csrf, session.createdAt.timeIntervalSince1970,
+                           arguments: [Self.sessionKey(session.id), session.account.rawValue, session.csrf, session.createdAt.timeIntervalSince1970,
                                        session.expiresAt.timeIntervalSince1970, session.address])
         }
     }
@@ -117,7 +142,7 @@ extension KioskDatabase {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT account, csrf, created_at, expires_at, address FROM session WHERE id = ? AND expires_at > ?
-                """, arguments: [id, now.timeIntervalSince1970]),
+                """, arguments: [Self.sessionKey(id), now.timeIntervalSince1970]),
                   let account = try Officer.fetchOne(db, key: row["account"] as String), account.active
             else { return nil }
             let session = StoredSession(id: id, account: account.id, csrf: row["csrf"],
@@ -129,13 +154,16 @@ extension KioskDatabase {
 
     public func extendSession(_ id: String, until: Date) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE session SET expires_at = ? WHERE id = ?", arguments: [until.timeIntervalSince1970, id])
+            try db.execute(sql: "UPDATE session SET expires_at = ? WHERE id = ?", arguments: [until.timeIntervalSince1970, Self.sessionKey(id)])
         }
     }
 
     public func deleteSession(_ id: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id]) }
+        try pool.write { db in try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [Self.sessionKey(id)]) }
     }
+
+    /// What the session table holds for a cookie's id.
+    static func sessionKey(_ id: String) -> String { SHA256.hex(id) }
 
     @discardableResult
     public func deleteExpiredSessions(at now: Date) throws -> Int {
@@ -184,20 +212,33 @@ extension KioskDatabase {
 }
 
 extension KioskDatabase {
-    /// One officer's figures for the days `from`...`to`: finished tickets, no-shows, mean
-    /// service time, and their counted votes in order (the caller keeps whole steps only).
+    /// One officer's figures for the days `from`...`to`, as their counter page shows them:
+    /// finished tickets, no-shows, mean service time, and their ratings through `RatingSteps`.
     public func officerFigures(_ officer: OfficerID, from: LocalDay, to: LocalDay, scaleSize: Int) throws -> OfficerFigures {
-        try pool.read { db in
-            let tickets = try Row.fetchOne(db, sql: """
+        let votes = try officerVotes(officer, from: RatingSteps.readFrom(from), to: to)
+        let tickets = try pool.read { db in
+            try Row.fetchOne(db, sql: """
                 SELECT SUM(status = 'finished'), SUM(status = 'noShow'),
                        AVG(CASE WHEN status = 'finished' AND called_at IS NOT NULL THEN finished_at - called_at END)
                 FROM ticket WHERE day BETWEEN ? AND ? AND officer = ?
                 """, arguments: [from.iso, to.iso, officer.rawValue])
-            let votes = try Row.fetchAll(db, sql: """
-                SELECT level, satisfied FROM rating WHERE day BETWEEN ? AND ? AND officer = ? AND flag IS NULL ORDER BY id
-                """, arguments: [from.iso, to.iso, officer.rawValue]).map { (level: $0[0] as Int, satisfied: $0[1] as Bool) }
-            return OfficerFigures(finished: tickets?[0] ?? 0, noShows: tickets?[1] ?? 0, meanServiceSeconds: tickets?[2],
-                                  votes: votes, scaleSize: scaleSize)
+        }
+        return OfficerFigures(finished: tickets?[0] ?? 0, noShows: tickets?[1] ?? 0, meanServiceSeconds: tickets?[2],
+                              shown: RatingSteps.shown(votes, from: from, to: to).map(\.vote),
+                              waiting: RatingSteps.waiting(votes, to: to), scaleSize: scaleSize)
+    }
+
+    /// An officer's counted votes in the days `from`...`to`, oldest first: what `RatingSteps` reads.
+    public func officerVotes(_ officer: OfficerID, from: LocalDay, to: LocalDay) throws -> [RatingSteps.Vote] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rating.day, rating.level, rating.satisfied, ticket.status = 'finished', rating.reason_label
+                FROM rating LEFT JOIN ticket ON ticket.id = rating.ticket_id
+                WHERE rating.day BETWEEN ? AND ? AND rating.officer = ? AND rating.flag IS NULL ORDER BY rating.id
+                """, arguments: [from.iso, to.iso, officer.rawValue]).compactMap { row in
+                guard let day = LocalDay(iso: row[0]) else { return nil }
+                return RatingSteps.Vote(day: day, level: row[1], satisfied: row[2], ticketFinished: row[3] ?? false, reasonLabel: row[4])
+            }
         }
     }
 }

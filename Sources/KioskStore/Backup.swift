@@ -11,6 +11,14 @@ extension KioskDatabase {
         let partial = path + ".partial"
         unlink(partial)
         do {
+            // Owner only (0600): a copy holds every account's hash and the audit log. VACUUM INTO
+            // writes into an empty file that exists, keeping its mode.
+            let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw StoreError(path: path, message: "cannot create the copy: \(String(cString: strerror(errno)))")
+            }
+            fchmod(fd, 0o600)
+            close(fd)
             // Not in a transaction (VACUUM refuses one), on a reader: the writer, and so the hall, go on.
             try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [partial]) }
             let problems = try Self.check(path: partial)

@@ -13,12 +13,15 @@ public struct StoreError: Error, CustomStringConvertible {
 /// WAL with `synchronous=FULL`: a command acknowledged has survived a power cut.
 public final class KioskDatabase: Sendable {
     public let path: String
+    /// The cap `max_size_mb` set, if any.
+    public let maxSizeMB: Int?
     let pool: DatabasePool
 
     /// `maxSizeMB`: the file never grows past it (SQLite then answers "database or disk is
     /// full", as on a full disk), so the database cannot take the disk the system needs.
     public init(path: String, maxSizeMB: Int? = nil) throws {
         self.path = path
+        self.maxSizeMB = maxSizeMB
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another writer (an admin's command) holds the lock for milliseconds; longer means a
@@ -51,6 +54,15 @@ public final class KioskDatabase: Sendable {
             try Schema.migrator.migrate(pool)
         } catch {
             throw StoreError(path: path, message: "cannot open the database: \(error)")
+        }
+    }
+
+    /// The bytes the database's pages hold (free pages are reused first, so they do not count).
+    public func bytesUsed() throws -> Int {
+        try pool.read { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            return (pages - free) * (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096)
         }
     }
 
@@ -178,6 +190,18 @@ public final class KioskDatabase: Sendable {
             let events = try String.fetchAll(db, sql: "SELECT payload FROM event WHERE seq >= ? AND kind NOT LIKE 'audit.%' ORDER BY seq", arguments: [from])
                 .map { try decoder.decode(QueueEvent.self, from: Data($0.utf8)) }
             return (TicketID(maxID + 1), events)
+        }
+    }
+
+    /// Where each service's numbering stopped on `day`: empty for a day never used. A clock set
+    /// back to a day already used goes on from here, so no number is given twice in a day.
+    public func numberingPositions(day: LocalDay) throws -> [NumberingPosition] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT service, sequence, number FROM ticket t
+                WHERE day = ? AND sequence = (SELECT MAX(sequence) FROM ticket WHERE day = t.day AND service = t.service)
+                ORDER BY service
+                """, arguments: [day.iso]).map { NumberingPosition(service: ServiceCode($0[0] as String), sequence: $0[1], number: $0[2]) }
         }
     }
 

@@ -209,6 +209,11 @@ enum Schema {
             // (a replaced vote, a reason): one index look-up per ticket, not a scan per batch.
             try db.execute(sql: "CREATE INDEX rating_by_ticket ON rating(ticket_id)")
         }
+        migrator.registerMigration("v10: sessions kept as hashes") { db in
+            // The session table holds the SHA-256 of each cookie's id from now on; the ids
+            // stored in clear before are dropped (everyone logs in once more).
+            try db.execute(sql: "DELETE FROM session")
+        }
         return migrator
     }
 }

@@ -33,9 +33,9 @@ enum AdminPages {
                 return WebServer.html(try accountsPage(who, daemon: daemon, message: message, problem: problem))
             }
         }
-        router.post("/admin/accounts") { request, _ in
+        router.post("/admin/accounts") { request, context in
             let form = try await decode(AccountForm.self, request)
-            switch StaffAuth.requireChange(.manageAccounts, request, accounts: accounts, kind: .page, formToken: form.csrf) {
+            switch StaffAuth.requireChange(.manageAccounts, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
             case .failure(let refusal): return refusal.response
             case .success(let who):
                 let actor = who.account.id.rawValue
@@ -77,9 +77,9 @@ enum AdminPages {
             }
         }
         for action in ["reprint", "void"] {
-            router.post("/admin/tickets/\(action)") { request, _ in
+            router.post("/admin/tickets/\(action)") { request, context in
                 let form = try await decode(TicketForm.self, request)
-                switch StaffAuth.requireChange(.manageDevices, request, accounts: accounts, kind: .page, formToken: form.csrf) {
+                switch StaffAuth.requireChange(.manageDevices, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
                 case .failure(let refusal): return refusal.response
                 case .success(let who):
                     guard let number = form.number, !number.isEmpty else { return back(to: "/admin/devices", problem: "thiếu số phiếu") }
@@ -173,20 +173,29 @@ enum AdminPages {
         let doubtful = state.tickets.values.filter { $0.print.needsStaff && $0.status.isOpen }.sorted { $0.id < $1.id }.map { t -> String in
             let number = StaffPage.escape(t.display)
             return """
-                <tr><td>\(number)</td><td>\(t.print == .unknown ? "Không rõ đã in chưa" : "Chưa in được")</td>
+                <tr><td>\(number)</td><td>\(DateText.format(t.issuedAt, in: daemon.config.timeZone, "HH:mm:ss"))</td>\
+                <td>\(t.print == .unknown ? "Không rõ đã in chưa" : "Chưa in được")</td>
                 <td><form method="post" action="/admin/tickets/reprint">\(csrf)<input type="hidden" name="number" value="\(number)">\
                 <button>In lại</button></form></td>
                 <td><form method="post" action="/admin/tickets/void">\(csrf)<input type="hidden" name="number" value="\(number)">\
                 <input name="reason" placeholder="lý do" aria-label="Lý do hủy \(number)"> <button class="quiet">Hủy số</button></form></td></tr>
                 """
         }.joined()
+        let warnings = [daemon.space.check()?.warning, daemon.clockSteps.describe(in: daemon.config.timeZone)].compactMap { $0 }
+            + state.exhaustedServices.map {
+                "Dãy số của dịch vụ \($0.code) (\($0.display(number: $0.firstNumber))–\($0.display(number: $0.lastNumber))) đã hết: "
+                    + "mọi số đều đang có người giữ. Hãy tăng last_number trong cấu hình."
+            }
+        let warningCard = warnings.isEmpty ? "" : "<div class=\"card\" role=\"alert\"><h2>Cảnh báo</h2><ul>"
+            + warnings.map { "<li class=\"error\">\(StaffPage.escape($0))</li>" }.joined() + "</ul></div>"
         let body = """
             \(notice(message, problem))
+            \(warningCard)
             <div class="card"><h1>Thiết bị</h1>
             <table><thead><tr><th>Thiết bị</th><th>Đường dẫn</th><th>Trạng thái</th><th>Chi tiết</th><th>Từ lúc</th></tr></thead>
             <tbody>\(devices)</tbody></table></div>
             <div class="card"><h2>Phiếu cần cán bộ xử lý</h2>
-            \(doubtful.isEmpty ? "<p>Không có.</p>" : "<table><thead><tr><th>Số</th><th>Tình trạng</th><th></th><th></th></tr></thead><tbody>\(doubtful)</tbody></table>")
+            \(doubtful.isEmpty ? "<p>Không có.</p>" : "<table><thead><tr><th>Số</th><th>Lấy lúc</th><th>Tình trạng</th><th></th><th></th></tr></thead><tbody>\(doubtful)</tbody></table>")
             </div>
             <div class="card"><h2>Lỗi in gần đây</h2>
             \(failures.isEmpty ? "<p>Không có.</p>" : "<table><thead><tr><th>Lúc</th><th>Chi tiết</th></tr></thead><tbody>\(failures)</tbody></table>")

@@ -12,8 +12,11 @@ extension WebServer {
             problem(.forbidden, "tài khoản \(officer) không hoạt động (account \(officer) is not active)")
         case .notPrinted(let reason):
             problem(.serviceUnavailable, "Máy in chưa in được phiếu: \(reason). Vui lòng báo cán bộ.")
-        case .notStored(let reason):
-            problem(.internalServerError, "Chưa lưu được: \(reason). Vui lòng báo cán bộ.")
+        case .notStored:
+            // The database's own words (a full disk, a lock) are for staff, in the log and
+            // /health: a citizen is told what to do.
+            problem(.internalServerError, "Hệ thống tạm thời chưa lưu được yêu cầu. Vui lòng báo cán bộ tại quầy hướng dẫn. "
+                    + "(Not stored: the database refused the write; the devices page says why.)")
         }
     }
 }

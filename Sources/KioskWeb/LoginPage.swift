@@ -30,9 +30,18 @@ enum LoginPage {
         var next: String?
     }
 
-    /// Only a path on this server: never a redirect elsewhere.
+    /// Only a path on this server: never a redirect elsewhere. Browsers read a Location as
+    /// the URL standard says: they drop TAB, CR and LF anywhere and leading spaces and control
+    /// characters, and take `\` for `/`, so `/\tevil.example` becomes `//evil.example`, another
+    /// host. Only printable ASCII is kept (a path's other characters come percent-encoded), no
+    /// backslash at all, one leading slash, and what is left must resolve to this server.
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 200 else { return nil }
+        guard let next, next.count < 200, next.hasPrefix("/"),
+              next.utf8.allSatisfy({ (0x21...0x7e).contains($0) && $0 != UInt8(ascii: "\\") }),
+              !next.hasPrefix("//"),
+              let base = URL(string: "http://box.invalid/"), let resolved = URL(string: next, relativeTo: base)?.absoluteURL,
+              resolved.host == "box.invalid", resolved.scheme == "http", resolved.user == nil
+        else { return nil }
         return next
     }
 
@@ -73,10 +82,10 @@ enum LoginPage {
             }
         }
 
-        router.post("/logout") { request, _ in
+        router.post("/logout") { request, context in
             let body = try await request.body.collect(upTo: 4096)
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
-            switch StaffAuth.requireChange(.readOwnFigures, request, accounts: accounts, kind: .page, formToken: form.csrf) {
+            switch StaffAuth.requireChange(.readOwnFigures, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
             case .failure(let refusal): return refusal.response
             case .success(let who): try accounts.logout(who.session)
             }

@@ -97,6 +97,9 @@ final class KioskMetrics: Sendable {
             gauge("province_seconds_behind", "Age of the oldest event the province does not have yet").set(province.secondsBehind)
             gauge("province_events_sent", "Events the province accepted since the daemon started").set(Double(province.eventsSent))
         }
+        let steps = counter("clock_steps", "Steps of the system clock of more than three minutes, back or forward")
+        steps.reset()
+        steps.increment(by: Int64(daemon.clockSteps.count))
         let state = await daemon.engine.snapshot
         for service in daemon.config.rules.services {
             gauge("waiting", "Tickets waiting now", [("service", service.code.rawValue)]).set(Double(state.waitingCount(service.code)))

@@ -53,9 +53,9 @@ enum OfficerPage {
                                 try await writer.finish(nil)
                             } })
         }
-        router.post("/api/officer/action") { request, _ in
+        router.post("/api/officer/action") { request, context in
             let who: SignedIn
-            switch StaffAuth.requireChange(.workAtCounter, request, accounts: accounts, kind: .api) {
+            switch StaffAuth.requireChange(.workAtCounter, request, context: context, accounts: accounts, kind: .api) {
             case .failure(let refusal): return refusal.response
             case .success(let found): who = found
             }

@@ -108,7 +108,8 @@ struct OfficerAction: Decodable, Sendable {
     func command(officer: OfficerID, at counter: CounterNumber?) -> Result<QueueCommand, ActionError> {
         if action == "sign-in" {
             guard let wanted = self.counter, wanted > 0 else { return .failure(.bad("sign-in: choose a counter")) }
-            return .success(.signIn(counter: CounterNumber(wanted), officer: officer))
+            // An officer cannot take a counter another officer holds (and serve or no-show their citizen).
+            return .success(.signIn(counter: CounterNumber(wanted), officer: officer, takeOver: false))
         }
         guard let c = counter else { return .failure(.notAtCounter) }
         switch action {

@@ -8,7 +8,8 @@ import Logging
 
 /// `/reports` (a period and a grouping, the table, downloads) and `GET /api/export` (the
 /// CLI's parameters, the CLI's bytes). Leaders and admins see everything; an officer sees their
-/// own rows as summaries, never raw ratings or a day's (a day can hold a single vote).
+/// own figures by month, quarter or year, their ratings in whole blocks of five (`RatingSteps`),
+/// never a row.
 enum ReportsPage {
     /// Exports read the whole period from SQLite: one at a time, on their own thread.
     static let worker = WorkerThread(name: "exports")
@@ -21,10 +22,11 @@ enum ReportsPage {
             return .failure(Denied("cán bộ chỉ xem được số liệu của mình (an officer sees their own figures only)"))
         }
         own.officer = who.account.id
-        if request.rows == .ratings || request.rows == .dossiers {
-            return .failure(Denied("cán bộ không xem được từng lượt đánh giá (officers see aggregates, never single ratings)"))
+        own.ownFigures = true
+        if request.rows != nil {
+            return .failure(Denied("cán bộ không xem được dữ liệu từng phiếu hay từng lượt đánh giá (officers see aggregates, never rows)"))
         }
-        if request.rows == nil, ![ReportGrouping.officer, .month, .quarter, .year].contains(request.by) {
+        if request.counter != nil || request.service != nil || ![ReportGrouping.officer, .month, .quarter, .year].contains(request.by) {
             return .failure(Denied("cán bộ xem theo tháng, quý hoặc năm (officers group by month, quarter or year)"))
         }
         return .success(own)
@@ -101,7 +103,8 @@ enum ReportsPage {
                 case .failure(let denied): table = "<p class=\"error\">\(StaffPage.escape(denied.reason))</p>"
                 case .success(let export):
                     var report = try await onWorker {
-                        try SatisfactionReport(database: daemon.database, config: daemon.config, filter: export.filter, by: export.by)
+                        try SatisfactionReport(database: daemon.database, config: daemon.config, filter: export.filter, by: export.by,
+                                               ownFigures: export.ownFigures)
                     }
                     report.period = export.period
                     table = "<h2>\(StaffPage.escape(report.title))</h2>" + html(report.table(.full))

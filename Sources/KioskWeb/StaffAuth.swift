@@ -14,7 +14,7 @@ struct SignedIn: Sendable {
 /// Who may reach a route, and the checks every staff request goes through: the session
 /// cookie, the role, and for anything that changes something, the same origin and the
 /// session's CSRF token. Refusals are decided here and nowhere else.
-enum StaffAuth {
+public enum StaffAuth {
     static let sessionCookie = "kiosk_session"
     /// The login form's own CSRF token (there is no session yet): the cookie and the form's
     /// hidden field must match, which a page on another site cannot arrange.
@@ -48,10 +48,11 @@ enum StaffAuth {
         return .success(who)
     }
 
-    /// The same, for a request that changes something: also same origin, and the session's
-    /// CSRF token in the `X-CSRF-Token` header or the form's `csrf` field.
-    static func requireChange(_ permission: Permission, _ request: Request, accounts: AccountService, kind: Kind,
-                              formToken: String? = nil) -> Result<SignedIn, Refusal> {
+    /// The same, for a request that changes something: also same origin, the session's CSRF
+    /// token in the `X-CSRF-Token` header or the form's `csrf` field, and within the account's
+    /// and the address's share of changes per minute (429 past it).
+    static func requireChange(_ permission: Permission, _ request: Request, context: KioskRequestContext, accounts: AccountService,
+                              kind: Kind, formToken: String? = nil) -> Result<SignedIn, Refusal> {
         if let refusal = WebServer.crossSiteRefusal(request) { return .failure(Refusal(refusal)) }
         let who: SignedIn
         switch require(permission, request, accounts: accounts, kind: kind) {
@@ -61,6 +62,12 @@ enum StaffAuth {
         let token = request.headers.first { $0.name.canonicalName == csrfHeader.lowercased() }?.value ?? formToken
         guard let token, constantTimeEqual(token, who.session.csrf) else {
             return .failure(Refusal(WebServer.problem(.forbidden, "thiếu mã chống giả mạo (CSRF token missing or wrong): reload the page")))
+        }
+        if let wait = accounts.reserveAction(account: who.account.id, address: context.address) {
+            var response = WebServer.problem(.tooManyRequests, "Thao tác quá nhiều trong một phút. Vui lòng chờ \(wait) giây. "
+                                             + "(Too many changes in a minute: wait \(wait) s.)")
+            response.headers[.retryAfter] = String(wait)
+            return .failure(Refusal(response))
         }
         return .success(who)
     }
@@ -77,7 +84,7 @@ enum StaffAuth {
         return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var difference: UInt8 = 0
@@ -108,5 +115,5 @@ public struct KioskRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 
     /// The client's IP address; "unknown" when there is none (never taken for the local machine).
-    var address: String { remoteAddress?.ipAddress ?? "unknown" }
+    public var address: String { remoteAddress?.ipAddress ?? "unknown" }
 }

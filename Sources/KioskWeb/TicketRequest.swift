@@ -30,8 +30,10 @@ public enum TicketRequestError: Error, Equatable, Sendable, CustomStringConverti
     }
 }
 
-/// How many tickets the touch kiosk page may take: like a kiosk button, a few per service and
-/// a few more in all within a window, so no page on the LAN can empty the paper roll.
+/// How many tickets one machine's touch kiosk page may take: like a kiosk button, a few per
+/// service and a few more in all within a window, so no page on the LAN can empty the paper
+/// roll. Counted per address (`PerAddress`): one machine that floods waits alone, and the
+/// hall's touch kiosk goes on.
 /// Time is passed in (the clock is the caller's).
 public struct TicketRateLimit: Sendable {
     public let perService: Int
@@ -67,4 +69,54 @@ public struct TicketRateLimit: Sendable {
 
 extension Int {
     func clamped(_ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(self, low), high) }
+}
+
+/// A limit kept per client address, with room for a LAN's machines: addresses that sent
+/// nothing in the last `forget` seconds are dropped when there are many.
+public struct PerAddress<Limit: Sendable>: Sendable {
+    private var limits: [String: (limit: Limit, lastSeen: TimeInterval)] = [:]
+    private let make: @Sendable () -> Limit
+    private let forget: TimeInterval
+
+    public init(forget: TimeInterval, _ make: @escaping @Sendable () -> Limit) {
+        self.make = make
+        self.forget = forget
+    }
+
+    public mutating func with<T>(_ address: String, at now: TimeInterval, _ body: (inout Limit) -> T) -> T {
+        if limits.count > 4096 { limits = limits.filter { now - $0.value.lastSeen < forget } }
+        var entry = limits[address] ?? (make(), now)
+        let result = body(&entry.limit)
+        entry.lastSeen = now
+        limits[address] = entry
+        return result
+    }
+}
+
+/// At most `limit` actions within `window`: an officer's or an address's changes over the
+/// pages (a sign-in toggled thousands of times would fill the database).
+public struct ActionRateLimit: Sendable {
+    public let limit: Int
+    public let window: TimeInterval
+    private var times: [TimeInterval] = []
+
+    public init(limit: Int, window: TimeInterval) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Nil when the action may go (and it is counted); otherwise the seconds to wait.
+    public mutating func take(at now: TimeInterval) -> Int? {
+        times.removeAll { now - $0 >= window || $0 > now }
+        if times.count >= limit {
+            return Int((window - (now - (times.first ?? now))).rounded(.up)).clamped(1, Int(window))
+        }
+        times.append(now)
+        return nil
+    }
+
+    /// Takes back the newest action counted at `now` (a login that turned out right).
+    public mutating func giveBack(at now: TimeInterval) {
+        if let i = times.lastIndex(of: now) { times.remove(at: i) }
+    }
 }

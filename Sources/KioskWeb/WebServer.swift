@@ -34,8 +34,9 @@ public enum WebServer {
         let engine = daemon.engine
         let http = daemon.config.http
         let displays = DisplayClients(limit: http.maxDisplayClients)
-        let ticketLimit = Mutex(TicketRateLimit(perService: http.ticketsPerService, overall: http.ticketsOverall,
-                                                window: TimeInterval(http.ticketWindowSeconds)))
+        let ticketLimit = Mutex(PerAddress(forget: TimeInterval(http.ticketWindowSeconds)) {
+            TicketRateLimit(perService: http.ticketsPerService, overall: http.ticketsOverall, window: TimeInterval(http.ticketWindowSeconds))
+        })
         let centre = daemon.config.centreName
         let officers = OfficerCards(database: daemon.database, photos: daemon.config.officerPhotos)
         let encoder = JSONEncoder()
@@ -109,8 +110,9 @@ public enum WebServer {
             guard let service = daemon.config.rules.service(code) else {
                 return problem(.badRequest, "no service with code \(wanted.service)")
             }
-            if let wait = ticketLimit.withLock({ $0.take(service: code.rawValue, at: Date().timeIntervalSince1970) }) {
-                logger.notice("touch kiosk ticket refused: too many", metadata: ["service": "\(code)"])
+            let now = Date().timeIntervalSince1970
+            if let wait = ticketLimit.withLock({ $0.with(context.address, at: now) { $0.take(service: code.rawValue, at: now) } }) {
+                logger.notice("touch kiosk ticket refused: too many", metadata: ["service": "\(code)", "address": "\(context.address)"])
                 daemon.router.refusals.count("rateLimit")
                 var response = problem(.tooManyRequests,
                                        "Đã lấy quá nhiều phiếu. Vui lòng chờ \(wait) giây rồi thử lại. (Too many tickets: try again in \(wait) s.)")
@@ -167,24 +169,37 @@ public enum WebServer {
             // Today's tickets whose paper is in doubt: staff reprint or void them.
             let doubtful = state.tickets.values.filter { $0.print.needsStaff && $0.status.isOpen }
                 .sorted { $0.id < $1.id }.map { PrintDoubt(number: $0.display, print: $0.print.rawValue) }
-            let healthy = devices.allSatisfy { $0.state != .unavailable } && doubtful.isEmpty
+            let exhausted = state.exhaustedServices.map {
+                "dãy số của dịch vụ \($0.code) (\($0.display(number: $0.firstNumber))–\($0.display(number: $0.lastNumber))) đã hết: "
+                    + "mọi số đều đang có người giữ; hãy tăng last_number (every number of service \($0.code) is held: raise last_number)"
+            }
+            let space = daemon.space.check()
+            let healthy = devices.allSatisfy { $0.state != .unavailable } && doubtful.isEmpty && exhausted.isEmpty && (space?.level ?? 0) < 95
             let report = HealthReport(status: healthy ? "ok" : "degraded", devices: devices, ticketsToReprintOrVoid: doubtful,
+                                      numbering: exhausted, clock: ClockReport(daemon.clockSteps, timeZone: daemon.config.timeZone),
+                                      databaseSpace: space,
                                       displayStreams: displays.current, province: daemon.province.current)
             return json(try encoder.encode(report))
         }
         return router
     }
 
-    /// A browser sends `Origin` (and `Sec-Fetch-Site`) with a POST: a page from anywhere else
-    /// on the LAN, or the internet, must not take tickets through a citizen's or an officer's browser.
-    static func crossSiteRefusal(_ request: Request) -> Response? {
-        if let site = request.headers.first(where: { $0.name.canonicalName == "sec-fetch-site" })?.value, site != "same-origin", site != "none" {
+    /// Every request that changes something must say it comes from the daemon's own pages:
+    /// browsers send `Origin` with every POST (and `Sec-Fetch-Site`), so a page from anywhere
+    /// else on the LAN, or the internet, cannot act through a citizen's or an officer's
+    /// browser, and a request that says neither is refused too.
+    public static func crossSiteRefusal(_ request: Request) -> Response? {
+        let site = request.headers.first(where: { $0.name.canonicalName == "sec-fetch-site" })?.value
+        if let site, site != "same-origin", site != "none" {
             return problem(.forbidden, "cross-site request refused (Sec-Fetch-Site: \(site))")
         }
-        guard let origin = request.headers[.origin] else { return nil }
-        let own = request.head.authority.map { "http://\($0)" }
-        if let own, origin.lowercased() == own.lowercased() { return nil }
-        return problem(.forbidden, "cross-site request refused: Origin \(origin) is not this server (\(own ?? "no Host"))")
+        guard let origin = request.headers[.origin] else {
+            if site != nil { return nil }
+            return problem(.forbidden, "request refused: no Origin header (the daemon's own pages send one; a script must send Origin: http://<this server>)")
+        }
+        let own = request.head.authority.map { ["http://\($0)", "https://\($0)"] } ?? []
+        if own.contains(origin.lowercased()) || own.contains(origin) { return nil }
+        return problem(.forbidden, "cross-site request refused: Origin \(origin) is not this server (\(own.first ?? "no Host"))")
     }
 
     static func isJSON(_ contentType: String?) -> Bool {
@@ -222,10 +237,31 @@ public enum WebServer {
         var status: String
         var devices: [DeviceHealth.Entry]
         var ticketsToReprintOrVoid: [PrintDoubt]
+        /// Services whose range is too small: every number is held by a citizen in the queue.
+        var numbering: [String]
+        /// The wall clock's steps (absent while there were none).
+        var clock: ClockReport?
+        /// How full the database is against `max_size_mb` (absent without one).
+        var databaseSpace: DatabaseSpace.Reading?
         var displayStreams: Int
         /// The sync to the province's server (absent without `[province]`). It does not make
         /// the hall degraded: the hall works offline, and the events wait.
         var province: ProvinceLink.Status?
+    }
+
+    struct ClockReport: Encodable {
+        var steps: Int
+        var lastStepSeconds: Double
+        var lastStepAt: String
+        var detail: String
+
+        init?(_ steps: ClockSteps, timeZone: TimeZone) {
+            guard let last = steps.last, let detail = steps.describe(in: timeZone) else { return nil }
+            self.steps = steps.count
+            lastStepSeconds = last.seconds.rounded()
+            lastStepAt = DateText.iso8601(last.at)
+            self.detail = detail
+        }
     }
 
     struct PrintDoubt: Encodable {

@@ -22,7 +22,7 @@ enum Wiring {
 
     static func services(_ daemon: KioskDaemon, logger: Logger) -> [any Service] {
         let config = daemon.config
-        var services: [any Service] = [ClockService(engine: daemon.engine)]
+        var services: [any Service] = [ClockService(engine: daemon.engine, steps: daemon.clockSteps, logger: logger)]
         if let issuer = daemon.router.issuer { services.append(issuer) }
         for keypad in config.keypads {
             services.append(KeypadService(settings: keypad, router: daemon.router, health: daemon.health, logger: logger))

@@ -104,7 +104,18 @@ struct ScenarioRunner {
         if state == nil {
             state = QueueState(rules: rules())
         }
-        let result = state!.handle(command, at: at)
+        // As the engine does from the store: a day used before goes on from its last numbers.
+        var resuming: [NumberingPosition] = []
+        if state!.changesDay(at: at) {
+            let day = LocalDay(at, in: timeZone)
+            for event in events {
+                if case .ticketIssued(let t, _) = event.kind, t.day == day {
+                    resuming.removeAll { $0.service == t.service }
+                    resuming.append(NumberingPosition(service: t.service, sequence: t.sequence, number: t.number))
+                }
+            }
+        }
+        let result = state!.handle(command, at: at, resuming: resuming)
         if case .success(let produced) = result { events += produced }
         // The kept count of waiting tickets per service is what a look at every ticket gives.
         let counted = Dictionary(grouping: state!.waiting.compactMap { state!.tickets[$0] }.filter { $0.queueCounter == nil }, by: \.queueService)
@@ -129,7 +140,7 @@ struct ScenarioRunner {
         func counter(_ i: Int) -> CounterNumber { CounterNumber(Int(words[i])!) }
         /// Today's latest ticket with the number in `words[1]`, for the print journal's commands.
         func ticket() throws -> Ticket {
-            guard let ticket = try? state?.latest(words[1]) else { throw Failure(line: 0, message: "no ticket \(words[1]) today") }
+            guard let ticket = try? state?.named(words[1]) else { throw Failure(line: 0, message: "no ticket \(words[1]) today") }
             return ticket
         }
         let reason = words.dropFirst(2).joined(separator: " ")
@@ -201,7 +212,7 @@ struct ScenarioRunner {
         let state = state!
         func display(_ id: TicketID?) -> String { id.flatMap { state.tickets[$0]?.display } ?? "?" }
         switch event.kind {
-        case .dayStarted(let day): return "day \(day)"
+        case .dayStarted(let day, _): return "day \(day)"
         case .ticketIssued(let t, let ahead):
             return "\(t.print == .pending ? "reserved" : "issued") \(t.display)\(t.priority ? " priority" : "") ahead \(ahead)"
         case .ticketCalled(_, let d, let c, let o): return "called \(d) at \(c) by \(o)"

@@ -92,7 +92,7 @@ import Testing
         let events = try await rig.issuer.issue(service: ServiceCode("A"), priority: false)
         #expect(events.map(\.name) == ["dayStarted", "ticketIssued", "ticketPrintFailed"])
         let state = await rig.engine.snapshot
-        #expect(try state.latest("A001").print == .failed)
+        #expect(try state.named("A001").print == .failed)
         #expect(state.waiting.count == 1, "the number is issued: the citizen is in the queue")
         #expect(try journal(rig.database) == ["A001 waiting failed"])
 
@@ -101,7 +101,7 @@ import Testing
         setPaper(rig.far, end: false)
         let reprinted = try await rig.issuer.reprint("A001")
         #expect(reprinted.map(\.name) == ["ticketReprinted"])
-        #expect(try await rig.engine.snapshot.latest("A001").print == .printed)
+        #expect(try await rig.engine.snapshot.named("A001").print == .printed)
         try await waitUntil("the reprint on paper") { (try? printedNumbers(rig.far)) == ["A001"] }
         #expect(try journal(rig.database) == ["A001 waiting printed"])
     }
@@ -178,7 +178,7 @@ import Testing
         let restarted = try QueueEngine(rules: rules, database: database, health: health)
         #expect(try await restarted.resolveUnfinishedPrints() == ["A001"])
         let state = await restarted.snapshot
-        #expect(try state.latest("A001").print == .unknown)
+        #expect(try state.named("A001").print == .unknown)
         #expect(state.nextTicket(for: CounterNumber(1))?.display == "A001", "kept in the queue: the citizen may hold it")
         #expect(try journal(database) == ["A001 waiting unknown", "A002 waiting printed"])
         #expect(try await restarted.resolveUnfinishedPrints().isEmpty, "resolved once")

@@ -14,6 +14,11 @@ import KioskTestSupport
         #expect(SatisfactionReport.csvCell("@SUM(A1)") == "'@SUM(A1)")
         #expect(SatisfactionReport.csvCell("+84 912") == "'+84 912")
         #expect(SatisfactionReport.csvCell("-5") == "-5")
+        // Wherever a spreadsheet could start a new cell (Excel on Vietnamese Windows splits on ;).
+        #expect(SatisfactionReport.csvCell("x;=HYPERLINK(\"http://evil\")") == "\"x;'=HYPERLINK(\"\"http://evil\"\")\"")
+        #expect(SatisfactionReport.csvCell("a|+1\tb@c") == "a|'+1\tb@c")
+        #expect(SatisfactionReport.csvCell("ok; -cmd") == "ok; '-cmd")
+        #expect(SatisfactionReport.csvCell("000.00.12.H56-250701-0001") == "000.00.12.H56-250701-0001")
         #expect(SatisfactionReport.percent(2.0 / 3.0) == "66.7")
         #expect(SatisfactionReport.percent(nil) == "")
     }

@@ -236,7 +236,7 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         try run([(.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
                  (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 2)),
                  (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 3))], on: &state, db)
-        let a1 = try state.latest("A001"), a2 = try state.latest("A002")
+        let a1 = try state.named("A001"), a2 = try state.named("A002")
         try run([(.recordPrint(ticket: a1.id, display: a1.display, outcome: .printed), at(8, 1))], on: &state, db)
         // Not waiting for the disk: still in the file at once.
         let voided = try state.handle(.recordPrint(ticket: a2.id, display: a2.display, outcome: .failedVoided(reason: "paper end")),

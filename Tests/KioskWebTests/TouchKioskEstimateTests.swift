@@ -17,7 +17,7 @@ import Testing
         try await centre.application.test(.router) { client in
             func take() async throws -> [String: Any] {
                 let response = try await client.execute(uri: "/api/kiosk/tickets", method: .post,
-                                                        headers: [.contentType: "application/json"],
+                                                        headers: [.contentType: "application/json", Browser.fetchSite: "same-origin"],
                                                         body: ByteBuffer(string: #"{"service": "A"}"#))
                 #expect(response.status == .created)
                 return try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]

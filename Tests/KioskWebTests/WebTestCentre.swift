@@ -80,8 +80,13 @@ struct Browser: Sendable {
         }
     }
 
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
+
+    /// As a browser sends them: its cookies, and `Sec-Fetch-Site` (same-origin, unless the
+    /// test says otherwise), without which the daemon refuses a change.
     func headers(_ extra: HTTPFields = [:]) -> HTTPFields {
         var fields = extra
+        if fields[Self.fetchSite] == nil && fields[.origin] == nil { fields[Self.fetchSite] = "same-origin" }
         if !cookies.isEmpty { fields[.cookie] = cookieHeader }
         return fields
     }

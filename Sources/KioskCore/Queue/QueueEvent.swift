@@ -17,8 +17,10 @@ public struct QueueEvent: Hashable, Codable, Sendable {
     }
 
     public enum Kind: Hashable, Codable, Sendable {
-        /// A new day began: numbering restarts, yesterday's open tickets are expired first.
-        case dayStarted(day: LocalDay)
+        /// A new day began: numbering restarts, yesterday's open tickets are expired first. A
+        /// day already used before (the clock was set back to it) goes on from where its
+        /// numbering stopped (`resumed`), so no number is given twice in a day.
+        case dayStarted(day: LocalDay, resumed: [NumberingPosition]? = nil)
         /// `waitingAhead` is how many tickets of that service were waiting when it was issued.
         /// With a printer the number is reserved here (`print` is `pending`), before a byte is printed.
         case ticketIssued(ticket: Ticket, waitingAhead: Int)
@@ -93,6 +95,19 @@ public struct QueueEvent: Hashable, Codable, Sendable {
     }
 }
 
+/// Where a service's numbering stood on a day: its last ticket's place in the day and number.
+public struct NumberingPosition: Hashable, Codable, Sendable {
+    public var service: ServiceCode
+    public var sequence: Int
+    public var number: Int
+
+    public init(service: ServiceCode, sequence: Int, number: Int) {
+        self.service = service
+        self.sequence = sequence
+        self.number = number
+    }
+}
+
 /// What a person asks of the queue: a kiosk button, an officer's key, a rating key.
 public enum QueueCommand: Hashable, Sendable {
     /// A number shown without paper (no printer is configured).
@@ -116,7 +131,9 @@ public enum QueueCommand: Hashable, Sendable {
     /// Bring back a held ticket; nil takes the one held longest.
     case returnHeld(counter: CounterNumber, display: String?)
     case finish(counter: CounterNumber, outcome: ServiceOutcome)
-    case signIn(counter: CounterNumber, officer: OfficerID)
+    /// `takeOver: false` (an officer at the pages): refused while another officer is signed
+    /// in there, who must sign out first (or a leader, an admin, or the box's own console).
+    case signIn(counter: CounterNumber, officer: OfficerID, takeOver: Bool = true)
     case signOut(counter: CounterNumber)
     /// A rating key pressed at a counter; level 1 is the best.
     case rate(counter: CounterNumber, level: Int)
@@ -154,6 +171,13 @@ public enum QueueRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case stillPrinting(String)
     case notWaiting(String, status: TicketStatus)
     case voided(String)
+    /// Every number of the service's range is held by a citizen still in the queue today.
+    case numbersExhausted(ServiceCode, range: String)
+    /// Several of today's tickets carry this number (they came before numbers were kept
+    /// unique among live tickets): the command would have to guess which.
+    case ambiguousNumber(String, count: Int)
+    /// Another officer is signed in at the counter.
+    case counterOccupied(CounterNumber, by: OfficerID)
 
     public var description: String {
         switch self {
@@ -172,6 +196,10 @@ public enum QueueRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .stillPrinting(let n): "\(n) is still being printed"
         case .notWaiting(let n, let status): "\(n) is not waiting (it is \(status.rawValue)): only a waiting ticket can be voided"
         case .voided(let n): "\(n) was voided: it is no longer in the queue"
+        case .numbersExhausted(let s, let range):
+            "every number of service \(s) (\(range)) is held by a citizen still in the queue: the range is too small, raise last_number"
+        case .ambiguousNumber(let n, let count): "\(count) of today's tickets are numbered \(n): name the ticket another way"
+        case .counterOccupied(let c, let other): "\(other) is signed in at counter \(c): they sign out first (or an admin signs them out)"
         }
     }
 }
@@ -195,6 +223,9 @@ extension QueueRejection {
         case .stillPrinting(let n): "số \(n) đang được in"
         case .notWaiting(let n, _): "số \(n) không còn chờ"
         case .voided(let n): "số \(n) đã bị hủy"
+        case .numbersExhausted: "Đã hết số thứ tự cho dịch vụ này. Vui lòng chờ ít phút hoặc hỏi cán bộ hướng dẫn."
+        case .ambiguousNumber(let n, let count): "hôm nay có \(count) phiếu cùng số \(n)"
+        case .counterOccupied(let c, let other): "cán bộ \(other) đang làm việc tại quầy số \(c): cán bộ đó cần đăng xuất trước (hoặc quản trị đăng xuất giúp)"
         }
     }
 }

@@ -3,8 +3,8 @@ extension QueueEvent {
     /// left out: it is for the record, not for watching (officers see aggregates only).
     public var facts: [(String, String)] {
         switch kind {
-        case .dayStarted(let day):
-            [("day", "\(day)")]
+        case .dayStarted(let day, let resumed):
+            [("day", "\(day)")] + (resumed.map { [("resumed", $0.map { "\($0.service)#\($0.sequence)" }.joined(separator: " "))] } ?? [])
         case .ticketIssued(let t, let ahead):
             [("ticket.number", t.display), ("service", "\(t.service)"), ("priority", "\(t.priority)"),
              ("waiting.ahead", "\(ahead)"), ("print", t.print.rawValue)]

@@ -6,12 +6,17 @@ extension QueueState {
     public mutating func apply(_ event: QueueEvent) {
         let at = event.at
         switch event.kind {
-        case .dayStarted(let newDay):
+        case .dayStarted(let newDay, let resumed):
             day = newDay
             tickets = [:]
             waiting = []
             waitingInServiceQueue = [:]
             lastSequence = [:]
+            lastNumber = [:]
+            for position in resumed ?? [] {
+                lastSequence[position.service] = position.sequence
+                lastNumber[position.service] = position.number
+            }
             recentCalls = []
             recentServiceSeconds = [:]
             for number in counters.keys {
@@ -25,6 +30,7 @@ extension QueueState {
             count(ticket, 1)
             waiting.append(ticket.id)
             lastSequence[ticket.service] = ticket.sequence
+            lastNumber[ticket.service] = ticket.number
             if ticket.id >= nextTicketID { nextTicketID = TicketID(ticket.id.rawValue + 1) }
 
         case .ticketCalled(let id, _, let c, let officer):

@@ -48,6 +48,8 @@ public struct QueueState: Hashable, Sendable {
     public internal(set) var waitingInServiceQueue: [ServiceCode: Int] = [:]
     public internal(set) var counters: [CounterNumber: CounterState] = [:]
     public internal(set) var lastSequence: [ServiceCode: Int] = [:]
+    /// The number the day's last ticket of each service got: the next one follows it.
+    public internal(set) var lastNumber: [ServiceCode: Int] = [:]
     public internal(set) var nextTicketID: TicketID
     /// Newest first.
     public internal(set) var recentCalls: [RecentCall] = []
@@ -71,8 +73,8 @@ public struct QueueState: Hashable, Sendable {
 
     /// The events `command` causes at `now`, already applied to the state; or why it is refused,
     /// with the state unchanged. A command on a new local day first closes the previous one.
-    public mutating func handle(_ command: QueueCommand, at now: Date) -> Result<[QueueEvent], QueueRejection> {
-        let result = decide(command, at: now)
+    public mutating func handle(_ command: QueueCommand, at now: Date, resuming: [NumberingPosition] = []) -> Result<[QueueEvent], QueueRejection> {
+        let result = decide(command, at: now, resuming: resuming)
         if case .success(let events) = result {
             for event in events { apply(event) }
         }
@@ -81,8 +83,10 @@ public struct QueueState: Hashable, Sendable {
 
     /// The events `command` would cause at `now`, without changing anything: the engine stores
     /// them first, then applies them in place (no copy of the day's tickets per command).
-    public func decide(_ command: QueueCommand, at now: Date) -> Result<[QueueEvent], QueueRejection> {
-        let rollover = dayRollover(at: now)
+    /// `resuming`: where each service's numbering stopped on today's date, if today was used
+    /// before (the clock was set back); the engine reads it from the store when the day changes.
+    public func decide(_ command: QueueCommand, at now: Date, resuming: [NumberingPosition] = []) -> Result<[QueueEvent], QueueRejection> {
+        let rollover = dayRollover(at: now, resuming: resuming)
         var base = self
         if !rollover.isEmpty {
             for event in rollover { base.apply(event) } // once a day: the copy does not matter
@@ -95,9 +99,15 @@ public struct QueueState: Hashable, Sendable {
         }
     }
 
-    private func dayRollover(at now: Date) -> [QueueEvent] {
+    /// Whether `now` falls on another day than the state's: the new day starts, whether the
+    /// calendar moved forward (midnight) or back (a clock that ran ahead was corrected).
+    public func changesDay(at now: Date) -> Bool {
+        day != LocalDay(now, in: rules.timeZone)
+    }
+
+    private func dayRollover(at now: Date, resuming: [NumberingPosition]) -> [QueueEvent] {
         let today = LocalDay(now, in: rules.timeZone)
-        if let day, today <= day { return [] }
+        if let day, today == day { return [] }
         var kinds: [QueueEvent.Kind] = []
         for ticket in tickets.values.sorted(by: { $0.id < $1.id }) where ticket.status.isOpen {
             kinds.append(.ticketExpired(ticket: ticket.id))
@@ -106,7 +116,7 @@ public struct QueueState: Hashable, Sendable {
         for (number, counter) in counters.sorted(by: { $0.key < $1.key }) {
             if let officer = counter.officer { kinds.append(.officerSignedOut(officer: officer, counter: number)) }
         }
-        kinds.append(.dayStarted(day: today))
+        kinds.append(.dayStarted(day: today, resumed: resuming.isEmpty ? nil : resuming))
         return kinds.map { QueueEvent(at: now, $0) }
     }
 
@@ -138,7 +148,7 @@ public struct QueueState: Hashable, Sendable {
             return [.ticketPrintUnknown(ticket: id, display: display)]
 
         case .void(let display, let reason):
-            let ticket = try latest(display)
+            let ticket = try named(display)
             guard ticket.status == .waiting else { throw .notWaiting(ticket.display, status: ticket.status) }
             return [.ticketVoided(ticket: ticket.id, display: ticket.display, reason: reason)]
 
@@ -155,8 +165,9 @@ public struct QueueState: Hashable, Sendable {
         case .callNumber(let c, let display):
             let (counter, officer) = try signedIn(c)
             let wanted = display.uppercased()
-            guard let ticket = waiting.lazy.compactMap({ self.tickets[$0] }).first(where: { $0.display.uppercased() == wanted })
-            else { throw .noSuchWaitingNumber(display) }
+            let matching = waiting.compactMap { self.tickets[$0] }.filter { $0.display.uppercased() == wanted }
+            guard let ticket = matching.first else { throw .noSuchWaitingNumber(display) }
+            guard matching.count == 1 else { throw .ambiguousNumber(ticket.display, count: matching.count) }
             guard ticket.print != .pending else { throw .stillPrinting(ticket.display) }
             return finishCurrent(counter, at: c)
                 + [.ticketCalled(ticket: ticket.id, display: ticket.display, counter: c, officer: officer)]
@@ -194,9 +205,10 @@ public struct QueueState: Hashable, Sendable {
             else { throw .nothingHeld(c) }
             return [.ticketReturned(ticket: ticket.id, display: ticket.display, counter: c)]
 
-        case .signIn(let c, let officer):
+        case .signIn(let c, let officer, let takeOver):
             guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
             if counter.officer == officer { return [] }
+            if let other = counter.officer, !takeOver { throw .counterOccupied(c, by: other) }
             var kinds: [QueueEvent.Kind] = []
             if let other = counter.officer { kinds.append(.officerSignedOut(officer: other, counter: c)) }
             // One officer, one counter: signing in here ends a session elsewhere.
@@ -211,7 +223,7 @@ public struct QueueState: Hashable, Sendable {
             return [.officerSignedOut(officer: officer, counter: c)]
 
         case .markReprinted(let display):
-            let ticket = try latest(display)
+            let ticket = try named(display)
             guard ticket.status != .voided else { throw .voided(ticket.display) }
             return [.ticketReprinted(ticket: ticket.id, display: ticket.display)]
 
@@ -236,7 +248,7 @@ public struct QueueState: Hashable, Sendable {
     private func issue(_ code: ServiceCode, priority: Bool, print: PrintState, at now: Date) throws(QueueRejection) -> QueueEvent.Kind {
         guard let service = rules.service(code) else { throw .unknownService(code) }
         let sequence = (lastSequence[code] ?? 0) + 1
-        let number = service.number(forSequence: sequence)
+        let number = try nextNumber(service, sequence: sequence)
         let ticket = Ticket(id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
                             display: service.display(number: number), priority: priority, issuedAt: now, print: print)
         let ahead = waitingInServiceQueue[code] ?? 0
@@ -245,13 +257,42 @@ public struct QueueState: Hashable, Sendable {
         return .ticketIssued(ticket: estimated, waitingAhead: ahead)
     }
 
-    /// Today's most recent ticket with this number (numbers may wrap within a day).
-    public func latest(_ display: String) throws(QueueRejection) -> Ticket {
-        let wanted = display.uppercased()
-        guard let ticket = tickets.values.filter({ $0.display.uppercased() == wanted }).max(by: { $0.id < $1.id }) else {
-            throw .noSuchTicketToday(display)
+    /// The number after the service's last one today, wrapping after `lastNumber`. Once the
+    /// range has wrapped, a number still held by a citizen in the queue (waiting, called,
+    /// held, or its paper in doubt) is skipped: no two live tickets ever share a number. When
+    /// every number is held, the ticket is refused.
+    private func nextNumber(_ service: ServiceDefinition, sequence: Int) throws(QueueRejection) -> Int {
+        let range = service.firstNumber...service.lastNumber
+        guard let previous = lastNumber[service.code] ?? lastSequence[service.code].map(service.number(forSequence:)) else {
+            return service.firstNumber
         }
+        let following = range.contains(previous) && previous < service.lastNumber ? previous + 1 : service.firstNumber
+        // Before the first wrap of the day every number ahead is fresh: no need to look.
+        if sequence <= service.rangeSize && range.contains(previous) && following > previous { return following }
+        let live = Set(tickets.values.lazy.filter { $0.service == service.code && $0.status.isOpen }.map(\.number))
+        for step in 0..<service.rangeSize {
+            let candidate = service.firstNumber + (following - service.firstNumber + step) % service.rangeSize
+            if !live.contains(candidate) { return candidate }
+        }
+        throw .numbersExhausted(service.code, range: "\(service.display(number: service.firstNumber))–\(service.display(number: service.lastNumber))")
+    }
+
+    /// Today's ticket staff name by its number: the one still in the queue (no two live
+    /// tickets share a number), else the only one of the day; refused when several match.
+    public func named(_ display: String) throws(QueueRejection) -> Ticket {
+        let wanted = display.uppercased()
+        let all = tickets.values.filter { $0.display.uppercased() == wanted }
+        let live = all.filter { $0.status.isOpen }
+        let candidates = live.isEmpty ? all : live
+        guard let ticket = candidates.first else { throw .noSuchTicketToday(display) }
+        guard candidates.count == 1 else { throw .ambiguousNumber(ticket.display, count: candidates.count) }
         return ticket
+    }
+
+    /// Services whose every number is held by a citizen in the queue: their range is too small.
+    public var exhaustedServices: [ServiceDefinition] {
+        let live = Dictionary(grouping: tickets.values.filter { $0.status.isOpen }, by: \.service).mapValues(\.count)
+        return rules.services.filter { (live[$0.code] ?? 0) >= $0.rangeSize }
     }
 
     private func signedIn(_ c: CounterNumber) throws(QueueRejection) -> (CounterState, OfficerID) {

@@ -20,6 +20,10 @@ public final class AccountService: Sendable {
     private let hasher = WorkerThread(name: "passwords")
     /// Recent wrong passwords per address: the same guesser trying many accounts.
     private let failuresByAddress = Mutex<[String: [Date]]>([:])
+    /// Changes over the pages in the last minute, per account and per address.
+    private let actions = Mutex<(byAccount: [String: [Date]], byAddress: [String: [Date]])>(([:], [:]))
+    /// Wrong logins under names that are no account, by the name's hash.
+    private let unknownNames = Mutex<[String: (failures: Int, lockedUntil: Date?)]>([:])
     /// Compared against when the account does not exist, so that an unknown name takes as
     /// long as a wrong password and the timing does not tell which names exist. Made at the
     /// first login, on the passwords thread (not at start: a hash takes a tenth of a second).
@@ -146,16 +150,32 @@ public final class AccountService: Sendable {
         case tooManyFailures(retryAfterSeconds: Int)
     }
 
+    /// A login. Every limit is taken before bcrypt runs: the attempt is counted as a failure
+    /// for the address and the account (which locks it when it is one too many) in one step,
+    /// then the password is checked, and a right one gives the counts back. So thirty wrong
+    /// passwords sent at once check at most `lock_after_failures` of them.
     public func login(username: String, password: String, address: String) async throws -> LoginOutcome {
         let now = clock()
-        if let wait = addressWait(address, now: now) {
+        if let wait = reserveAddressAttempt(address, now: now) {
             logger.warning("login refused: too many wrong passwords from this address", metadata: ["address": "\(address)"])
             return .tooManyFailures(retryAfterSeconds: wait)
         }
         let id = OfficerID(username.trimmingCharacters(in: .whitespaces).lowercased())
-        let credentials = Self.idProblem(id.rawValue) == nil ? try database.credentials(of: id) : nil
-        if let until = credentials?.lockedUntil, until > now {
-            return .tooManyFailures(retryAfterSeconds: Int((until.timeIntervalSince(now)).rounded(.up)))
+        let reservation: KioskDatabase.LoginReservation =
+            Self.idProblem(id.rawValue) == nil ? try database.reserveLoginAttempt(id, at: now, lockFor: lockDuration) : .unknown
+        let credentials: Credentials?
+        switch reservation {
+        case .locked(let until):
+            return .tooManyFailures(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+        case .unknown:
+            // An unknown name is counted and locked like an account, so that locking does not
+            // tell which names exist.
+            if let until = reserveUnknownName(id.rawValue, now: now) {
+                return .tooManyFailures(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+            }
+            credentials = nil
+        case .reserved(let found, _):
+            credentials = found
         }
         let good: Bool
         if let hash = credentials?.passwordHash {
@@ -170,21 +190,18 @@ public final class AccountService: Sendable {
             }
         }
         guard good, let credentials, credentials.passwordHash != nil, credentials.account.active else {
-            noteAddressFailure(address, now: now)
             if let credentials {
-                let failures = credentials.failedLogins + 1
-                let lock = failures >= settings.lockAfterFailures
-                    ? now.addingTimeInterval(min(Self.longestLock, 60 * pow(2, Double(failures - settings.lockAfterFailures))))
-                    : nil
-                try database.recordLoginFailure(id, lockedUntil: lock)
-                try audit("loginFailed", actor: id.rawValue, detail: "from \(address)" + (lock != nil ? ", account locked" : ""))
-                logger.notice("login refused", metadata: ["account": "\(id)", "address": "\(address)", "failures": "\(failures)"])
+                let locked = credentials.lockedUntil != nil
+                try audit("loginFailed", actor: id.rawValue, detail: "from \(address)" + (locked ? ", account locked" : ""))
+                logger.notice("login refused",
+                              metadata: ["account": "\(id)", "address": "\(address)", "failures": "\(credentials.failedLogins)"])
             } else {
                 // The name typed is not kept: people type their password into it by mistake.
                 logger.notice("login refused: no such account", metadata: ["address": "\(address)"])
             }
             return .refused
         }
+        releaseAddressAttempt(address, now: now)
         try database.recordLoginSuccess(id)
         let session = StoredSession(id: Self.randomToken(bytes: 32), account: id, csrf: Self.randomToken(bytes: 24), createdAt: now,
                                     expiresAt: now.addingTimeInterval(TimeInterval(settings.sessionHours * 3600)), address: address)
@@ -193,6 +210,15 @@ public final class AccountService: Sendable {
         try audit("loginSucceeded", actor: id.rawValue, detail: "from \(address)")
         logger.info("login", metadata: ["account": "\(id)", "role": "\(credentials.account.role.rawValue)", "address": "\(address)"])
         return .signedIn(session, credentials.account)
+    }
+
+    /// How long the n-th wrong password in a row locks an account: a minute at
+    /// `lock_after_failures`, doubling with each further one, up to 15 minutes.
+    private var lockDuration: @Sendable (Int) -> TimeInterval? {
+        let after = settings.lockAfterFailures
+        return { failures in
+            failures >= after ? min(AccountService.longestLock, 60 * pow(2, Double(failures - after))) : nil
+        }
     }
 
     /// The signed-in session behind a cookie, if it is still valid.
@@ -206,20 +232,62 @@ public final class AccountService: Sendable {
         try audit("logout", actor: session.account.rawValue, detail: "")
     }
 
-    private func addressWait(_ address: String, now: Date) -> Int? {
+    /// Counts an attempt from `address` as a failure, unless the address has too many in the
+    /// window already: then the seconds it must wait.
+    private func reserveAddressAttempt(_ address: String, now: Date) -> Int? {
         failuresByAddress.withLock { all in
+            // A LAN has few addresses; a flood of made-up ones must not grow this without end.
+            if all.count > 10_000 { all = all.filter { $0.value.contains { now.timeIntervalSince($0) < Self.addressWindow } } }
             let recent = (all[address] ?? []).filter { now.timeIntervalSince($0) < Self.addressWindow }
-            all[address] = recent.isEmpty ? nil : recent
-            guard recent.count >= settings.failuresPerAddress, let oldest = recent.first else { return nil }
-            return max(1, Int((Self.addressWindow - now.timeIntervalSince(oldest)).rounded(.up)))
+            if recent.count >= settings.failuresPerAddress, let oldest = recent.first {
+                all[address] = recent
+                return max(1, Int((Self.addressWindow - now.timeIntervalSince(oldest)).rounded(.up)))
+            }
+            all[address] = recent + [now]
+            return nil
         }
     }
 
-    private func noteAddressFailure(_ address: String, now: Date) {
+    /// A right password: the attempt counted for its address is given back.
+    private func releaseAddressAttempt(_ address: String, now: Date) {
         failuresByAddress.withLock { all in
-            all[address, default: []].append(now)
-            // A LAN has few addresses; a flood of made-up ones must not grow this without end.
-            if all.count > 10_000 { all = all.filter { $0.value.contains { now.timeIntervalSince($0) < Self.addressWindow } } }
+            guard let i = all[address]?.lastIndex(of: now) else { return }
+            all[address]?.remove(at: i)
+        }
+    }
+
+    /// The same count and lock as an account's, for a name that is none (kept by its hash,
+    /// in memory only): nil, or until when it answers "locked".
+    private func reserveUnknownName(_ name: String, now: Date) -> Date? {
+        let key = SHA256.hex(name)
+        let lockFor = lockDuration
+        return unknownNames.withLock { all in
+            if all.count > 10_000 { all = all.filter { ($0.value.lockedUntil ?? .distantPast) > now } }
+            var entry = all[key] ?? (failures: 0, lockedUntil: nil)
+            if let until = entry.lockedUntil, until > now { return until }
+            entry.failures += 1
+            entry.lockedUntil = lockFor(entry.failures).map { now.addingTimeInterval($0) }
+            all[key] = entry
+            return nil
+        }
+    }
+
+    /// Counts a change over the pages by `account` from `address`; the seconds to wait when
+    /// either has made too many in the last minute (nothing is counted then).
+    public func reserveAction(account: OfficerID, address: String) -> Int? {
+        let now = clock()
+        let (perAccount, perAddress) = (settings.actionsPerMinute, settings.actionsPerAddressPerMinute)
+        return actions.withLock { all in
+            if all.byAddress.count > 4096 { all.byAddress = all.byAddress.filter { $0.value.contains { now.timeIntervalSince($0) < 60 } } }
+            let mine = (all.byAccount[account.rawValue] ?? []).filter { now.timeIntervalSince($0) < 60 }
+            let theirs = (all.byAddress[address] ?? []).filter { now.timeIntervalSince($0) < 60 }
+            if mine.count >= perAccount || theirs.count >= perAddress {
+                let oldest = (mine.count >= perAccount ? mine : theirs).first ?? now
+                return max(1, Int((60 - now.timeIntervalSince(oldest)).rounded(.up)))
+            }
+            all.byAccount[account.rawValue] = mine + [now]
+            all.byAddress[address] = theirs + [now]
+            return nil
         }
     }
 

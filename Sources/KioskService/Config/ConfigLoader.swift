@@ -63,6 +63,12 @@ public enum ConfigLoader {
                 throw centre.error("code", "missing: a box that reports to the province needs its centre's code (code = \"26.0101\")")
             }
             var settings = ProvinceSettings(server: server, passwordFile: t.has("password_file") ? resolve(try t.string("password_file")) : nil)
+            if t.has("ca_file") {
+                guard server.tls == .verifyFull else { throw t.error("ca_file", "is for TLS: the url says sslmode=disable") }
+                settings.server.caFile = resolve(try t.string("ca_file"))
+            } else if let file = server.caFile {
+                settings.server.caFile = resolve(file)
+            }
             settings.batchSize = try t.int("batch", default: settings.batchSize, in: 1...50_000)
             settings.intervalSeconds = try t.int("interval_seconds", default: settings.intervalSeconds, in: 1...3600)
             settings.maxBackoffSeconds = try t.int("max_backoff_seconds", default: settings.maxBackoffSeconds, in: 1...3600)
@@ -102,6 +108,9 @@ public enum ConfigLoader {
             accounts.sessionHours = try t.int("session_hours", default: accounts.sessionHours, in: 1...24 * 7)
             accounts.lockAfterFailures = try t.int("lock_after_failures", default: accounts.lockAfterFailures, in: 3...100)
             accounts.failuresPerAddress = try t.int("failures_per_address", default: accounts.failuresPerAddress, in: 5...1000)
+            accounts.actionsPerMinute = try t.int("actions_per_minute", default: accounts.actionsPerMinute, in: 5...10_000)
+            accounts.actionsPerAddressPerMinute = try t.int("actions_per_address_per_minute",
+                                                            default: accounts.actionsPerAddressPerMinute, in: 5...10_000)
             try t.finish()
         }
 

@@ -47,6 +47,10 @@ public struct AccountSettings: Sendable, Equatable {
     public var lockAfterFailures = 5
     /// Wrong passwords from one address within 10 minutes before that address must wait.
     public var failuresPerAddress = 20
+    /// Changes over the staff pages (a counter's actions, account changes, reprints) per
+    /// minute, per account and per address: a toggle sent thousands of times would fill the database.
+    public var actionsPerMinute = 60
+    public var actionsPerAddressPerMinute = 120
 
     public init() {}
 }
@@ -79,10 +83,11 @@ public struct HTTPSettings: Sendable, Equatable {
     public var maxDisplayClients = 64
     /// A connection that sends no request for this long is closed.
     public var idleSeconds = 30
-    /// Tickets from the touch kiosk page: per service, and in all, within `ticketWindowSeconds`.
+    /// Tickets from one machine's touch kiosk page: per service, and in all, within `ticketWindowSeconds`.
     public var ticketsPerService = 3
     public var ticketsOverall = 10
     public var ticketWindowSeconds = 20
+
     /// Addresses that may read `/metrics` without a session (an admin's session reads it from anywhere).
     public var metricsAddresses = ["127.0.0.1", "::1"]
 

@@ -37,6 +37,7 @@ public actor QueueEngine {
     private let clock: @Sendable () -> Date
     private let logger: Logger
     private let health: DeviceHealth?
+    private let space: DatabaseSpace?
     private var subscribers: [UUID: AsyncStream<QueueEvent>.Continuation] = [:]
     private var closed = false
     /// The last store failure reported, so the log and `/health` hear of it once.
@@ -46,13 +47,14 @@ public actor QueueEngine {
 
     /// Rebuilds the state from the database.
     public init(rules: QueueRules, database: KioskDatabase, clock: @escaping @Sendable () -> Date = Date.init,
-                health: DeviceHealth? = nil, logger: Logger = Logger(label: "kiosk.queue")) throws {
+                health: DeviceHealth? = nil, space: DatabaseSpace? = nil, logger: Logger = Logger(label: "kiosk.queue")) throws {
         let log = try database.replayLog()
         self.rules = rules
         self.state = QueueState(rules: rules, nextTicketID: log.nextTicketID, replaying: log.events)
         self.database = database
         self.clock = clock
         self.health = health
+        self.space = space
         self.logger = logger
         health?.set("database", path: database.path, .ok)
     }
@@ -65,7 +67,8 @@ public actor QueueEngine {
     public func perform(_ command: QueueCommand, durable: Bool = true, actor: OfficerID? = nil) throws(CommandError) -> [QueueEvent] {
         try checkAccount(command)
         let events: [QueueEvent]
-        switch state.decide(command, at: clock()) {
+        let now = clock()
+        switch state.decide(command, at: now, resuming: resuming(at: now)) {
         case .success(let produced): events = produced
         case .failure(let rejection): throw .rejected(rejection)
         }
@@ -90,7 +93,7 @@ public actor QueueEngine {
                 continue
             }
             // Each is decided on the state the ones before it made, so each is applied at once.
-            switch state.decide(command, at: now) {
+            switch state.decide(command, at: now, resuming: resuming(at: now)) {
             case .success(let events):
                 for event in events { state.apply(event) }
                 all += events
@@ -107,14 +110,28 @@ public actor QueueEngine {
         return results
     }
 
+    /// When `now` starts another day, where that day's numbering stopped if it was used before
+    /// (a clock that ran ahead, set back): read from the store, once per change of day.
+    private func resuming(at now: Date) -> [NumberingPosition] {
+        guard state.changesDay(at: now) else { return [] }
+        do {
+            return try database.numberingPositions(day: LocalDay(now, in: rules.timeZone))
+        } catch {
+            // The store's key (day, service, sequence) still refuses a repeated number.
+            logger.error("cannot read the day's numbering", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
     /// Commits the events of a command (or a batch), reporting a failing store once.
     private func store(_ events: [QueueEvent], for command: QueueCommand, durable: Bool, actor: OfficerID? = nil) throws(CommandError) {
         // The day the events belong to: the one a rollover among them starts, or today's.
-        let day = events.lazy.compactMap { if case .dayStarted(let d) = $0.kind { d } else { nil } }.last ?? state.day
+        let day = events.lazy.compactMap { if case .dayStarted(let d, _) = $0.kind { d } else { nil } }.last ?? state.day
         guard let day, !events.isEmpty else { return }
         do {
             try database.append(events, day: day, durable: durable, actor: actor)
             storeWorks()
+            space?.noteStore()
         } catch {
             storeFailed(command, error)
             throw .notStored("\(error)")
@@ -136,7 +153,7 @@ public actor QueueEngine {
 
     /// A sign-in needs an account the admin created and did not disable.
     private func checkAccount(_ command: QueueCommand) throws(CommandError) {
-        guard case .signIn(_, let officer) = command else { return }
+        guard case .signIn(_, let officer, _) = command else { return }
         let account = try? database.officer(officer)
         guard let account, account.active else { throw .unknownOfficer(officer) }
     }

@@ -88,11 +88,11 @@ public struct TicketIssuer: Service {
         try await submit(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline))
     }
 
-    /// Prints today's latest ticket with this number again, and clears its flag.
+    /// Prints today's ticket with this number again (the one in the queue), and clears its flag.
     public func reprint(_ display: String) async throws(CommandError) -> [QueueEvent] {
         let state = await engine.snapshot
         let ticket: Ticket
-        do { ticket = try state.latest(display) } catch { throw .rejected(error) }
+        do { ticket = try state.named(display) } catch { throw .rejected(error) }
         if ticket.status == .voided { throw .rejected(.voided(ticket.display)) }
         let ahead = state.waiting.prefix { $0 != ticket.id }.filter { state.tickets[$0]?.queueService == ticket.queueService }.count
         return try await submit(.reprint(ticket, waitingAhead: ahead), deadline: .after(deadline))

@@ -19,6 +19,9 @@ public struct ExportRequest: Sendable, Equatable {
     public var officer: OfficerID?
     public var counter: CounterNumber?
     public var service: ServiceCode?
+    /// An officer reading their own figures: ratings through `RatingSteps`, no raw rows.
+    /// Set by the pages for the officer role, never from a parameter.
+    public var ownFigures = false
 
     public init(from: LocalDay, to: LocalDay) {
         self.from = from
@@ -88,6 +91,7 @@ public struct ExportRequest: Sendable, Equatable {
     public var problem: String? {
         if from > to { return "from \(from.iso) is after to \(to.iso)" }
         if rows != nil, format == .xlsx { return "rows come as CSV or JSON: a year of rows is too big for a workbook" }
+        if ownFigures, rows != nil { return "cán bộ không xem được dữ liệu từng phiếu (officers see aggregates, never rows)" }
         return nil
     }
 
@@ -111,11 +115,12 @@ public struct ExportRequest: Sendable, Equatable {
     /// Writes the export to `out`. Raw rows stream from the database; a summary is built whole.
     public func write(database: KioskDatabase, config: KioskConfig, to out: FileHandle) throws {
         if let rows {
+            guard !ownFigures else { throw Invalid(description: problem ?? "") }
             try RawExport.write(rows, as: format == .json ? .json : .csv, database: database, filter: filter,
                                 timeZone: config.timeZone, to: out)
             return
         }
-        var report = try SatisfactionReport(database: database, config: config, filter: filter, by: by)
+        var report = try SatisfactionReport(database: database, config: config, filter: filter, by: by, ownFigures: ownFigures)
         report.period = period
         switch format {
         case .csv: out.write(report.csv(layout))

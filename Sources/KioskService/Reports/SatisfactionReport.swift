@@ -47,12 +47,22 @@ public struct SatisfactionReport: Sendable {
         try self.init(database: database, config: config, filter: ExportFilter(from: from, to: to), by: grouping)
     }
 
-    public init(database: KioskDatabase, config: KioskConfig, filter: ExportFilter, by grouping: ReportGrouping) throws {
+    /// `ownFigures`: the report an officer reads of themself (the filter names them): their
+    /// ratings through `RatingSteps`, grouped by time or as one row.
+    public init(database: KioskDatabase, config: KioskConfig, filter: ExportFilter, by grouping: ReportGrouping,
+                ownFigures: Bool = false) throws {
         from = filter.from
         to = filter.to
         self.grouping = grouping
         let scale = config.rules.ratingScale
-        let found = try database.satisfaction(filter, by: grouping, scaleSize: scale.count)
+        var found = try database.satisfaction(filter, by: grouping, scaleSize: scale.count)
+        if ownFigures {
+            guard let officer = filter.officer, filter.counter == nil, filter.service == nil,
+                  [.officer, .month, .quarter, .year].contains(grouping) else {
+                throw OwnFiguresError()
+            }
+            found = try Self.inWholeSteps(found, officer: officer, filter: filter, by: grouping, database: database)
+        }
         let width = found.first?.figures.levelCounts.count ?? scale.count
         levelLabels = (1...max(width, scale.count)).map { scale.level($0)?.label ?? "Mức \($0)" }
         let officers = grouping == .officer ? Dictionary(uniqueKeysWithValues: try database.officers().map { ($0.id.rawValue, $0.name) }) : [:]
@@ -68,6 +78,43 @@ public struct SatisfactionReport: Sendable {
         }
         let configured = config.rules.ratingReasons?.labels ?? []
         reasonLabels = configured + Set(rows.flatMap { $0.reasonCounts.keys }).subtracting(configured).sorted()
+    }
+
+    /// An officer's own report is one officer's figures grouped by time, nothing finer.
+    public struct OwnFiguresError: Error, CustomStringConvertible {
+        public var description: String {
+            "cán bộ chỉ xem số liệu của mình theo tháng, quý hoặc năm (an officer sees their own figures by month, quarter or year)"
+        }
+    }
+
+    /// The rows with their ratings replaced by the blocks of five the officer may see; the
+    /// tickets' figures (finished, waits, no-shows) stay as they are.
+    static func inWholeSteps(_ rows: [SatisfactionRow], officer: OfficerID, filter: ExportFilter, by grouping: ReportGrouping,
+                             database: KioskDatabase) throws -> [SatisfactionRow] {
+        let votes = try database.officerVotes(officer, from: RatingSteps.readFrom(filter.from), to: filter.to)
+        var shown: [String: [RatingSteps.Vote]] = [:]
+        for (vote, day) in RatingSteps.shown(votes, from: filter.from, to: filter.to) {
+            let key = switch grouping {
+            case .month: String(day.iso.prefix(7))
+            case .quarter: "\(day.year)-Q\((day.month + 2) / 3)"
+            case .year: String(day.year)
+            default: officer.rawValue
+            }
+            shown[key, default: []].append(vote)
+        }
+        return rows.map { row in
+            var row = row
+            let votes = shown[row.key] ?? []
+            var levels = Array(repeating: 0, count: row.figures.levelCounts.count)
+            for vote in votes where (1...levels.count).contains(vote.level) { levels[vote.level - 1] += 1 }
+            row.figures = SatisfactionFigures(levelCounts: levels, satisfiedCount: votes.filter(\.satisfied).count,
+                                              finished: row.figures.finished,
+                                              ratedFinished: min(row.figures.finished, votes.filter(\.ticketFinished).count))
+            row.reasonCounts = votes.reduce(into: [:]) { counts, vote in
+                if let reason = vote.reasonLabel { counts[reason, default: 0] += 1 }
+            }
+            return row
+        }
     }
 
     /// A report made elsewhere (the province's central database), written the same way.
@@ -174,22 +221,40 @@ public struct SatisfactionReport: Sendable {
     }
 
     /// Quotes when needed; a cell that a spreadsheet would run as a formula is neutralised.
+    ///
+    /// Not only at its first character: Excel on a Vietnamese Windows splits a CSV on `;`, some
+    /// imports on tabs or `|`, and a quote or line break can end a cell early, so wherever one
+    /// of these could start a new cell, a formula's first character (`= + - @`, after any
+    /// spaces) gets a `'` before it: `x;=HYPERLINK(…)` is written `x;'=HYPERLINK(…)`.
     public static func csvCell(_ value: String) -> String {
         if isPlainCSV(value) { return value }
-        var cell = value
-        if let first = cell.first, "=+-@\t\r".contains(first), Double(cell) == nil { cell = "'" + cell }
+        var cell = ""
+        var atCellStart = Double(value) == nil  // a number like -5 stays a number
+        for character in value {
+            if atCellStart, "=+-@".contains(character) { cell.append("'") }
+            if atCellStart, character == " " {
+                cell.append(character)
+                continue
+            }
+            atCellStart = cellBreaks.contains(character)
+            cell.append(character)
+        }
+        if cell.first.map({ "\t\r".contains($0) }) == true { cell = "'" + cell }
         if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             cell = "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return cell
     }
 
-    /// Most cells are plain (numbers, names, codes): no quote, comma or line break, and no
-    /// first character a spreadsheet would take for a formula. One look at the bytes.
+    /// Where a spreadsheet's import may start a new cell.
+    private static let cellBreaks: Set<Character> = [",", ";", "\t", "|", "\"", "\n", "\r", "\r\n"]
+
+    /// Most cells are plain (numbers, names, codes): no separator of any spreadsheet's, quote or
+    /// line break, and no first character a spreadsheet would take for a formula. One look at the bytes.
     static func isPlainCSV(_ value: String) -> Bool {
         guard let first = value.utf8.first else { return true }
-        return !"=+-@\t\r".utf8.contains(first)
-            && !value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+        return !"=+-@\t\r ".utf8.contains(first)
+            && !value.utf8.contains(where: { ",;|\"\t\n\r".utf8.contains($0) })
     }
 
     public func json() throws -> Data {
