@@ -147,12 +147,18 @@ private final class TLSReply: ChannelInboundHandler, RemovableChannelHandler, Se
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        guard buffer.readableBytes == 1, let byte = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else {
+        let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)
+        guard let first, first == UInt8(ascii: "S") || first == UInt8(ascii: "N") else {
+            promise.fail(CentralError("\(context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "the server") does not answer as a PostgreSQL server (is the port right?)"))
+            context.close(promise: nil)
+            return
+        }
+        guard buffer.readableBytes == 1 else {
             promise.fail(CentralError("the server sent more than its one-byte answer to TLS: refused"))
             context.close(promise: nil)
             return
         }
-        promise.succeed(byte)
+        promise.succeed(first)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

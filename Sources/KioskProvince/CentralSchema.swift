@@ -169,6 +169,7 @@ public enum CentralSchema {
                 ALTER TABLE centre ENABLE ROW LEVEL SECURITY;
                 EXECUTE format('CREATE POLICY box_own_centre ON centre TO %I USING (code = (SELECT kiosk_login_centre())) '
                                'WITH CHECK (code = (SELECT kiosk_login_centre()))', boxes);
+                EXECUTE format('GRANT SELECT ON centre TO %I', readers);
                 EXECUTE format('CREATE POLICY readers_all ON centre FOR SELECT TO %I USING (true)', readers);
                 FOREACH t IN ARRAY ARRAY['event', 'ticket', 'rating', 'officer', 'service', 'counter'] LOOP
                     EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %I TO %I', t, boxes);

@@ -113,6 +113,7 @@ public enum ProvinceWeb {
 
     static func router(client: PostgresClient, logger: Logger) -> Router<KioskRequestContext> {
         let router = Router(context: KioskRequestContext.self)
+        router.add(middleware: FailureLog(logger: logger))
         let unknownNames = ProvinceAccounts.UnknownNames()
         let addresses = Mutex(PerAddress(forget: addressWindow) { ActionRateLimit(limit: failuresPerAddress, window: addressWindow) })
         router.get("/health") { _, _ in
@@ -387,3 +388,23 @@ public struct CentreSync: Sendable, Encodable {
     }
 }
 
+
+/// A request that failed (the central database away, a query refused) is logged with why, and
+/// answered 500 with a sentence instead of an empty page.
+struct FailureLog: RouterMiddleware {
+    typealias Context = KioskRequestContext
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            logger.error("province page failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
+            return ProvinceWeb.page(ProvinceWeb.frame(nil, body: "<p class=\"error\">Không đọc được cơ sở dữ liệu của tỉnh. Vui lòng thử lại sau. "
+                                                      + "(The central database could not be read; the log says why.)</p>"),
+                                    status: .internalServerError)
+        }
+    }
+}

@@ -11,12 +11,22 @@ import Testing
 /// two centres in one province, an outage in the middle of the hall's day, a box that was
 /// offline for three days, and the three ways a connection is refused.
 @Suite(.serialized) struct ProvinceTests {
-    /// A centre of the province: `TestCentre` with its code and a `[province]` section.
-    func centre(_ name: String, code: String, server: PrivatePostgres, url: String? = nil, passwordFile: String? = nil) throws -> TestCentre {
+    /// A centre of the province: `TestCentre` with its code and a `[province]` section, enrolled
+    /// as the province office does it (`kiosk-province centre add`, whose printed URL the box
+    /// takes, with the province's CA as `ca_file`). `configCode`: another code in its config.
+    func centre(_ name: String, code: String, server: PrivatePostgres, passwordFile: String? = nil, configCode: String? = nil) throws -> TestCentre {
         let centre = try TestCentre(name)
+        let own = "\(centre.folder)/province-password"
+        let added = try KioskBinary("kiosk-province").run(["centre", "add", "--url", server.url, "--password-file", server.passwordFile,
+                                                           "--box-password-out", own, code, "Trung tâm \(name)"])
+        guard added.status == 0 else { throw TestFailure("centre add \(code): \(added.err)") }
+        let printed = String(decoding: added.out, as: UTF8.self)
+        guard let url = printed.split(separator: "\n").first(where: { $0.hasPrefix("url = ") }) else {
+            throw TestFailure("centre add printed no url: \(printed)")
+        }
         try centre.rewrite {
-            $0.replacingOccurrences(of: "[centre]\n", with: "[centre]\ncode = \"\(code)\"\n")
-                + "\n[province]\nurl = \"\(url ?? server.url)\"\npassword_file = \"\(passwordFile ?? server.passwordFile)\"\n"
+            $0.replacingOccurrences(of: "[centre]\n", with: "[centre]\ncode = \"\(configCode ?? code)\"\n")
+                + "\n[province]\n\(url)\npassword_file = \"\(passwordFile ?? own)\"\nca_file = \"\(server.caFile)\"\n"
                 + "interval_seconds = 1\nmax_backoff_seconds = 1\nanswer_seconds = 3\n"
         }
         return centre
@@ -82,7 +92,7 @@ import Testing
     @Test func twoCentresReportToOneServerAndEachReportEqualsItsOwnExport() throws {
         let server = try PrivatePostgres()
         let kiosk = try KioskBinary()
-        #expect(try central(server, ["migrate"], kiosk: kiosk).contains("applied migration 1"))
+        #expect(try central(server, ["migrate"], kiosk: kiosk).contains("applied migration 1, 2"))
         let north = try centre("north", code: "26.0101", server: server)
         let south = try centre("south", code: "26.0102", server: server)
         try history(north, from: LocalDay(year: 2026, month: 6, day: 1), days: 6, seed: 11)
@@ -190,8 +200,8 @@ import Testing
         let server = try PrivatePostgres()
         let kiosk = try KioskBinary()
         _ = try central(server, ["migrate"], kiosk: kiosk)
-        try server.stop()
         let hall = try centre("offline", code: "26.0401", server: server)
+        try server.stop()
         let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         let first = LocalDay(Date().addingTimeInterval(-4 * 86400), in: zone)
         let made = try history(hall, from: first, days: 3, seed: 21)
@@ -211,6 +221,35 @@ import Testing
         let local = try localEvents(hall)
         #expect(try server.psql("SELECT count(*), count(DISTINCT seq) FROM event WHERE centre = '26.0401'") == "\(local)|\(local)")
         #expect(try server.psql("SELECT count(*) FROM ticket WHERE centre = '26.0401'") == String(made.tickets + 1))
+    }
+
+    /// Box A, configured with centre B's code, with its real daemon and sync: the sync refuses
+    /// before it writes anything, says why in /health, and B's row and figures stay B's.
+    @Test func aBoxWithAnotherCentresCodeOverwritesNothing() throws {
+        let server = try PrivatePostgres()
+        let kiosk = try KioskBinary()
+        _ = try central(server, ["migrate"], kiosk: kiosk)
+        let b = try centre("collision-b", code: "26.0702", server: server)
+        try history(b, from: LocalDay(year: 2026, month: 6, day: 1), days: 2, seed: 71)
+        try b.start()
+        let syncB = try Sync(b)
+        try caughtUp(b)
+        syncB.stop()
+        b.stop()
+        let held = "SELECT name, last_seq, (SELECT count(*) || '/' || sum(level) FROM rating WHERE centre = '26.0702'), " +
+            "(SELECT string_agg(display, ' ' ORDER BY id) FROM ticket WHERE centre = '26.0702') FROM centre WHERE code = '26.0702'"
+        let before = try server.psql(held)
+
+        let a = try centre("collision-a", code: "26.0701", server: server, configCode: "26.0702")
+        try history(a, from: LocalDay(year: 2026, month: 6, day: 1), days: 4, seed: 72)
+        try a.start()
+        let syncA = try Sync(a)
+        defer { a.stop(); syncA.stop() }
+        try eventually(20, "A's sync to refuse") {
+            ((try? link(a))?["lastError"] as? String ?? "").contains("the login of centre 26.0701, but its [centre] code is 26.0702")
+        }
+        #expect(try server.psql(held) == before, "B is as it was: its name, its position, its ratings and its tickets")
+        #expect(try server.psql("SELECT count(*) FROM event WHERE centre = '26.0701'") == "0")
     }
 
     /// A wrong password, a server that is not PostgreSQL, a schema newer than the binary: a
@@ -239,7 +278,7 @@ import Testing
             let health = try HTTP.request(port: hall.port, "GET", "/health")
             #expect(health.body.contains("\"status\":\"ok\""), "the hall is not degraded by the province: \(health.body)")
         }
-        try refusal("refused the login of kiosk")
+        try refusal("refused the login of province_box_26_0501")
 
         // Not PostgreSQL: the URL names the centre's own web server.
         try hall.rewrite { $0.replacingOccurrences(of: "127.0.0.1:\(server.port)/", with: "127.0.0.1:\(hall.port)/") }
@@ -251,7 +290,7 @@ import Testing
         try server.psql("INSERT INTO kiosk_schema (version, name) VALUES (99, 'from a newer kiosk')")
         try hall.rewrite {
             $0.replacingOccurrences(of: "127.0.0.1:\(hall.port)/", with: "127.0.0.1:\(server.port)/")
-                .replacingOccurrences(of: wrong, with: server.passwordFile)
+                .replacingOccurrences(of: wrong, with: "\(hall.folder)/province-password")
         }
         sync.stop()
         sync = try Sync(hall)
@@ -273,6 +312,11 @@ import Testing
         let kiosk = try KioskBinary("kiosk-province")
         let url = ["--url", server.url, "--password-file", server.passwordFile]
         #expect(try kiosk.run(["migrate"] + url).status == 0)
+        // The page reads with a login of its own, which can change no figure; the owner's is refused.
+        let pagePassword = "\(server.folder)/page-password"
+        let made = try kiosk.run(["page-login", "--password-out", pagePassword] + url)
+        #expect(made.status == 0, "\(made.err)")
+        let pageURL = ["--url", server.url(login: "province_page"), "--password-file", pagePassword]
         let tests = ProvinceTests()
         let hall = try tests.centre("page", code: "26.0601", server: server)
         try tests.history(hall, from: LocalDay(year: 2026, month: 3, day: 2), days: 5, seed: 31)
@@ -287,24 +331,50 @@ import Testing
 
         let added = try kiosk.run(["account", "add", "--role", "leader", "binh", "Trần Thị Bình"] + url, input: "mật khẩu tỉnh 2026\n")
         #expect(added.status == 0, "\(added.err)")
+        let tooLong = try kiosk.run(["account", "add", "--role", "leader", "long", "Quá Dài"] + url, input: String(repeating: "dài", count: 30) + "\n")
+        #expect(tooLong.status != 0 && tooLong.err.contains("72"), "bcrypt reads 72 bytes: a longer password is refused: \(tooLong.err)")
+
+        let refusedLog = "\(hall.folder)/province-pages-owner.log"
+        let asOwner = try kiosk.start(["serve", "--bind", "127.0.0.1:\(freeLocalPort())"] + url, log: refusedLog)
+        asOwner.waitUntilExit()
+        #expect(asOwner.terminationStatus != 0)
+        #expect(((try? String(contentsOfFile: refusedLog, encoding: .utf8)) ?? "").contains("province_owner can"), "serve refuses the owner's login")
+
         let port = freeLocalPort()
         let log = "\(hall.folder)/province-pages.log"
-        let pages = try kiosk.start(["serve", "--bind", "127.0.0.1:\(port)"] + url, log: log)
+        let pages = try kiosk.start(["serve", "--bind", "127.0.0.1:\(port)"] + pageURL, log: log)
         defer { pages.terminate(); pages.waitUntilExit() }
         try eventually(20, "the province pages") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready") }
 
         #expect(try HTTP.request(port: port, "GET", "/report").head.contains("Location: /login"), "no page without a login")
         #expect(try HTTP.request(port: port, "GET", "/api/report?period=2026").status == 401)
-        let form = ["Content-Type": "application/x-www-form-urlencoded"]
-        let wrong = try HTTP.request(port: port, "POST", "/login", headers: form, body: "username=binh&password=wrong")
+        let origin = "http://127.0.0.1:\(port)"
+        /// The login form as a browser posts it: its token from the form and the cookie, and Origin.
+        func login(_ form: String, origin: String? = origin, token: Bool = true) throws -> HTTP.Reply {
+            let page = try HTTP.request(port: port, "GET", "/login")
+            let csrf = page.body.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+            let cookie = page.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_login=") }
+                .map { String($0.dropFirst("set-cookie: ".count).split(separator: ";")[0]) } ?? ""
+            var headers = ["Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie]
+            if let origin { headers["Origin"] = origin }
+            return try HTTP.request(port: port, "POST", "/login", headers: headers, body: form + (token ? "&csrf=\(csrf)" : ""))
+        }
+        let right = "username=binh&password=m%E1%BA%ADt+kh%E1%BA%A9u+t%E1%BB%89nh+2026"
+        #expect(try login(right, origin: "http://evil.example").status == 403, "a page elsewhere cannot log a browser in")
+        #expect(try login(right, origin: nil).status == 403, "nor a request that says nothing of where it comes from")
+        #expect(try login(right, token: false).status == 403, "nor a form without its token")
+        let wrong = try login("username=binh&password=wrong")
         #expect(wrong.status == 401 && wrong.body.contains("Sai tên đăng nhập hoặc mật khẩu"))
-        let login = try HTTP.request(port: port, "POST", "/login", headers: form,
-                                     body: "username=binh&password=m%E1%BA%ADt+kh%E1%BA%A9u+t%E1%BB%89nh+2026")
-        #expect(login.status == 303, "\(login.head)")
-        let session = login.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_session=") }
+        let signedIn = try login(right)
+        #expect(signedIn.status == 303, "\(signedIn.head)")
+        let session = signedIn.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_session=") }
             .map { String($0.dropFirst("set-cookie: ".count).split(separator: ";")[0]) } ?? ""
-        #expect(!session.isEmpty && login.head.contains("HttpOnly"))
+        #expect(!session.isEmpty && signedIn.head.contains("HttpOnly"))
         let cookie = ["Cookie": session]
+        // The database keeps the session's hash: whoever reads the table cannot sign in with it.
+        let id = String(session.dropFirst("province_session=".count))
+        #expect(try server.psql("SELECT count(*) FROM session WHERE id = '\(id)'") == "0")
+        #expect(try server.psql("SELECT count(*) FROM session WHERE id = encode(sha256('\(id)'::bytea), 'hex')") == "1")
 
         let page = try HTTP.request(port: port, "GET", "/report?period=2026&by=centre&rank=1", headers: cookie)
         #expect(page.status == 200)

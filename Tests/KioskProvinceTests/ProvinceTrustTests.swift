@@ -127,6 +127,8 @@ import Testing
             do { return try p.server.psql(sql, login: login, password: password) } catch { return "refused: \(error)" }
         }
         #expect(asPage("SELECT count(DISTINCT centre) FROM rating") == "2")
+        #expect(asPage("SELECT count(*) FROM centre") == "2")
+        #expect(asPage("SELECT count(DISTINCT centre) FROM ticket") == "2")
         #expect(asPage("UPDATE rating SET level = 1").contains("permission denied"))
         #expect(asPage("UPDATE account SET password_hash = 'x'").contains("permission denied"))
         #expect(asPage("UPDATE centre SET last_seq = 0").contains("permission denied"))
