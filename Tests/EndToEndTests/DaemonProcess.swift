@@ -41,12 +41,21 @@ struct KioskBinary {
         return (process.terminationStatus, output, String(decoding: errors, as: UTF8.self))
     }
 
-    /// Starts a long-running command, its standard error going to `log`.
-    func start(_ arguments: [String], log: String) throws -> Process {
+    /// Starts a long-running command, its standard error going to `log`; `environment` is
+    /// added to this process's own (a libfaketime clock, say).
+    func start(_ arguments: [String], log: String, environment: [String: String] = [:]) throws -> Process {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            // Through env(1), which execs the binary: a preloaded library (libfaketime) then sets
+            // its variables in env's process, not in ours at start, where a setenv() moves the
+            // environment Swift's runtime finds the command line beside (the arguments vanish).
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [path] + arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
@@ -182,12 +191,12 @@ final class TestCentre: @unchecked Sendable {
     }
 
     /// Starts the daemon and waits for its web server.
-    func start() throws {
+    func start(environment: [String: String] = [:]) throws {
         runs += 1
-        let process = try kiosk.start(["run", "--config", config], log: logFile)
+        let process = try kiosk.start(["run", "--config", config], log: logFile, environment: environment)
         daemon = process
         try eventually(20, "the daemon's web server") {
-            if !process.isRunning { throw TestFailure("the daemon ended: \(runLog)") }
+            if !process.isRunning { throw TestFailure("the daemon ended (status \(process.terminationStatus), \(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \(runLog)") }
             return runLog.contains("hall display ready")
         }
     }
@@ -273,10 +282,53 @@ enum HTTP {
             if n <= 0 { break }
             received += buffer[0..<n]
         }
+        return reply(received)
+    }
+
+    /// A whole response, its body de-chunked when it came in chunks (a streamed export).
+    static func reply(_ received: [UInt8]) -> Reply {
         let whole = String(decoding: received, as: UTF8.self)
         let parts = whole.components(separatedBy: "\r\n\r\n")
         let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
-        return Reply(status: status, head: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        var body = parts.dropFirst().joined(separator: "\r\n\r\n")
+        if parts[0].lowercased().contains("transfer-encoding: chunked"), let start = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
+            var bytes = Array(received[start...])
+            var decoded: [UInt8] = []
+            while let line = bytes.firstRange(of: Array("\r\n".utf8)), let size = Int(String(decoding: bytes[..<line.lowerBound], as: UTF8.self), radix: 16),
+                  size > 0, bytes.count >= line.upperBound + size {
+                decoded += bytes[line.upperBound..<(line.upperBound + size)]
+                bytes = Array(bytes[min(bytes.count, line.upperBound + size + 2)...])
+            }
+            body = String(decoding: decoded, as: UTF8.self)
+        }
+        return Reply(status: status, head: parts[0], body: body)
+    }
+
+    /// Requests sent together: every connection opened and every request written before any
+    /// answer is read, so the daemon has them all at once (a burst of logins, say). Each
+    /// request is (method, path, headers, body).
+    static func burst(port: Int, _ requests: [(String, String, [String: String], String)], from source: String? = nil) throws -> [Reply] {
+        let fds = try requests.map { _ in try connect(port: port, from: source) }
+        defer { fds.forEach { close($0) } }
+        for (fd, (method, path, headers, body)) in zip(fds, requests) {
+            var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+            for (name, value) in headers { text += "\(name): \(value)\r\n" }
+            text += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        }
+        return fds.map { fd in
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 30_000) > 0 else { break }
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                received += buffer[0..<n]
+            }
+            return reply(received)
+        }
     }
 
     /// A connected socket to 127.0.0.1:port, its own end bound to `source` (another address

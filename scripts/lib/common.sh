@@ -7,8 +7,9 @@ KIOSK_PACKAGES=(libevdev-dev libsqlite3-dev libfreetype-dev libqrencode-dev font
 # Only for the tests: the hall display is checked in a real browser, the XLSX export in
 # LibreOffice; sqlite3 plays another program holding the database, and fills it; zbarimg
 # reads the printed QR codes back; postgresql is the province's server (each test starts a
-# private one, in a temporary folder, as an unprivileged user).
-KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3 python3-venv systemd zbar-tools postgresql)
+# private one, in a temporary folder, as an unprivileged user, with TLS certificates made by
+# openssl); faketime sets the daemon's clock back, as an RTC reset does.
+KIOSK_TEST_PACKAGES=(chromium libreoffice-calc-nogui sqlite3 python3-venv systemd zbar-tools postgresql openssl faketime)
 
 say() { printf '==> %s\n' "$*" >&2; }
 
