@@ -361,4 +361,42 @@ import Testing
         }
         _ = code
     }
+
+    /// Logins sent 30 at a time, without end, at one account and under made-up names, all from
+    /// one address: the passwords checked never pass the limits (failures_per_address in each
+    /// ten minutes; the account's lock), and the hall's pages keep answering. `scripts/soak`
+    /// sends 100,000 (KIOSK_LOGIN_ATTEMPTS); here 3,000.
+    @Test func aFloodOfLoginsNeverPassesTheLimits() throws {
+        let attempts = ProcessInfo.processInfo.environment["KIOSK_LOGIN_ATTEMPTS"].flatMap { Int($0) } ?? 3_000
+        let centre = try TestCentre("flood", extra: "[accounts]\nbcrypt_cost = 10")
+        try account(centre, "lanh.dao", role: "leader", password: "mật khẩu đúng 2026")
+        try centre.start()
+        defer { centre.stop() }
+        let form = try Staff.loginForm(port: centre.port)
+        let started = Date()
+        var statuses: [Int: Int] = [:]
+        var sent = 0
+        var slowestHealth = 0.0
+        while sent < attempts {
+            let burst = (0..<min(30, attempts - sent)).map { i in
+                Staff.loginRequest(port: centre.port, user: i % 2 == 0 ? "lanh.dao" : "khong.co.\(sent + i)", password: "đoán \(sent + i)", form: form)
+            }
+            for reply in try HTTP.burst(port: centre.port, burst, from: "127.0.0.4") { statuses[reply.status, default: 0] += 1 }
+            sent += burst.count
+            if sent % 600 < 30 {
+                let t = Date()
+                #expect(try HTTP.request(port: centre.port, "GET", "/health").status == 200)
+                slowestHealth = max(slowestHealth, Date().timeIntervalSince(t))
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let checked = statuses[401, default: 0]
+        let allowed = 20 * Int((seconds / 600).rounded(.up))
+        print("login flood: \(sent) attempts in \(String(format: "%.0f", seconds)) s (\(String(format: "%.0f", Double(sent) / seconds))/s), "
+              + "passwords checked \(checked) (the limits allow \(allowed)), answered locked \(statuses[429, default: 0]), "
+              + "other \(sent - checked - statuses[429, default: 0]), slowest /health meanwhile \(String(format: "%.0f", slowestHealth * 1000)) ms")
+        #expect(checked <= allowed, "\(statuses)")
+        #expect(statuses[429, default: 0] == sent - checked, "every other attempt answered 429: \(statuses)")
+        #expect(Int(try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT count(*) FROM event WHERE kind = 'audit.loginSucceeded'")) == 0)
+    }
 }

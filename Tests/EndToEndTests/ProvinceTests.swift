@@ -252,6 +252,78 @@ import Testing
         #expect(try server.psql("SELECT count(*) FROM event WHERE centre = '26.0701'") == "0")
     }
 
+    /// A crowd of anonymous requests at the province's page while two boxes sync: the page's
+    /// connections to PostgreSQL stay within its pool (`--max-connections`), every request is
+    /// answered, and the boxes' batches go on. `scripts/soak` sends 1,000 at once
+    /// (KIOSK_PAGE_CROWD); here 200.
+    @Test func theProvincePageHoldsUnderACrowdWhileBoxesSync() throws {
+        let crowd = ProcessInfo.processInfo.environment["KIOSK_PAGE_CROWD"].flatMap { Int($0) } ?? 200
+        _ = raiseOpenFileLimit()
+        let server = try PrivatePostgres()
+        let tools = try KioskBinary("kiosk-province")
+        let owner = ["--url", server.url, "--password-file", server.passwordFile]
+        #expect(try tools.run(["migrate"] + owner).status == 0)
+        let pagePassword = "\(server.folder)/page-password"
+        #expect(try tools.run(["page-login", "--password-out", pagePassword] + owner).status == 0)
+        let halls = [try centre("crowd-n", code: "26.0801", server: server), try centre("crowd-s", code: "26.0802", server: server)]
+        var syncs: [Sync] = []
+        defer { halls.forEach { $0.stop() }; syncs.forEach { $0.stop() } }
+        for (i, hall) in halls.enumerated() {
+            try history(hall, from: LocalDay(year: 2026, month: 5, day: 4), days: 3, seed: UInt64(80 + i))
+            try hall.start()
+            syncs.append(try Sync(hall))
+            try hall.officer("an", signInAt: 1)
+        }
+        let cap = 6
+        let port = freeLocalPort()
+        let log = "\(server.folder)/pages.log"
+        let pages = try tools.start(["serve", "--bind", "127.0.0.1:\(port)", "--max-connections", "\(cap)",
+                                     "--url", server.url(login: "province_page"), "--password-file", pagePassword], log: log)
+        defer { pages.terminate(); pages.waitUntilExit() }
+        try eventually(20, "the province pages") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready") }
+        for hall in halls { try caughtUp(hall) }
+
+        // The halls work on while the crowd comes, so the syncs have batches to send.
+        let stop = Atomic(false)
+        let work = Thread {
+            while !stop.load(ordering: .relaxed) {
+                for hall in halls { _ = try? hall.request("issue A"); _ = try? hall.request("next 1") }
+                usleep(50_000)
+            }
+        }
+        work.start()
+        let peak = Mutex(0)
+        let watch = Thread {
+            while !stop.load(ordering: .relaxed) {
+                let n = Int((try? server.psql("SELECT count(*) FROM pg_stat_activity WHERE usename = 'province_page'")) ?? "0") ?? 0
+                peak.withLock { $0 = max($0, n) }
+                usleep(100_000)
+            }
+        }
+        watch.start()
+        let started = Date()
+        let requests = (0..<crowd).map { i -> (String, String, [String: String], String) in
+            switch i % 3 {
+            case 0: ("GET", "/health", [:], "")
+            case 1: ("GET", "/report?period=2026", [:], "")
+            default: ("POST", "/login", ["Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:\(port)"],
+                      "username=ai.do&password=khong-biet")
+            }
+        }
+        let replies = try HTTP.burst(port: port, requests, from: "127.0.0.5")
+        let seconds = Date().timeIntervalSince(started)
+        sleep(2)
+        stop.store(true, ordering: .relaxed)
+        while !work.isFinished || !watch.isFinished { usleep(10_000) }
+        let statuses = Dictionary(grouping: replies.map(\.status), by: { $0 }).mapValues(\.count)
+        print("province page crowd: \(crowd) requests at once answered in \(String(format: "%.1f", seconds)) s, statuses \(statuses.sorted { $0.key < $1.key }), "
+              + "the page's PostgreSQL connections at most \(peak.withLock { $0 }) (cap \(cap))")
+        #expect(replies.allSatisfy { $0.status != 0 }, "every request answered: \(statuses)")
+        #expect(statuses[200, default: 0] == (crowd + 2) / 3, "every /health answered ok: \(statuses)")
+        #expect(peak.withLock { $0 } <= cap)
+        for hall in halls { try caughtUp(hall, within: 60) }
+    }
+
     /// A wrong password, a server that is not PostgreSQL, a schema newer than the binary: a
     /// clear error in the log and in /health, and the hall goes on.
     @Test func refusedConnectionsAreClearAndTheHallGoesOn() throws {

@@ -166,11 +166,14 @@ public final class AccountService: Sendable {
         let credentials: Credentials?
         switch reservation {
         case .locked(let until):
+            // No password was checked: the address's try is given back.
+            releaseAddressAttempt(address, now: now)
             return .tooManyFailures(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
         case .unknown:
             // An unknown name is counted and locked like an account, so that locking does not
             // tell which names exist.
             if let until = reserveUnknownName(id.rawValue, now: now) {
+                releaseAddressAttempt(address, now: now)
                 return .tooManyFailures(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
             }
             credentials = nil
