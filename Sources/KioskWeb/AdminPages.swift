@@ -76,6 +76,7 @@ enum AdminPages {
                 return WebServer.html(try await devicesPage(who, daemon: daemon, message: message, problem: problem))
             }
         }
+        registerCounterSignOut(on: router, daemon: daemon, accounts: accounts)
         for action in ["reprint", "void"] {
             router.post("/admin/tickets/\(action)") { request, context in
                 let form = try await decode(TicketForm.self, request)
@@ -95,6 +96,29 @@ enum AdminPages {
                     }
                     return back(to: "/admin/devices", message: action == "reprint" ? "Đã in lại số \(number)." : "Đã hủy số \(number).")
                 }
+            }
+        }
+    }
+
+    struct CounterForm: Decodable {
+        var csrf: String?
+        var counter: Int?
+    }
+
+    /// Frees a counter another officer cannot take: its officer left without signing out.
+    static func registerCounterSignOut(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService) {
+        router.post("/admin/counters/sign-out") { request, context in
+            let form = try await decode(CounterForm.self, request)
+            switch StaffAuth.requireChange(.manageDevices, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
+            case .failure(let refusal): return refusal.response
+            case .success(let who):
+                guard let counter = form.counter else { return back(to: "/admin/devices", problem: "thiếu số quầy") }
+                do throws(CommandError) {
+                    try await daemon.router.perform(.signOut(counter: CounterNumber(counter)), actor: who.account.id)
+                } catch {
+                    return back(to: "/admin/devices", problem: error.description)
+                }
+                return back(to: "/admin/devices", message: "Quầy số \(counter) đã trống.")
             }
         }
     }
@@ -188,12 +212,24 @@ enum AdminPages {
             }
         let warningCard = warnings.isEmpty ? "" : "<div class=\"card\" role=\"alert\"><h2>Cảnh báo</h2><ul>"
             + warnings.map { "<li class=\"error\">\(StaffPage.escape($0))</li>" }.joined() + "</ul></div>"
+        let seated = state.rules.counters.compactMap { c -> String? in
+            guard let officer = state.counters[c.number]?.officer else { return nil }
+            return """
+                <tr><td>\(StaffPage.escape(c.name))</td><td>\(StaffPage.escape(officer.rawValue))</td>
+                <td><form method="post" action="/admin/counters/sign-out">\(csrf)<input type="hidden" name="counter" value="\(c.number.rawValue)">\
+                <button class="quiet">Cho rời quầy</button></form></td></tr>
+                """
+        }.joined()
         let body = """
             \(notice(message, problem))
             \(warningCard)
             <div class="card"><h1>Thiết bị</h1>
             <table><thead><tr><th>Thiết bị</th><th>Đường dẫn</th><th>Trạng thái</th><th>Chi tiết</th><th>Từ lúc</th></tr></thead>
             <tbody>\(devices)</tbody></table></div>
+            <div class="card"><h2>Cán bộ đang ngồi quầy</h2>
+            <p>Một cán bộ không thể ngồi vào quầy đang có cán bộ khác; nếu người đó đã về mà chưa đăng xuất, hãy cho rời quầy ở đây.</p>
+            \(seated.isEmpty ? "<p>Không có.</p>" : "<table><thead><tr><th>Quầy</th><th>Cán bộ</th><th></th></tr></thead><tbody>\(seated)</tbody></table>")
+            </div>
             <div class="card"><h2>Phiếu cần cán bộ xử lý</h2>
             \(doubtful.isEmpty ? "<p>Không có.</p>" : "<table><thead><tr><th>Số</th><th>Lấy lúc</th><th>Tình trạng</th><th></th><th></th></tr></thead><tbody>\(doubtful)</tbody></table>")
             </div>

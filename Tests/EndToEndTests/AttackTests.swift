@@ -194,6 +194,15 @@ import Testing
         // Once An signs out, Bình may sit there.
         #expect(try an.action(#"{"action": "sign-out"}"#).status == 200)
         #expect(try binh.action(#"{"action": "sign-in", "counter": 1}"#).status == 200)
+        // Bình goes home without signing out: the admin frees the counter for An.
+        try account(centre, "quan.tri", role: "admin", password: "quản trị 2026!")
+        let admin = try #require(try Staff.login(port: centre.port, user: "quan.tri", password: "quản trị 2026!").1)
+        #expect(try admin.get("/admin/devices").body.contains("Cho rời quầy"))
+        let freed = try HTTP.request(port: centre.port, "POST", "/admin/counters/sign-out",
+                                     headers: ["Cookie": admin.cookie, "Content-Type": "application/x-www-form-urlencoded",
+                                               "Origin": "http://127.0.0.1:\(centre.port)"], body: "csrf=\(admin.csrf)&counter=1")
+        #expect(freed.status == 303 && (Staff.location(freed) ?? "").contains("message="), "\(freed.head)")
+        #expect(try an.action(#"{"action": "sign-in", "counter": 1}"#).status == 200)
     }
 
     /// An officer toggling sign-in as fast as the box answers gets at most a minute's share of

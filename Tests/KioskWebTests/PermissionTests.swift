@@ -70,6 +70,8 @@ import Testing
             anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .seeOther),
         Row(method: .post, path: "/admin/tickets/void", form: "csrf=CSRF&number=A999",
             anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .seeOther),
+        Row(method: .post, path: "/admin/counters/sign-out", form: "csrf=CSRF&counter=2",
+            anonymous: .seeOther, officer: .forbidden, leader: .forbidden, admin: .seeOther),
     ]
 
     /// Extra rows for routes whose answer depends on the request, not only on who asks.
