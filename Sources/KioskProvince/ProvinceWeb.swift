@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import KioskCore
 import KioskService
 import KioskWeb
@@ -53,11 +55,26 @@ public enum ProvinceWeb {
         }
     }
 
-    public static func application(client: PostgresClient, host: String, port: Int, logger: Logger,
-                                   onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(client: client, logger: logger),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "kiosk-province"),
-                    onServerRunning: { await onReady($0.localAddress?.port ?? 0) }, logger: logger)
+    /// `tls`: a certificate chain and key (PEM): the page is served over HTTPS only, its
+    /// cookies `Secure`, with HSTS.
+    public static func application(client: PostgresClient, host: String, port: Int, tls: (certificate: String, key: String)? = nil,
+                                   logger: Logger, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let routes = router(client: client, logger: logger, overHTTPS: tls != nil)
+        var server = HTTPServerBuilder.http1()
+        if let tls {
+            let configuration: TLSConfiguration
+            do {
+                configuration = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+            } catch {
+                throw CentralError("--tls-certificate \(tls.certificate) and --tls-key \(tls.key) cannot be used: \(error)")
+            }
+            server = try .tls(.http1(), tlsConfiguration: configuration)
+        }
+        return Application(router: routes, server: server,
+                           configuration: .init(address: .hostname(host, port: port), serverName: "kiosk-province"),
+                           onServerRunning: { await onReady($0.localAddress?.port ?? 0) }, logger: logger)
     }
 
     struct Query {
@@ -111,8 +128,10 @@ public enum ProvinceWeb {
     static let failuresPerAddress = 20
     static let addressWindow: TimeInterval = 600
 
-    static func router(client: PostgresClient, logger: Logger) -> Router<KioskRequestContext> {
+    static func router(client: PostgresClient, logger: Logger, overHTTPS: Bool = false) -> Router<KioskRequestContext> {
         let router = Router(context: KioskRequestContext.self)
+        // Middleware first: Hummingbird applies it to the routes added after it.
+        if overHTTPS { router.add(middleware: OverHTTPS()) }
         router.add(middleware: FailureLog(logger: logger))
         let unknownNames = ProvinceAccounts.UnknownNames()
         let addresses = Mutex(PerAddress(forget: addressWindow) { ActionRateLimit(limit: failuresPerAddress, window: addressWindow) })
@@ -406,5 +425,18 @@ struct FailureLog: RouterMiddleware {
                                                       + "(The central database could not be read; the log says why.)</p>"),
                                     status: .internalServerError)
         }
+    }
+}
+
+/// Served over HTTPS: every cookie `Secure`, and HSTS so the browser keeps to HTTPS.
+struct OverHTTPS: RouterMiddleware {
+    typealias Context = KioskRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        let cookies = response.headers[values: .setCookie]
+        if !cookies.isEmpty { response.headers[values: .setCookie] = cookies.map { $0 + "; Secure" } }
+        response.headers[.strictTransportSecurity] = "max-age=31536000"
+        return response
     }
 }

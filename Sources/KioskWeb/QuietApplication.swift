@@ -18,10 +18,13 @@ struct QuietApplication: ApplicationProtocol {
     let serverConfiguration: ServerConfiguration
     let logger: Logger
     let ready: @Sendable (any Channel) async -> Void
+    /// The HTTPS listener: its requests say so (`KioskRequestContext.secure`).
+    let secure: Bool
 
     init(router: Router<KioskRequestContext>, server: HTTPServerBuilder, address: BindAddress, serverName: String,
-         availableConnectionsDelegate: any AvailableConnectionsDelegate,
+         availableConnectionsDelegate: any AvailableConnectionsDelegate, secure: Bool = false,
          onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger) {
+        self.secure = secure
         self.responder = router.buildResponder()
         self.server = server
         self.configuration = ApplicationConfiguration(address: address, serverName: serverName,
@@ -38,9 +41,11 @@ struct QuietApplication: ApplicationProtocol {
         let responder = self.responder
         let logger = self.logger
         let serverName = configuration.serverName
+        let secure = self.secure
         let server = try self.server.buildServer(configuration: serverConfiguration, eventLoopGroup: eventLoopGroup,
                                                  logger: logger) { (request, responseWriter: consuming ResponseWriter, channel) in
-            let context = KioskRequestContext(source: .init(channel: channel, logger: logger))
+            var context = KioskRequestContext(source: .init(channel: channel, logger: logger))
+            context.secure = secure
             var response: Response
             do {
                 response = try await responder.respond(to: request, context: context)

@@ -108,6 +108,8 @@ public enum StaffAuth {
 public struct KioskRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The request came over the HTTPS listener.
+    public var secure = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

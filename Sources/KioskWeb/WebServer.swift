@@ -1,9 +1,12 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import KioskCore
 import KioskService
 import Logging
+import NIOSSL
+import ServiceLifecycle
 import Synchronization
 
 /// The HTTP side: the hall display page, the read-only queue JSON, the live push stream and
@@ -11,19 +14,44 @@ import Synchronization
 /// which is defended: JSON only, same origin only, rate limited like a kiosk button.
 /// Connections are capped in all and per address, idle ones closed, display streams capped.
 public enum WebServer {
-    public static func application(daemon: KioskDaemon, logger: Logger,
-                                   onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// The web server: one listener on `[http] bind`, and with `tls_certificate` a second one,
+    /// HTTPS, on `tls_bind`, serving the same pages (the staff's only there). `onReady` hears
+    /// the plain listener's port.
+    public static func applications(daemon: KioskDaemon, logger: Logger,
+                                    onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
         let http = daemon.config.http
         let limiter = AddressLimiter(limit: http.maxConnectionsPerAddress, logger: logger)
-        return QuietApplication(
-            router: router(daemon: daemon, logger: logger),
-            server: .http1(configuration: .init(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
-                                                idleTimeout: .seconds(Int64(http.idleSeconds)))),
+        let routes = router(daemon: daemon, logger: logger)
+        let plain = HTTP1Channel.Configuration(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
+                                               idleTimeout: .seconds(Int64(http.idleSeconds)))
+        var services: [any Service] = [QuietApplication(
+            router: routes, server: .http1(configuration: plain),
             address: .hostname(http.host, port: http.port), serverName: "kiosk",
             availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            logger: logger)]
+        if let tls = http.tls {
+            let configuration: TLSConfiguration
+            do {
+                configuration = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+            } catch {
+                throw TLSFilesError(description: "[http] tls_certificate \(tls.certificate) and tls_key \(tls.key) cannot be used: \(error)")
+            }
+            services.append(QuietApplication(
+                router: routes, server: try .tls(.http1(configuration: plain), tlsConfiguration: configuration),
+                address: .hostname(tls.host, port: tls.port), serverName: "kiosk",
+                availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger), secure: true,
+                onServerRunning: { channel in
+                    logger.info("staff pages ready over HTTPS", metadata: ["url": "https://\(tls.host):\(channel.localAddress?.port ?? tls.port)/login"])
+                },
+                logger: logger))
+        }
+        return services
     }
+
+    struct TLSFilesError: Error, CustomStringConvertible { let description: String }
 
     /// Every route of the daemon: the hall's anonymous pages and the staff's.
     public static func router(daemon: KioskDaemon, logger: Logger) -> Router<KioskRequestContext> {
@@ -31,6 +59,7 @@ public enum WebServer {
         let metrics = KioskMetrics(daemon: daemon)
         Task { await metrics.follow() }
         router.add(middleware: MetricsMiddleware(metrics: metrics))
+        if let tls = daemon.config.http.tls { router.add(middleware: StaffOverTLS(tlsPort: tls.port)) }
         let engine = daemon.engine
         let http = daemon.config.http
         let displays = DisplayClients(limit: http.maxDisplayClients)

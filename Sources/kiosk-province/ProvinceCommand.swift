@@ -3,6 +3,7 @@ import Foundation
 import KioskCore
 import KioskProvince
 import KioskService
+import Hummingbird
 import KioskStore
 import Logging
 import PostgresNIO
@@ -168,9 +169,12 @@ struct ProvinceServe: AsyncParsableCommand {
     @OptionGroup var central: CentralOptions
     @Option(help: "Address and port to listen on.") var bind = "127.0.0.1:8090"
     @Option(help: "At most this many connections to the central database at once; more visitors wait.") var maxConnections = 8
+    @Option(help: "Serve over HTTPS with this certificate chain (PEM); needs --tls-key.") var tlsCertificate: String?
+    @Option(help: "The certificate's private key (PEM).") var tlsKey: String?
 
     func validate() throws {
         guard (2...200).contains(maxConnections) else { throw ValidationError("--max-connections: 2 to 200") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("give --tls-certificate and --tls-key together") }
     }
 
     func run() async throws {
@@ -182,8 +186,16 @@ struct ProvinceServe: AsyncParsableCommand {
         let server = try central.server()
         let client = try ProvinceWeb.client(server: server, maxConnections: maxConnections, logger: quietLogger)
         let host = String(bind[..<colon])
-        let app = ProvinceWeb.application(client: client, host: host, port: port, logger: quietLogger) { port in
-            logger.info("province pages ready", metadata: ["url": "http://\(host):\(port)/report"])
+        let tls = tlsCertificate.flatMap { certificate in tlsKey.map { (certificate: certificate, key: $0) } }
+        let scheme = tls == nil ? "http" : "https"
+        let app: any Service
+        do {
+            app = try ProvinceWeb.application(client: client, host: host, port: port, tls: tls, logger: quietLogger) { port in
+                logger.info("province pages ready", metadata: ["url": "\(scheme)://\(host):\(port)/report"])
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
         }
         // The login and the schema are checked at the start: a page that cannot work says so now.
         let check = Checked(client: client)

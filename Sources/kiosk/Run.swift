@@ -53,13 +53,13 @@ struct Run: AsyncParsableCommand {
         let devices = 1 + config.keypads.count + (config.printer == nil ? 0 : 1) + Set(config.boards.map(\.port)).count
         let systemd = SystemdService(engine: daemon.engine, health: daemon.health, devices: devices, logger: logger)
         let url = "http://\(config.http.host):\(config.http.port)/display"
-        let web = WebServer.application(daemon: daemon, logger: logger) { port in
+        let web = try WebServer.applications(daemon: daemon, logger: logger) { port in
             logger.info("hall display ready", metadata: ["url": "\(url)"])
             systemd.webIsUp()
         }
         let group = ServiceGroup(
-            configuration: .init(services: Wiring.services(daemon, logger: logger).map { .init(service: $0) }
-                                     + [.init(service: web), .init(service: ShutdownCoordinator(engine: daemon.engine)), .init(service: systemd)],
+            configuration: .init(services: (Wiring.services(daemon, logger: logger) + web).map { .init(service: $0) }
+                                     + [.init(service: ShutdownCoordinator(engine: daemon.engine)), .init(service: systemd)],
                                  gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger))
         let reloaded = Mutex<KioskConfig?>(nil)

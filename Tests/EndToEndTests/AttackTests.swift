@@ -408,4 +408,49 @@ import Testing
         #expect(statuses[429, default: 0] == sent - checked, "every other attempt answered 429: \(statuses)")
         #expect(Int(try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT count(*) FROM event WHERE kind = 'audit.loginSucceeded'")) == 0)
     }
+
+    /// Logs in over HTTPS with Python's own TLS client, the certificate checked against `ca`.
+    static func httpsLogin(port: Int, ca: String, user: String, password: String) throws -> [String: Any] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Attacks/https_login.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script, "127.0.0.1", "\(port)", ca, user, password]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? ["error": String(decoding: data, as: UTF8.self)]
+    }
+
+    /// With a certificate in `[http]`, the staff log in over HTTPS only: a page over plain HTTP
+    /// is sent there, a login posted in clear is refused, the session cookie is `Secure` and
+    /// HTTPS answers carry HSTS. The hall's display stays on plain HTTP for the TV.
+    @Test func theStaffPagesGoOverHTTPSWhenConfigured() throws {
+        let centre = try TestCentre("https")
+        try TestCertificates.make(in: centre.folder)
+        let tlsPort = freeLocalPort()
+        try centre.rewrite { $0.replacingOccurrences(of: "bind = \"127.0.0.1:\(centre.port)\"", with: """
+            bind = "127.0.0.1:\(centre.port)"
+            tls_bind = "127.0.0.1:\(tlsPort)"
+            tls_certificate = "server.crt"
+            tls_key = "server.key"
+            """) }
+        try account(centre, "lanh.dao", role: "leader", password: "mật khẩu đúng 2026")
+        try centre.start()
+        defer { centre.stop() }
+        try eventually(10, "the HTTPS listener") { centre.runLog.contains("staff pages ready over HTTPS") }
+        let plain = try HTTP.request(port: centre.port, "GET", "/login")
+        #expect(plain.status == 301 && plain.head.contains("Location: https://127.0.0.1:\(tlsPort)/login"), "\(plain.head)")
+        let posted = try HTTP.request(port: centre.port, "POST", "/login", headers: ["Origin": "http://127.0.0.1:\(centre.port)",
+                                      "Content-Type": "application/x-www-form-urlencoded"], body: "username=lanh.dao&password=x")
+        #expect(posted.status == 403, "no password travels in clear")
+        #expect(try HTTP.request(port: centre.port, "GET", "/display").status == 200, "the hall's TV stays on plain HTTP")
+        let login = try Self.httpsLogin(port: tlsPort, ca: "\(centre.folder)/ca.crt", user: "lanh.dao", password: "mật khẩu đúng 2026")
+        #expect(login["get"] as? Int == 200 && login["post"] as? Int == 303 && login["location"] as? String == "/dashboard", "\(login)")
+        #expect((login["hsts"] as? String ?? "").hasPrefix("max-age="), "\(login)")
+        let cookies = login["cookies"] as? [String] ?? []
+        #expect(cookies.contains { $0.hasPrefix("kiosk_session=") && $0.hasSuffix("; Secure") && $0.contains("HttpOnly") }, "\(cookies)")
+    }
 }

@@ -463,5 +463,19 @@ import Testing
         #expect(try HTTP.request(port: port, "GET", "/report?period=2026-Q5", headers: cookie).status == 400)
         let health = try HTTP.request(port: port, "GET", "/health")
         #expect(health.body.contains("\"status\":\"ok\""))
+
+        // Over HTTPS: the same login, its cookie Secure, HSTS.
+        let tlsPort = freeLocalPort()
+        let tlsLog = "\(hall.folder)/province-pages-https.log"
+        let secure = try kiosk.start(["serve", "--bind", "127.0.0.1:\(tlsPort)", "--tls-certificate", "\(server.folder)/server.crt",
+                                      "--tls-key", "\(server.folder)/server.key"] + pageURL, log: tlsLog)
+        defer { secure.terminate(); secure.waitUntilExit() }
+        try eventually(20, "the province pages over HTTPS") {
+            ((try? String(contentsOfFile: tlsLog, encoding: .utf8)) ?? "").contains("https://127.0.0.1:\(tlsPort)/report")
+        }
+        let overTLS = try AttackTests.httpsLogin(port: tlsPort, ca: server.caFile, user: "binh", password: "mật khẩu tỉnh 2026")
+        #expect(overTLS["get"] as? Int == 200 && overTLS["post"] as? Int == 303, "\(overTLS)")
+        #expect((overTLS["hsts"] as? String ?? "").hasPrefix("max-age="))
+        #expect((overTLS["cookies"] as? [String] ?? []).contains { $0.hasPrefix("province_session=") && $0.hasSuffix("; Secure") }, "\(overTLS)")
     }
 }

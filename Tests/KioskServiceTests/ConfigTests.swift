@@ -133,6 +133,24 @@ private func refusal(_ text: String) -> String {
         #expect(got.hasPrefix(shifted), "got: \(got)")
     }
 
+    /// HTTPS for the staff pages: certificate and key together, both readable, on a port of its own.
+    @Test func theStaffPagesHTTPSSettings() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in ["box.crt", "box.key"] { FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data("x".utf8)) }
+        func http(_ lines: String) -> String { minimal + "\n[http]\nbind = \"0.0.0.0:8080\"\n" + lines }
+        let config = try ConfigLoader.parse(http("tls_certificate = \"box.crt\"\ntls_key = \"box.key\""), file: "\(folder)/kiosk.toml")
+        #expect(config.http.tls == .init(host: "0.0.0.0", port: 8443, certificate: "\(folder)/box.crt", key: "\(folder)/box.key"))
+        func refused(_ lines: String) -> String {
+            do { _ = try ConfigLoader.parse(http(lines), file: "\(folder)/kiosk.toml"); return "accepted" } catch { return error.description }
+        }
+        #expect(refused("tls_key = \"box.key\"").hasSuffix("http.tls_key: needs tls_certificate (the certificate chain, PEM) beside it"))
+        #expect(refused("tls_certificate = \"nope.crt\"\ntls_key = \"box.key\"").contains("http.tls_certificate: cannot read \(folder)/nope.crt"))
+        #expect(refused("tls_certificate = \"box.crt\"\ntls_key = \"box.key\"\ntls_bind = \"0.0.0.0:8080\"").contains("http.tls_bind:"))
+        #expect(refused("tls_bind = \"0.0.0.0:8443\"").contains("http.tls_bind: needs tls_certificate and tls_key"))
+    }
+
     @Test func anUnknownTimeZoneIsNamed() {
         let text = minimal.replacingOccurrences(of: "name = \"Trung tâm xã Tân Phú\"", with: "name = \"X\"\ntime_zone = \"Asia/Hanoi_City\"")
         #expect(refusal(text).hasPrefix("/etc/kiosk/centre.toml:3: centre.time_zone: Asia/Hanoi_City is not a time zone name"))

@@ -41,7 +41,7 @@ public final class PrivatePostgres: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         password = "pw-\(UUID().uuidString.prefix(12))"
         try password.write(toFile: "\(folder)/password", atomically: true, encoding: .utf8)
-        try makeCertificates()
+        try TestCertificates.make(in: folder)
         if runAs != nil {
             try run("/bin/chown", ["-R", "nobody:nogroup", folder], asServer: false)
             try run("/bin/chmod", ["755", folder], asServer: false)
@@ -60,24 +60,6 @@ public final class PrivatePostgres: @unchecked Sendable {
         try start()
         try psql("CREATE ROLE \(owner) LOGIN CREATEROLE PASSWORD '\(password)'", database: "postgres")
         try psql("CREATE DATABASE \(database) OWNER \(owner)", database: "postgres")
-    }
-
-    /// A CA of the province's own, and the server's certificate from it for 127.0.0.1; and a
-    /// certificate from no CA of ours for the same address (`rogue.crt`), as a machine posing
-    /// as the server would have.
-    private func makeCertificates() throws {
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(folder)/san.cnf", atomically: true, encoding: .utf8)
-        try run("/usr/bin/openssl", ["req", "-x509"] + ec + ["-keyout", "\(folder)/ca.key", "-out", caFile, "-days", "3",
-                                                           "-subj", "/CN=Test province CA"], asServer: false)
-        try run("/usr/bin/openssl", ["req"] + ec + ["-keyout", "\(folder)/server.key", "-out", "\(folder)/server.csr",
-                                                  "-subj", "/CN=127.0.0.1"], asServer: false)
-        try run("/usr/bin/openssl", ["x509", "-req", "-in", "\(folder)/server.csr", "-CA", caFile, "-CAkey", "\(folder)/ca.key",
-                                     "-CAcreateserial", "-out", "\(folder)/server.crt", "-days", "3", "-extfile", "\(folder)/san.cnf"],
-                asServer: false)
-        try run("/usr/bin/openssl", ["req", "-x509"] + ec + ["-keyout", "\(folder)/rogue.key", "-out", "\(folder)/rogue.crt", "-days", "3",
-                                                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], asServer: false)
-        try run("/bin/chmod", ["600", "\(folder)/server.key"], asServer: false)
     }
 
     /// The province's CA certificate: what a box's `ca_file` names.

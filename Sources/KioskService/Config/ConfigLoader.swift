@@ -99,6 +99,22 @@ public enum ConfigLoader {
             http.ticketsPerService = try t.int("tickets_per_service", default: http.ticketsPerService, in: 1...1000)
             http.ticketsOverall = try t.int("tickets_overall", default: http.ticketsOverall, in: 1...10_000)
             http.ticketWindowSeconds = try t.int("ticket_window_seconds", default: http.ticketWindowSeconds, in: 1...3600)
+            if t.has("tls_certificate") || t.has("tls_key") {
+                guard t.has("tls_certificate") else { throw t.error("tls_key", "needs tls_certificate (the certificate chain, PEM) beside it") }
+                guard t.has("tls_key") else { throw t.error("tls_certificate", "needs tls_key (its private key, PEM) beside it") }
+                let certificate = resolve(try t.string("tls_certificate")), key = resolve(try t.string("tls_key"))
+                for (name, file) in [("tls_certificate", certificate), ("tls_key", key)] where !FileManager.default.isReadableFile(atPath: file) {
+                    throw t.error(name, "cannot read \(file)")
+                }
+                let tlsBind = try t.string("tls_bind", default: "\(http.host):8443")
+                guard let colon = tlsBind.lastIndex(of: ":"), let port = Int(tlsBind[tlsBind.index(after: colon)...]), (1...65535).contains(port),
+                      !tlsBind[..<colon].isEmpty, port != http.port else {
+                    throw t.error("tls_bind", "\(tlsBind) is not host:port on another port than bind (like 0.0.0.0:8443)")
+                }
+                http.tls = .init(host: String(tlsBind[..<colon]), port: port, certificate: certificate, key: key)
+            } else if t.has("tls_bind") {
+                throw t.error("tls_bind", "needs tls_certificate and tls_key")
+            }
         }
         try httpTable?.finish()
 

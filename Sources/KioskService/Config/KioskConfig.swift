@@ -90,6 +90,15 @@ public struct HTTPSettings: Sendable, Equatable {
 
     /// Addresses that may read `/metrics` without a session (an admin's session reads it from anywhere).
     public var metricsAddresses = ["127.0.0.1", "::1"]
+    /// HTTPS for the staff pages: a second listener with this certificate chain and key (PEM).
+    public var tls: TLSSettings?
+
+    public struct TLSSettings: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var certificate: String
+        public var key: String
+    }
 
     public init(host: String, port: Int) {
         self.host = host
