@@ -105,17 +105,17 @@ struct ScenarioRunner {
             state = QueueState(rules: rules())
         }
         // As the engine does from the store: a day used before goes on from its last numbers.
-        var resuming: [NumberingPosition] = []
-        if state!.changesDay(at: at) {
-            let day = LocalDay(at, in: timeZone)
-            for event in events {
+        let history = events
+        let result = state!.handle(command, at: at) { day in
+            var resuming: [NumberingPosition] = []
+            for event in history {
                 if case .ticketIssued(let t, _) = event.kind, t.day == day {
                     resuming.removeAll { $0.service == t.service }
                     resuming.append(NumberingPosition(service: t.service, sequence: t.sequence, number: t.number))
                 }
             }
+            return resuming
         }
-        let result = state!.handle(command, at: at, resuming: resuming)
         if case .success(let produced) = result { events += produced }
         // The kept count of waiting tickets per service is what a look at every ticket gives.
         let counted = Dictionary(grouping: state!.waiting.compactMap { state!.tickets[$0] }.filter { $0.queueCounter == nil }, by: \.queueService)

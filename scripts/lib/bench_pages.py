@@ -44,7 +44,8 @@ def login(user, password):
     token = re.search(rb'name="csrf" value="([0-9a-f]+)"', body).group(1).decode()
     start = time.perf_counter()
     r, _, _, _ = request("POST", "/login", f"username={user}&password={password}&csrf={token}",
-                         {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+                         {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                          "Origin": f"http://127.0.0.1:{port}"})
     elapsed = time.perf_counter() - start
     assert r.status == 303, r.status
     return r.getheader("Set-Cookie").split(";")[0], elapsed

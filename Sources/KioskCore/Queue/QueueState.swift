@@ -73,7 +73,8 @@ public struct QueueState: Hashable, Sendable {
 
     /// The events `command` causes at `now`, already applied to the state; or why it is refused,
     /// with the state unchanged. A command on a new local day first closes the previous one.
-    public mutating func handle(_ command: QueueCommand, at now: Date, resuming: [NumberingPosition] = []) -> Result<[QueueEvent], QueueRejection> {
+    public mutating func handle(_ command: QueueCommand, at now: Date,
+                                resuming: (LocalDay) -> [NumberingPosition] = { _ in [] }) -> Result<[QueueEvent], QueueRejection> {
         let result = decide(command, at: now, resuming: resuming)
         if case .success(let events) = result {
             for event in events { apply(event) }
@@ -83,9 +84,10 @@ public struct QueueState: Hashable, Sendable {
 
     /// The events `command` would cause at `now`, without changing anything: the engine stores
     /// them first, then applies them in place (no copy of the day's tickets per command).
-    /// `resuming`: where each service's numbering stopped on today's date, if today was used
-    /// before (the clock was set back); the engine reads it from the store when the day changes.
-    public func decide(_ command: QueueCommand, at now: Date, resuming: [NumberingPosition] = []) -> Result<[QueueEvent], QueueRejection> {
+    /// `resuming`: where each service's numbering stopped on a day, if it was used before (the
+    /// clock was set back to it); asked only when the day changes (the engine reads the store).
+    public func decide(_ command: QueueCommand, at now: Date,
+                       resuming: (LocalDay) -> [NumberingPosition] = { _ in [] }) -> Result<[QueueEvent], QueueRejection> {
         let rollover = dayRollover(at: now, resuming: resuming)
         var base = self
         if !rollover.isEmpty {
@@ -99,15 +101,12 @@ public struct QueueState: Hashable, Sendable {
         }
     }
 
-    /// Whether `now` falls on another day than the state's: the new day starts, whether the
-    /// calendar moved forward (midnight) or back (a clock that ran ahead was corrected).
-    public func changesDay(at now: Date) -> Bool {
-        day != LocalDay(now, in: rules.timeZone)
-    }
-
-    private func dayRollover(at now: Date, resuming: [NumberingPosition]) -> [QueueEvent] {
+    /// A new day starts when the calendar day differs from the state's, forward (midnight) or
+    /// back (a clock that ran ahead, corrected).
+    private func dayRollover(at now: Date, resuming: (LocalDay) -> [NumberingPosition]) -> [QueueEvent] {
         let today = LocalDay(now, in: rules.timeZone)
         if let day, today == day { return [] }
+        let resumed = resuming(today)
         var kinds: [QueueEvent.Kind] = []
         for ticket in tickets.values.sorted(by: { $0.id < $1.id }) where ticket.status.isOpen {
             kinds.append(.ticketExpired(ticket: ticket.id))
@@ -116,7 +115,7 @@ public struct QueueState: Hashable, Sendable {
         for (number, counter) in counters.sorted(by: { $0.key < $1.key }) {
             if let officer = counter.officer { kinds.append(.officerSignedOut(officer: officer, counter: number)) }
         }
-        kinds.append(.dayStarted(day: today, resumed: resuming.isEmpty ? nil : resuming))
+        kinds.append(.dayStarted(day: today, resumed: resumed.isEmpty ? nil : resumed))
         return kinds.map { QueueEvent(at: now, $0) }
     }
 

@@ -67,8 +67,7 @@ public actor QueueEngine {
     public func perform(_ command: QueueCommand, durable: Bool = true, actor: OfficerID? = nil) throws(CommandError) -> [QueueEvent] {
         try checkAccount(command)
         let events: [QueueEvent]
-        let now = clock()
-        switch state.decide(command, at: now, resuming: resuming(at: now)) {
+        switch state.decide(command, at: clock(), resuming: resuming) {
         case .success(let produced): events = produced
         case .failure(let rejection): throw .rejected(rejection)
         }
@@ -93,7 +92,7 @@ public actor QueueEngine {
                 continue
             }
             // Each is decided on the state the ones before it made, so each is applied at once.
-            switch state.decide(command, at: now, resuming: resuming(at: now)) {
+            switch state.decide(command, at: now, resuming: resuming) {
             case .success(let events):
                 for event in events { state.apply(event) }
                 all += events
@@ -110,12 +109,11 @@ public actor QueueEngine {
         return results
     }
 
-    /// When `now` starts another day, where that day's numbering stopped if it was used before
-    /// (a clock that ran ahead, set back): read from the store, once per change of day.
-    private func resuming(at now: Date) -> [NumberingPosition] {
-        guard state.changesDay(at: now) else { return [] }
+    /// Where `day`'s numbering stopped, if it was used before (a clock that ran ahead, set
+    /// back): read from the store when the day changes.
+    private func resuming(_ day: LocalDay) -> [NumberingPosition] {
         do {
-            return try database.numberingPositions(day: LocalDay(now, in: rules.timeZone))
+            return try database.numberingPositions(day: day)
         } catch {
             // The store's key (day, service, sequence) still refuses a repeated number.
             logger.error("cannot read the day's numbering", metadata: ["error": "\(error)"])
