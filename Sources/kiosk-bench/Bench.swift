@@ -82,7 +82,7 @@ struct KioskBench: AsyncParsableCommand {
                 let server = try PrivatePostgres(durable: false)
                 _ = try await CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile).migrate(logger: quiet)
                 let config = "\(folder)/province.toml"
-                try provinceConfigText(code: "26.0001", database: path, server: server).write(toFile: config, atomically: true, encoding: .utf8)
+                try await provinceConfigText(code: "26.0001", database: path, server: server).write(toFile: config, atomically: true, encoding: .utf8)
                 // The generated backlog's pages go to the disk now, not under the presses.
                 Glibc.sync()
                 try await Task.sleep(for: .seconds(2))

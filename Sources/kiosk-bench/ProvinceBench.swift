@@ -8,21 +8,25 @@ import KioskStore
 import KioskTestSupport
 import Logging
 
-/// A box's config for the benchmarks' syncs: its code, the private server, three services.
-func provinceConfig(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) throws -> KioskConfig {
-    try ConfigLoader.parse(provinceConfigText(code: code, database: database, server: server, batch: batch), file: "\(database).toml")
+/// A box's config for the benchmarks' syncs: its code, its own login at the private server
+/// (enrolled as the province office does it), three services.
+func provinceConfig(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) async throws -> KioskConfig {
+    try ConfigLoader.parse(try await provinceConfigText(code: code, database: database, server: server, batch: batch), file: "\(database).toml")
 }
 
-func provinceConfigText(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) -> String {
-    """
+func provinceConfigText(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) async throws -> String {
+    let owner = try CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile)
+    let passwordFile = "\(server.folder)/box-\(code)"
+    let login = try await CentreLogins.add(code: code, name: "Trung tâm \(code)", passwordOut: passwordFile, on: owner, logger: silent).login
+    return """
         [centre]
         name = "Trung tâm \(code)"
         code = "\(code)"
         [database]
         path = "\(database)"
         [province]
-        url = "\(server.url)"
-        password_file = "\(server.passwordFile)"
+        url = "\(server.url(login: login))"
+        password_file = "\(passwordFile)"
         batch = \(batch)
         interval_seconds = 1
         max_backoff_seconds = 1
@@ -92,7 +96,7 @@ struct ProvinceSyncBench: AsyncParsableCommand {
         let server = try PrivatePostgres(durable: true)
         let central = try CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile)
         _ = try await central.migrate(logger: silent)
-        let config = try provinceConfig(code: "26.9999", database: path, server: server, batch: batch)
+        let config = try await provinceConfig(code: "26.9999", database: path, server: server, batch: batch)
         let start = clock.now
         var monthAt: Duration?
         try await syncUntilCaughtUp(database, config: config) { position in
@@ -155,7 +159,7 @@ struct ProvinceYearBench: AsyncParsableCommand {
                 tickets += year.made.tickets
                 ratings += year.made.ratings
                 events += year.made.events
-                let config = try provinceConfig(code: String(format: "38.%04d", c + 1), database: year.path, server: server)
+                let config = try await provinceConfig(code: String(format: "38.%04d", c + 1), database: year.path, server: server)
                 group.addTask { try await syncUntilCaughtUp(KioskDatabase(path: year.path), config: config) }
             }
             try await group.waitForAll()
