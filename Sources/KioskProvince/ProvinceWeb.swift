@@ -64,9 +64,7 @@ public enum ProvinceWeb {
         if let tls {
             let configuration: TLSConfiguration
             do {
-                configuration = TLSConfiguration.makeServerConfiguration(
-                    certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
-                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+                configuration = try HTTPS.serverConfiguration(certificate: tls.certificate, key: tls.key)
             } catch {
                 throw CentralError("--tls-certificate \(tls.certificate) and --tls-key \(tls.key) cannot be used: \(error)")
             }
@@ -434,9 +432,7 @@ struct OverHTTPS: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        let cookies = response.headers[values: .setCookie]
-        if !cookies.isEmpty { response.headers[values: .setCookie] = cookies.map { $0 + "; Secure" } }
-        response.headers[.strictTransportSecurity] = "max-age=31536000"
+        HTTPS.secure(&response)
         return response
     }
 }

@@ -27,11 +27,7 @@ struct StaffOverTLS: RouterMiddleware {
             return Response(status: .movedPermanently, headers: [.location: "https://\(host):\(tlsPort)\(request.uri)"])
         }
         var response = try await next(request, context)
-        let cookies = response.headers[values: .setCookie]
-        if !cookies.isEmpty {
-            response.headers[values: .setCookie] = cookies.map { $0.hasSuffix("; Secure") ? $0 : $0 + "; Secure" }
-        }
-        if context.secure { response.headers[.strictTransportSecurity] = "max-age=31536000" }
+        if context.secure { HTTPS.secure(&response) }
         return response
     }
 }

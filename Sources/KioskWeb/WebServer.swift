@@ -33,9 +33,7 @@ public enum WebServer {
         if let tls = http.tls {
             let configuration: TLSConfiguration
             do {
-                configuration = TLSConfiguration.makeServerConfiguration(
-                    certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
-                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+                configuration = try HTTPS.serverConfiguration(certificate: tls.certificate, key: tls.key)
             } catch {
                 throw TLSFilesError(description: "[http] tls_certificate \(tls.certificate) and tls_key \(tls.key) cannot be used: \(error)")
             }

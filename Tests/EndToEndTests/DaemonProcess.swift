@@ -268,21 +268,31 @@ enum HTTP {
                         from source: String? = nil) throws -> Reply {
         let fd = try connect(port: port, from: source)
         defer { close(fd) }
+        send(fd, port: port, method, path, headers, body)
+        return reply(readAll(fd, waiting: 10_000))
+    }
+
+    /// Writes one request on a connected socket.
+    static func send(_ fd: Int32, port: Int, _ method: String, _ path: String, _ headers: [String: String], _ body: String) {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         text += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// Everything the server sends until it closes (or is silent for `waiting` milliseconds).
+    static func readAll(_ fd: Int32, waiting: Int32) -> [UInt8] {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, 10_000) > 0 else { break }
+            guard poll(&pfd, 1, waiting) > 0 else { break }
             let n = read(fd, &buffer, buffer.count)
             if n <= 0 { break }
             received += buffer[0..<n]
         }
-        return reply(received)
+        return received
     }
 
     /// A whole response, its body de-chunked when it came in chunks (a streamed export).
@@ -310,25 +320,8 @@ enum HTTP {
     static func burst(port: Int, _ requests: [(String, String, [String: String], String)], from source: String? = nil) throws -> [Reply] {
         let fds = try requests.map { _ in try connect(port: port, from: source) }
         defer { fds.forEach { close($0) } }
-        for (fd, (method, path, headers, body)) in zip(fds, requests) {
-            var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-            for (name, value) in headers { text += "\(name): \(value)\r\n" }
-            text += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            let bytes = Array(text.utf8)
-            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        }
-        return fds.map { fd in
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, 30_000) > 0 else { break }
-                let n = read(fd, &buffer, buffer.count)
-                if n <= 0 { break }
-                received += buffer[0..<n]
-            }
-            return reply(received)
-        }
+        for (fd, (method, path, headers, body)) in zip(fds, requests) { send(fd, port: port, method, path, headers, body) }
+        return fds.map { reply(readAll($0, waiting: 30_000)) }
     }
 
     /// A connected socket to 127.0.0.1:port, its own end bound to `source` (another address
