@@ -93,9 +93,20 @@ public struct CentralServer: Sendable {
             // when no host name is given); a name, against its DNS names.
             let name = host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) ? nil : host
             // The guard first, then TLS in front of it: the guard reads the decrypted messages,
-            // and is there before the handshake can finish.
+            // and is there before the handshake can finish. The handshake is done here, whole,
+            // before postgres-nio has the channel: a certificate that fails is said as such.
+            let handshake = channel.eventLoop.makePromise(of: Void.self)
+            guarding.handshake = handshake
             try await channel.pipeline.addHandler(guarding)
             try await channel.pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: name), position: .first)
+            do {
+                try await handshake.futureResult.get()
+            } catch let ssl as NIOSSLError {
+                throw CentralError("the server at \(place) is not the province's, as far as TLS can tell: its certificate failed the check "
+                                   + "(\(ssl)); give the province's CA as ca_file (or sslrootcert=FILE)")
+            } catch {
+                throw CentralError("the server at \(place) ended the connection during TLS's handshake: \(error)")
+            }
         case UInt8(ascii: "N"):
             throw CentralError("the server at \(place) does not offer TLS, and this box sends its login only over TLS with the "
                                + "province's certificate checked: turn ssl on at the server (or, on a network you trust, sslmode=disable)")
@@ -174,7 +185,8 @@ private final class TLSReply: ChannelInboundHandler, RemovableChannelHandler, Se
 /// password). Only SCRAM is answered. Gone from the pipeline once the server says the login is
 /// done; every message is passed on whole.
 final class AuthenticationGuard: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    // @unchecked: `pending` is touched on the channel's event loop only; `refusal` under its lock.
+    // @unchecked: `pending` and `handshake` are touched on the channel's event loop only (and
+    // `handshake` set once before the handler is added); `refusal` under its lock.
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
@@ -184,10 +196,33 @@ final class AuthenticationGuard: ChannelInboundHandler, RemovableChannelHandler,
     /// Why the connection was ended, as a sentence about the server at a place; nil while it was not.
     var refused: (@Sendable (String) -> String)? { refusal.withLock { $0 } }
 
+    /// The TLS handshake's end, for the one waiting on it (set on the channel's event loop's
+    /// way in, before the TLS handler is added).
+    var handshake: EventLoopPromise<Void>?
+
     /// The TLS handshake was done by our own handler, not postgres-nio's: it must not hear of it.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is TLSUserEvent { return }
+        if let tls = event as? TLSUserEvent {
+            if case .handshakeCompleted = tls { handshake?.succeed(); handshake = nil }
+            return
+        }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let handshake {
+            self.handshake = nil
+            handshake.fail(error)
+        }
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let handshake {
+            self.handshake = nil
+            handshake.fail(ChannelError.alreadyClosed)
+        }
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
