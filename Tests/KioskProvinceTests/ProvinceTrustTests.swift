@@ -134,6 +134,10 @@ import Testing
         #expect(asPage("UPDATE centre SET last_seq = 0").contains("permission denied"))
         #expect(asPage("INSERT INTO event (centre, seq, at, day, kind, payload) VALUES ('26.0501', 999999, 0, '2026-07-01', 'x', '{}')")
                 .contains("permission denied"))
+        // A box given the page's login instead of its own refuses to send, and says why.
+        let box = try Box(code: "26.0501", name: "A", server: p.server, days: 1, seed: 56, url: p.server.url(login: login), passwordFile: file)
+        let error = try await box.syncError()
+        #expect(error?.contains("which is not a centre's login") == true, "\(String(describing: error))")
     }
 
     /// A machine on the path poses as the province's server (`Tests/Attacks/fake_postgres.py`):
