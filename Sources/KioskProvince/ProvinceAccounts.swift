@@ -92,23 +92,19 @@ public enum ProvinceAccounts {
 
     static func login(id: String, password: String, _ connection: PostgresConnection, unknownNames: UnknownNames,
                       logger: Logger) async throws -> Login {
-        let reservation = try await reserve(id: id, connection, logger: logger)
-        let hash: String
-        switch reservation {
+        let name: String, role: Role, hash: String
+        switch try await reserve(id: id, connection, logger: logger) {
         case .locked: return .locked
         case .unknown:
             if unknownNames.reserve(id) { return .locked }
             // The same time for an unknown name as for a wrong password.
             _ = await Task.detached { Bcrypt.verify(password, hash: decoy) }.value
             return .refused
-        case .reserved(_, _, let found): hash = found
+        case .reserved(let n, let r, let h): (name, role, hash) = (n, r, h)
         }
         // bcrypt reads 72 bytes: a longer password would match on its first 72.
         let fits = password.utf8.count <= PasswordRule.maximumBytes
-        guard fits, await Task.detached(operation: { Bcrypt.verify(password, hash: hash) }).value,
-              case .reserved(let name, let role, _) = reservation else {
-            return .refused
-        }
+        guard fits, await Task.detached(operation: { Bcrypt.verify(password, hash: hash) }).value else { return .refused }
         let session = AccountService.randomToken(bytes: 32)
         let csrf = AccountService.randomToken(bytes: 24)
         try await connection.execute("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = \(id)", logger: logger)
@@ -132,24 +128,17 @@ public enum ProvinceAccounts {
         try await connection.execute("DELETE FROM session WHERE id = \(SHA256.hex(session))", logger: logger)
     }
 
-    /// Wrong logins under names that are no account (kept in memory, by the name's hash): they
-    /// lock after as many tries as an account does, so a lock does not tell that a name exists.
+    /// Wrong logins under names that are no account: counted and locked as an account's are
+    /// (five in a row, then 15 minutes, and again at each further one), so a lock does not tell
+    /// that a name exists.
     final class UnknownNames: Sendable {
-        private let tries = Mutex<[String: (count: Int, lockedUntil: Date?)]>([:])
+        private let locks = Mutex(UnknownNameLocks())
 
         /// Counts a try; true when the name is "locked" now.
         func reserve(_ name: String) -> Bool {
-            let key = SHA256.hex(name), now = Date()
-            return tries.withLock { all in
-                if all.count > 10_000 { all = all.filter { ($0.value.lockedUntil ?? .distantPast) > now } }
-                var entry = all[key] ?? (0, nil)
-                if let until = entry.lockedUntil, until > now { return true }
-                if entry.lockedUntil != nil { entry = (0, nil) }
-                entry.count += 1
-                if entry.count >= ProvinceAccounts.lockAfter { entry.lockedUntil = now.addingTimeInterval(TimeInterval(lockMinutes * 60)) }
-                all[key] = entry
-                return false
-            }
+            locks.withLock {
+                $0.reserve(name, at: Date()) { $0 >= ProvinceAccounts.lockAfter ? TimeInterval(ProvinceAccounts.lockMinutes * 60) : nil }
+            } != nil
         }
     }
 

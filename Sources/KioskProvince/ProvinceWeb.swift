@@ -405,7 +405,6 @@ public struct CentreSync: Sendable, Encodable {
     }
 }
 
-
 /// A request that failed (the central database away, a query refused) is logged with why, and
 /// answered 500 with a sentence instead of an empty page.
 struct FailureLog: RouterMiddleware {

@@ -95,9 +95,9 @@ extension KioskDatabase {
         case unknown
         /// Locked until then; nothing was checked or counted.
         case locked(until: Date)
-        /// The attempt is counted as a failure already (and the lock set if it is one too many):
-        /// a right password gives it back with `recordLoginSuccess`.
-        case reserved(Credentials, lockedUntil: Date?)
+        /// The attempt is counted as a failure already (and the lock set if it is one too many,
+        /// in the credentials' `lockedUntil`): a right password gives it back with `recordLoginSuccess`.
+        case reserved(Credentials)
     }
 
     /// Counts a login attempt as a failure and sets the lock it would earn, in one write
@@ -116,8 +116,7 @@ extension KioskDatabase {
             let lock = lockFor(failures).map { now.addingTimeInterval($0) }
             try db.execute(sql: "UPDATE officer SET failed_logins = ?, locked_until = ? WHERE id = ?",
                            arguments: [failures, lock?.timeIntervalSince1970, id.rawValue])
-            return .reserved(Credentials(account: account, passwordHash: row["password_hash"], failedLogins: failures, lockedUntil: lock),
-                             lockedUntil: lock)
+            return .reserved(Credentials(account: account, passwordHash: row["password_hash"], failedLogins: failures, lockedUntil: lock))
         }
     }
 

@@ -16,6 +16,17 @@ public enum ReportGrouping: String, CaseIterable, Sendable {
         case .year: "substr(day, 1, 4)"
         }
     }
+
+    /// The same key for a day, as `column` gives it in SQL; nil for groupings that are not by time.
+    public func key(of day: LocalDay) -> String? {
+        switch self {
+        case .officer, .counter, .service: nil
+        case .day: day.iso
+        case .month: String(day.iso.prefix(7))
+        case .quarter: "\(day.year)-Q\((day.month + 2) / 3)"
+        case .year: String(day.year)
+        }
+    }
 }
 
 /// One row of a satisfaction report: the group's key (officer id, counter number, service

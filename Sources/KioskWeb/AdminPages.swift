@@ -206,10 +206,7 @@ enum AdminPages {
                 """
         }.joined()
         let warnings = [daemon.space.check()?.warning, daemon.clockSteps.describe(in: daemon.config.timeZone)].compactMap { $0 }
-            + state.exhaustedServices.map {
-                "Dãy số của dịch vụ \($0.code) (\($0.display(number: $0.firstNumber))–\($0.display(number: $0.lastNumber))) đã hết: "
-                    + "mọi số đều đang có người giữ. Hãy tăng last_number trong cấu hình."
-            }
+            + state.exhaustedServices.map(WebServer.rangeUsedUp)
         let warningCard = warnings.isEmpty ? "" : "<div class=\"card\" role=\"alert\"><h2>Cảnh báo</h2><ul>"
             + warnings.map { "<li class=\"error\">\(StaffPage.escape($0))</li>" }.joined() + "</ul></div>"
         let seated = state.rules.counters.compactMap { c -> String? in

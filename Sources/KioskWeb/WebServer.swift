@@ -196,10 +196,7 @@ public enum WebServer {
             // Today's tickets whose paper is in doubt: staff reprint or void them.
             let doubtful = state.tickets.values.filter { $0.print.needsStaff && $0.status.isOpen }
                 .sorted { $0.id < $1.id }.map { PrintDoubt(number: $0.display, print: $0.print.rawValue) }
-            let exhausted = state.exhaustedServices.map {
-                "dãy số của dịch vụ \($0.code) (\($0.display(number: $0.firstNumber))–\($0.display(number: $0.lastNumber))) đã hết: "
-                    + "mọi số đều đang có người giữ; hãy tăng last_number (every number of service \($0.code) is held: raise last_number)"
-            }
+            let exhausted = state.exhaustedServices.map(rangeUsedUp)
             let space = daemon.space.check()
             let healthy = devices.allSatisfy { $0.state != .unavailable } && doubtful.isEmpty && exhausted.isEmpty && (space?.level ?? 0) < 95
             let report = HealthReport(status: healthy ? "ok" : "degraded", devices: devices, ticketsToReprintOrVoid: doubtful,
@@ -209,6 +206,14 @@ public enum WebServer {
             return json(try encoder.encode(report))
         }
         return router
+    }
+
+    /// A service whose every number is held by a citizen in the queue, as `/health` and the
+    /// devices page say it.
+    static func rangeUsedUp(_ service: ServiceDefinition) -> String {
+        "Dãy số của dịch vụ \(service.code) (\(service.display(number: service.firstNumber))–\(service.display(number: service.lastNumber))) "
+            + "đã hết: mọi số đều đang có người giữ; hãy tăng last_number trong cấu hình "
+            + "(every number of service \(service.code) is held: raise last_number)"
     }
 
     /// Every request that changes something must say it comes from the daemon's own pages:
@@ -224,8 +229,8 @@ public enum WebServer {
             if site != nil { return nil }
             return problem(.forbidden, "request refused: no Origin header (the daemon's own pages send one; a script must send Origin: http://<this server>)")
         }
-        let own = request.head.authority.map { ["http://\($0)", "https://\($0)"] } ?? []
-        if own.contains(origin.lowercased()) || own.contains(origin) { return nil }
+        let own = request.head.authority.map { ["http://\($0.lowercased())", "https://\($0.lowercased())"] } ?? []
+        if own.contains(origin.lowercased()) { return nil }
         return problem(.forbidden, "cross-site request refused: Origin \(origin) is not this server (\(own.first ?? "no Host"))")
     }
 

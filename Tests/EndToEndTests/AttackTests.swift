@@ -352,7 +352,6 @@ import Testing
         #expect(try an.action(#"{"action": "sign-in", "counter": 1}"#).status == 200)
         #expect(try centre.request("issue A").hasPrefix("ok"))
         #expect(try an.action(#"{"action": "next"}"#).status == 200)
-        let code = #"x;=HYPERLINK("http://evil.example";"x")"#
         let linked = try an.action(#"{"action": "dossier", "code": "x;=HYPERLINK(\"http://evil.example\";\"x\")"}"#)
         #expect(linked.status == 200, "\(linked.body)")
         let leader = try #require(try Staff.login(port: centre.port, user: "lanh.dao", password: "lãnh đạo 2026").1)
@@ -368,7 +367,6 @@ import Testing
                 }
             }
         }
-        _ = code
     }
 
     /// Logins sent 16 at a time, without end, at one account and under made-up names, all from

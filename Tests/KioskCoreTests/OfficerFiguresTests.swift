@@ -50,14 +50,26 @@ import Testing
         #expect(RatingSteps.waiting(all, to: july1) == 2)
     }
 
-    /// Every difference between two periods' figures is a sum of whole blocks.
+    /// Every period's figures are a union of whole blocks (the month's fives, oldest first), each
+    /// counted on the day of its fifth vote: so is the difference between any two periods.
     @Test func anyTwoPeriodsDifferByWholeBlocks() {
         var all: [RatingSteps.Vote] = []
-        for day in 1...20 { all += votes((0..<(day % 7)).map { ($0 + day) % 3 + 1 }, on: LocalDay(year: 2026, month: 7, day: day)) }
+        for day in 1...20 {
+            for i in 0..<(day % 7) {
+                // The reason's words carry the vote's place, to follow each vote through.
+                all.append(RatingSteps.Vote(day: LocalDay(year: 2026, month: 7, day: day), level: (i + day) % 3 + 1,
+                                            satisfied: true, ticketFinished: true, reasonLabel: String(all.count)))
+            }
+        }
+        // The blocks by hand: fives in order; the last, unfinished one is never shown.
+        let blocks = stride(from: 0, to: all.count / 5 * 5, by: 5).map { Array(all[$0..<$0 + 5]) }
         for a in 1...20 {
             for b in a...20 {
-                let n = RatingSteps.shown(all, from: LocalDay(year: 2026, month: 7, day: a), to: LocalDay(year: 2026, month: 7, day: b)).count
-                #expect(n % 5 == 0)
+                let from = LocalDay(year: 2026, month: 7, day: a), to = LocalDay(year: 2026, month: 7, day: b)
+                let shown = RatingSteps.shown(all, from: from, to: to)
+                let expected = blocks.filter { (from...to).contains($0[4].day) }
+                #expect(shown.map { $0.vote.reasonLabel } == expected.flatMap { $0.map(\.reasonLabel) }, "\(a)–\(b)")
+                #expect(shown.allSatisfy { (from...to).contains($0.countsOn) })
             }
         }
     }

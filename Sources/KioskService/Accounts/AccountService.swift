@@ -19,11 +19,11 @@ public final class AccountService: Sendable {
     private let clock: @Sendable () -> Date
     private let hasher = WorkerThread(name: "passwords")
     /// Recent wrong passwords per address: the same guesser trying many accounts.
-    private let failuresByAddress = Mutex<[String: [Date]]>([:])
+    private let failuresByAddress: Mutex<PerAddress<ActionRateLimit>>
     /// Changes over the pages in the last minute, per account and per address.
-    private let actions = Mutex<(byAccount: [String: [Date]], byAddress: [String: [Date]])>(([:], [:]))
-    /// Wrong logins under names that are no account, by the name's hash.
-    private let unknownNames = Mutex<[String: (failures: Int, lockedUntil: Date?)]>([:])
+    private let actions: Mutex<(byAccount: PerAddress<ActionRateLimit>, byAddress: PerAddress<ActionRateLimit>)>
+    /// Wrong logins under names that are no account.
+    private let unknownNames = Mutex(UnknownNameLocks())
     /// Compared against when the account does not exist, so that an unknown name takes as
     /// long as a wrong password and the timing does not tell which names exist. Made at the
     /// first login, on the passwords thread (not at start: a hash takes a tenth of a second).
@@ -41,6 +41,11 @@ public final class AccountService: Sendable {
         self.timeZone = timeZone
         self.logger = logger
         self.clock = clock
+        let failures = settings.failuresPerAddress
+        failuresByAddress = Mutex(PerAddress(forget: Self.addressWindow) { ActionRateLimit(limit: failures, window: Self.addressWindow) })
+        let (perAccount, perAddress) = (settings.actionsPerMinute, settings.actionsPerAddressPerMinute)
+        actions = Mutex((PerAddress(forget: 60) { ActionRateLimit(limit: perAccount, window: 60) },
+                         PerAddress(forget: 60) { ActionRateLimit(limit: perAddress, window: 60) }))
     }
 
     // MARK: Passwords
@@ -177,7 +182,7 @@ public final class AccountService: Sendable {
                 return .tooManyFailures(retryAfterSeconds: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
             }
             credentials = nil
-        case .reserved(let found, _):
+        case .reserved(let found):
             credentials = found
         }
         let good: Bool
@@ -238,59 +243,32 @@ public final class AccountService: Sendable {
     /// Counts an attempt from `address` as a failure, unless the address has too many in the
     /// window already: then the seconds it must wait.
     private func reserveAddressAttempt(_ address: String, now: Date) -> Int? {
-        failuresByAddress.withLock { all in
-            // A LAN has few addresses; a flood of made-up ones must not grow this without end.
-            if all.count > 10_000 { all = all.filter { $0.value.contains { now.timeIntervalSince($0) < Self.addressWindow } } }
-            let recent = (all[address] ?? []).filter { now.timeIntervalSince($0) < Self.addressWindow }
-            if recent.count >= settings.failuresPerAddress, let oldest = recent.first {
-                all[address] = recent
-                return max(1, Int((Self.addressWindow - now.timeIntervalSince(oldest)).rounded(.up)))
-            }
-            all[address] = recent + [now]
-            return nil
-        }
+        let t = now.timeIntervalSince1970
+        return failuresByAddress.withLock { $0.with(address, at: t) { $0.take(at: t) } }
     }
 
-    /// A right password: the attempt counted for its address is given back.
+    /// No password was checked, or a right one: the attempt counted for its address is given back.
     private func releaseAddressAttempt(_ address: String, now: Date) {
-        failuresByAddress.withLock { all in
-            guard let i = all[address]?.lastIndex(of: now) else { return }
-            all[address]?.remove(at: i)
-        }
+        let t = now.timeIntervalSince1970
+        failuresByAddress.withLock { $0.with(address, at: t) { $0.giveBack(at: t) } }
     }
 
-    /// The same count and lock as an account's, for a name that is none (kept by its hash,
-    /// in memory only): nil, or until when it answers "locked".
+    /// The same count and lock as an account's, for a name that is none: nil, or until when it
+    /// answers "locked".
     private func reserveUnknownName(_ name: String, now: Date) -> Date? {
-        let key = SHA256.hex(name)
         let lockFor = lockDuration
-        return unknownNames.withLock { all in
-            if all.count > 10_000 { all = all.filter { ($0.value.lockedUntil ?? .distantPast) > now } }
-            var entry = all[key] ?? (failures: 0, lockedUntil: nil)
-            if let until = entry.lockedUntil, until > now { return until }
-            entry.failures += 1
-            entry.lockedUntil = lockFor(entry.failures).map { now.addingTimeInterval($0) }
-            all[key] = entry
-            return nil
-        }
+        return unknownNames.withLock { $0.reserve(name, at: now, lockFor: lockFor) }
     }
 
     /// Counts a change over the pages by `account` from `address`; the seconds to wait when
     /// either has made too many in the last minute (nothing is counted then).
     public func reserveAction(account: OfficerID, address: String) -> Int? {
-        let now = clock()
-        let (perAccount, perAddress) = (settings.actionsPerMinute, settings.actionsPerAddressPerMinute)
+        let t = clock().timeIntervalSince1970
         return actions.withLock { all in
-            if all.byAddress.count > 4096 { all.byAddress = all.byAddress.filter { $0.value.contains { now.timeIntervalSince($0) < 60 } } }
-            let mine = (all.byAccount[account.rawValue] ?? []).filter { now.timeIntervalSince($0) < 60 }
-            let theirs = (all.byAddress[address] ?? []).filter { now.timeIntervalSince($0) < 60 }
-            if mine.count >= perAccount || theirs.count >= perAddress {
-                let oldest = (mine.count >= perAccount ? mine : theirs).first ?? now
-                return max(1, Int((60 - now.timeIntervalSince(oldest)).rounded(.up)))
-            }
-            all.byAccount[account.rawValue] = mine + [now]
-            all.byAddress[address] = theirs + [now]
-            return nil
+            if let wait = all.byAccount.with(account.rawValue, at: t, { $0.take(at: t) }) { return wait }
+            guard let wait = all.byAddress.with(address, at: t, { $0.take(at: t) }) else { return nil }
+            all.byAccount.with(account.rawValue, at: t) { $0.giveBack(at: t) }
+            return wait
         }
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 /// The wall clock's steps: while the daemon runs (`ClockStepWatch`), and the one found at
 /// start (the newest stored event later than the clock). A commune's box is often offline
 /// with no time source: an RTC reset or a mistyped `date` moves the day the numbers belong
-/// to. The new day starts either way (`QueueState.changesDay`); a step of more than
+/// to. The new day starts either way (`QueueState`'s day rollover); a step of more than
 /// `threshold` is logged, shown in `/health` and on the devices page, and counted in `/metrics`.
 public final class ClockSteps: Sendable {
     public struct Step: Sendable, Encodable, Equatable {

@@ -94,13 +94,7 @@ public struct SatisfactionReport: Sendable {
         let votes = try database.officerVotes(officer, from: RatingSteps.readFrom(filter.from), to: filter.to)
         var shown: [String: [RatingSteps.Vote]] = [:]
         for (vote, day) in RatingSteps.shown(votes, from: filter.from, to: filter.to) {
-            let key = switch grouping {
-            case .month: String(day.iso.prefix(7))
-            case .quarter: "\(day.year)-Q\((day.month + 2) / 3)"
-            case .year: String(day.year)
-            default: officer.rawValue
-            }
-            shown[key, default: []].append(vote)
+            shown[grouping.key(of: day) ?? officer.rawValue, default: []].append(vote)
         }
         return rows.map { row in
             var row = row
