@@ -57,23 +57,36 @@ let package = Package(
         ),
         // Linux's timerfd (not in Swift's Glibc module): the clock-step watch.
         .systemLibrary(name: "CTimerFD"),
+        // The runtime every layer above the core stands on: threads, deadlines, stop signals,
+        // systemd's notify socket, CRC-32, writing all of a buffer, the clock-step watch.
+        .target(name: "KioskRuntime", dependencies: ["CTimerFD"]),
         // Hardware edges: input events, printers, ESC/POS bytes, raster text. Knows bytes, not tickets.
-        .target(name: "KioskDevices", dependencies: ["CLibevdev", "CFreeType", "CQRencode", "CTimerFD"]),
+        .target(name: "KioskDevices", dependencies: ["KioskRuntime", "CLibevdev", "CFreeType", "CQRencode"]),
         // The running system: configuration, the queue engine actor, routing of events.
         .target(
             name: "KioskService",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskDevices",
+                "KioskCore", "KioskStore", "KioskRuntime", "KioskDevices",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
-        // HTTP: hall display, read-only JSON, live push.
+        // What the box's pages and the province's page share: HTML escaping, the style and frame,
+        // HTTPS, the request context.
+        .target(
+            name: "KioskPages",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // HTTP: hall display, read-only JSON, live push, the staff's pages.
         .target(
             name: "KioskWeb",
             dependencies: [
-                "KioskService",
+                "KioskCore", "KioskStore", "KioskRuntime", "KioskService", "KioskPages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 // HTTPS for the staff pages, when a certificate is configured (NIOSSL is built for postgres-nio already).
@@ -87,7 +100,7 @@ let package = Package(
         .target(
             name: "KioskProvince",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskService", "KioskWeb",
+                "KioskCore", "KioskStore", "KioskRuntime", "KioskService", "KioskPages",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -104,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskWeb",
+                "KioskCore", "KioskStore", "KioskRuntime", "KioskDevices", "KioskService", "KioskWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,7 +138,8 @@ let package = Package(
         .executableTarget(
             name: "kiosk-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskDevices", "KioskService", "KioskSampleData", "KioskTestSupport", "KioskProvince",
+                "KioskCore", "KioskStore", "KioskRuntime", "KioskDevices", "KioskService", "KioskSampleData", "KioskTestSupport",
+                "KioskProvince",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -142,6 +156,7 @@ let package = Package(
         .testTarget(name: "FuzzTests", dependencies: ["KioskFuzz"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskSampleData"]),
+        .testTarget(name: "KioskRuntimeTests", dependencies: ["KioskRuntime", "KioskTestSupport"]),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
         .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices", "KioskTestSupport"]),
         // The routes through Hummingbird's test client (it brings an HTTP client and TLS: built for tests only).

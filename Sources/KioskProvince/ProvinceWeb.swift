@@ -4,7 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import KioskCore
 import KioskService
-import KioskWeb
+import KioskPages
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -145,11 +145,11 @@ public enum ProvinceWeb {
         router.get("/login") { _, _ in loginPage(message: nil) }
         router.post("/login") { request, context in
             // Only from this page: a page elsewhere cannot log a browser in (Origin, and the form's own token).
-            if let refusal = WebServer.crossSiteRefusal(request) { return refusal }
+            if let refusal = Responses.crossSiteRefusal(request) { return refusal }
             let body = try await request.body.collect(upTo: 4096)
             struct Form: Decodable { var username: String?; var password: String?; var csrf: String? }
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
-            guard let token = form.csrf, let expected = request.cookies[loginCookie]?.value, StaffAuth.constantTimeEqual(token, expected) else {
+            guard let token = form.csrf, let expected = request.cookies[loginCookie]?.value, Responses.constantTimeEqual(token, expected) else {
                 return loginPage(message: "Phiên đăng nhập đã hết hạn, vui lòng thử lại.", status: .forbidden)
             }
             guard let id = form.username, let password = form.password, !id.isEmpty, !password.isEmpty else {
@@ -184,14 +184,14 @@ public enum ProvinceWeb {
             }
         }
         router.post("/logout") { request, _ in
-            if let refusal = WebServer.crossSiteRefusal(request) { return refusal }
+            if let refusal = Responses.crossSiteRefusal(request) { return refusal }
             let body = try await request.body.collect(upTo: 4096)
             struct Form: Decodable { var csrf: String? }
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
             if let session = request.cookies[cookie]?.value {
                 try await client.withConnection { connection in
                     if let who = try await ProvinceAccounts.account(session: session, connection, logger: logger),
-                       let token = form.csrf, StaffAuth.constantTimeEqual(token, who.csrf) {
+                       let token = form.csrf, Responses.constantTimeEqual(token, who.csrf) {
                         try await ProvinceAccounts.logout(session: session, connection, logger: logger)
                     }
                 }
@@ -203,7 +203,7 @@ public enum ProvinceWeb {
         router.get("/report") { request, _ in
             try await signedIn(request, client: client, logger: logger) { who, connection in
                 let query: Query
-                do { query = try Query(request) } catch let error as Invalid { return page(frame(who, body: "<p class=\"error\">\(StaffPage.escape(error.message))</p>"), status: .badRequest) }
+                do { query = try Query(request) } catch let error as Invalid { return page(frame(who, body: "<p class=\"error\">\(HTML.escape(error.message))</p>"), status: .badRequest) }
                 var report = try await ProvinceReport.load(connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
                                                            rank: query.rank, logger: logger)
                 report.period = query.period
@@ -265,35 +265,25 @@ public enum ProvinceWeb {
     // MARK: Pages
 
     static func frame(_ who: ProvinceAccounts.Account?, body: String) -> String {
-        let bar = who.map { w -> String in
-            """
-            <span class="who">\(StaffPage.escape(w.name)) · \(w.role.title)</span>
-            <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(StaffPage.escape(w.csrf))">\
-            <button class="quiet" type="submit">Đăng xuất</button></form>
-            """
-        } ?? ""
-        return """
-            <!doctype html>
-            <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Mức độ hài lòng các đơn vị trong tỉnh</title>
-            <style>\(StaffPage.style)
-            main { max-width: 1400px; }
-            td.n { text-align: right; font-variant-numeric: tabular-nums; }
-            tr.silent td { background: #fff3cd; }
-            .scroll { overflow-x: auto; }
-            form.query { display: flex; gap: .8em; flex-wrap: wrap; align-items: end; }
-            </style></head>
-            <body><header><strong>Mức độ hài lòng các đơn vị trong tỉnh</strong>\(bar)</header><main>\(body)</main></body></html>
-            """
+        HTML.document(title: "Mức độ hài lòng các đơn vị trong tỉnh",
+                      bar: who.map { HTML.whoAndLogout(name: $0.name, role: $0.role.title, csrf: $0.csrf) } ?? "",
+                      extraStyle: """
+                          main { max-width: 1400px; }
+                          td.n { text-align: right; font-variant-numeric: tabular-nums; }
+                          tr.silent td { background: #fff3cd; }
+                          .scroll { overflow-x: auto; }
+                          form.query { display: flex; gap: .8em; flex-wrap: wrap; align-items: end; }
+                          """,
+                      body: body)
     }
 
     static func loginForm(message: String?, token: String) -> String {
         frame(nil, body: """
             <div class="card" style="max-width: 420px; margin: 2em auto;">
             <h1>Đăng nhập</h1>
-            \(message.map { "<p class=\"error\" role=\"alert\">\(StaffPage.escape($0))</p>" } ?? "")
+            \(message.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
             <form method="post" action="/login">
-            <input type="hidden" name="csrf" value="\(StaffPage.escape(token))">
+            <input type="hidden" name="csrf" value="\(HTML.escape(token))">
             <p><label>Tên đăng nhập<br><input name="username" autocomplete="username" required autofocus></label></p>
             <p><label>Mật khẩu<br><input name="password" type="password" autocomplete="current-password" required></label></p>
             <p><button type="submit">Đăng nhập</button></p>
@@ -302,7 +292,7 @@ public enum ProvinceWeb {
     }
 
     static func reportPage(_ report: ProvinceReport, query: Query, request: Request, centres: [CentreSync]) -> String {
-        let e = StaffPage.escape
+        let e = HTML.escape
         let options = ProvinceGrouping.allCases.map { g in
             let title = switch g {
             case .centre: "Đơn vị"
@@ -372,9 +362,7 @@ public enum ProvinceWeb {
         }
     }
 
-    static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
+    static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response { Responses.html(html, status: status) }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -1,6 +1,5 @@
 import Foundation
 import KioskCore
-import KioskDevices
 import KioskStore
 import Logging
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KioskCore
+import KioskPages
 import KioskService
 import KioskStore
 
@@ -183,7 +184,7 @@ enum AdminPages {
     }
 
     static func devicesPage(_ who: SignedIn, daemon: KioskDaemon, message: String?, problem: String?) async throws -> String {
-        let stateNames: [DeviceHealth.State: String] = [.ok: "Tốt", .unknown: "Chưa dùng", .unavailable: "Không dùng được"]
+        let stateNames: [DeviceHealth.State: String] = [.ok: "Tốt", .unknown: "Không rõ trạng thái", .unavailable: "Không dùng được"]
         let devices = daemon.health.all.map { d -> String in
             "<tr><td>\(StaffPage.escape(d.device))</td><td>\(StaffPage.escape(d.path))</td>"
                 + "<td class=\"\(d.state == .ok ? "" : "error")\">\(stateNames[d.state] ?? d.state.rawValue)</td>"

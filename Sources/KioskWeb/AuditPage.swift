@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KioskCore
+import KioskPages
 import KioskService
 import KioskStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KioskCore
+import KioskPages
 import KioskService
 
 /// `/login` and `/logout`. The form posts `username`, `password` and `csrf`; a good login

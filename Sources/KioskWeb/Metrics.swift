@@ -1,20 +1,26 @@
 import Foundation
 import Hummingbird
 import KioskCore
+import KioskPages
+import KioskRuntime
 import KioskService
 import Prometheus
+import ServiceLifecycle
 import Synchronization
 
 /// `/metrics` in Prometheus's text format: tickets issued and refused, calls, ratings by level
 /// and flag, print duration, devices' state, HTTP requests by route and status, push clients.
-/// Counters follow the event stream from the daemon's start; the rest is read at each scrape.
-final class KioskMetrics: Sendable {
+/// Counters follow the event stream from the daemon's start (a service of its own, ready once
+/// it is subscribed); the rest is read at each scrape.
+public final class KioskMetrics: Service, Sendable {
     let registry = PrometheusCollectorRegistry()
     private let daemon: KioskDaemon
     private let printDuration: DurationHistogram
+    private let ready: ReadySignal
 
-    init(daemon: KioskDaemon) {
+    public init(daemon: KioskDaemon, ready: ReadySignal = .unwatched) {
         self.daemon = daemon
+        self.ready = ready
         printDuration = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: "print_duration", unitName: "seconds",
                                              helpText: "From a ticket's number stored to its last byte at the printer"),
@@ -31,9 +37,14 @@ final class KioskMetrics: Sendable {
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: name, helpText: help), labels: labels)
     }
 
-    /// Follows the hall's events until the engine stops.
-    func follow() async {
+    /// Follows the hall's events until the daemon stops.
+    public func run() async {
+        await cancelWhenGracefulShutdown { await self.follow() }
+    }
+
+    private func follow() async {
         let (_, events) = await daemon.engine.subscribe(buffer: 10_000)
+        ready.ready()
         var reserved: [TicketID: Date] = [:]
         for await event in events {
             switch event.kind {
@@ -83,7 +94,7 @@ final class KioskMetrics: Sendable {
             c.increment(by: Int64(count))
         }
         for entry in daemon.health.all {
-            gauge("device_up", "1 when the device works, 0 when it does not, 0.5 when not used yet", [("device", entry.device)])
+            gauge("device_up", "1 when the device works, 0 when it does not, 0.5 when its state cannot be known (not tried yet, or a printer that does not answer)", [("device", entry.device)])
                 .set(entry.state == .ok ? 1 : entry.state == .unknown ? 0.5 : 0)
         }
         let help = "Pages connected for push (Server-Sent Events), by page"

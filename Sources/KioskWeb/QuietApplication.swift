@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KioskCore
 import HummingbirdCore
+import KioskPages
 import Logging
 import NIOCore
 import ServiceLifecycle

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import KioskCore
-import KioskDevices
+import KioskPages
+import KioskRuntime
 import KioskService
 import KioskStore
 import Logging

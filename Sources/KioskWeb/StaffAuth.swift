@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KioskCore
+import KioskPages
 import KioskService
 import KioskStore
 import NIOCore
@@ -84,13 +85,7 @@ public enum StaffAuth {
         return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
-    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool { Responses.constantTimeEqual(a, b) }
 
     static func sessionCookie(_ session: StoredSession) -> Cookie {
         Cookie(name: sessionCookie, value: session.id, maxAge: max(0, Int(session.expiresAt.timeIntervalSinceNow)), path: "/",
@@ -103,19 +98,3 @@ public enum StaffAuth {
 
 }
 
-/// Each request's context: Hummingbird's, plus the client's address (the login's per-address
-/// limit, and the audit log's "from where").
-public struct KioskRequestContext: RequestContext, RemoteAddressRequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let remoteAddress: SocketAddress?
-    /// The request came over the HTTPS listener.
-    public var secure = false
-
-    public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress
-    }
-
-    /// The client's IP address; "unknown" when there is none (never taken for the local machine).
-    public var address: String { remoteAddress?.ipAddress ?? "unknown" }
-}

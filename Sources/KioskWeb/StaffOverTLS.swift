@@ -1,4 +1,5 @@
 import Hummingbird
+import KioskPages
 
 /// With `[http] tls_certificate`, the staff pages (logins, sessions, exports) go over HTTPS
 /// only: a page asked for over plain HTTP is sent to the HTTPS listener, a change over plain

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import KioskCore
+import KioskPages
+import KioskRuntime
 import KioskService
 import Logging
 import NIOSSL
@@ -15,20 +17,23 @@ import Synchronization
 /// Connections are capped in all and per address, idle ones closed, display streams capped.
 public enum WebServer {
     /// The web server: one listener on `[http] bind`, and with `tls_certificate` a second one,
-    /// HTTPS, on `tls_bind`, serving the same pages (the staff's only there). `onReady` hears
-    /// the plain listener's port.
-    public static func applications(daemon: KioskDaemon, logger: Logger,
-                                    onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+    /// HTTPS, on `tls_bind`, serving the same pages (the staff's only there). `readiness`
+    /// gets one part per listener, ready once it listens.
+    public static func applications(daemon: KioskDaemon, metrics: KioskMetrics, logger: Logger, readiness: Readiness) throws -> [any Service] {
         let http = daemon.config.http
         let limiter = AddressLimiter(limit: http.maxConnectionsPerAddress, logger: logger)
-        let routes = router(daemon: daemon, logger: logger)
+        let routes = router(daemon: daemon, metrics: metrics, logger: logger)
+        let plainReady = readiness.part("web server")
         let plain = HTTP1Channel.Configuration(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
                                                idleTimeout: .seconds(Int64(http.idleSeconds)))
         var services: [any Service] = [QuietApplication(
             router: routes, server: .http1(configuration: plain),
             address: .hostname(http.host, port: http.port), serverName: "kiosk",
             availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger),
-            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                logger.info("hall display ready", metadata: ["url": "http://\(http.host):\(channel.localAddress?.port ?? http.port)/display"])
+                plainReady.ready()
+            },
             logger: logger)]
         if let tls = http.tls {
             let configuration: TLSConfiguration
@@ -37,12 +42,14 @@ public enum WebServer {
             } catch {
                 throw TLSFilesError(description: "[http] tls_certificate \(tls.certificate) and tls_key \(tls.key) cannot be used: \(error)")
             }
+            let tlsReady = readiness.part("web server (HTTPS)")
             services.append(QuietApplication(
                 router: routes, server: try .tls(.http1(configuration: plain), tlsConfiguration: configuration),
                 address: .hostname(tls.host, port: tls.port), serverName: "kiosk",
                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger), secure: true,
                 onServerRunning: { channel in
                     logger.info("staff pages ready over HTTPS", metadata: ["url": "https://\(tls.host):\(channel.localAddress?.port ?? tls.port)/login"])
+                    tlsReady.ready()
                 },
                 logger: logger))
         }
@@ -52,10 +59,8 @@ public enum WebServer {
     struct TLSFilesError: Error, CustomStringConvertible { let description: String }
 
     /// Every route of the daemon: the hall's anonymous pages and the staff's.
-    public static func router(daemon: KioskDaemon, logger: Logger) -> Router<KioskRequestContext> {
+    public static func router(daemon: KioskDaemon, metrics: KioskMetrics, logger: Logger) -> Router<KioskRequestContext> {
         let router = Router(context: KioskRequestContext.self)
-        let metrics = KioskMetrics(daemon: daemon)
-        Task { await metrics.follow() }
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if let tls = daemon.config.http.tls { router.add(middleware: StaffOverTLS(tlsPort: tls.port)) }
         let engine = daemon.engine
@@ -220,19 +225,7 @@ public enum WebServer {
     /// browsers send `Origin` with every POST (and `Sec-Fetch-Site`), so a page from anywhere
     /// else on the LAN, or the internet, cannot act through a citizen's or an officer's
     /// browser, and a request that says neither is refused too.
-    public static func crossSiteRefusal(_ request: Request) -> Response? {
-        let site = request.headers.first(where: { $0.name.canonicalName == "sec-fetch-site" })?.value
-        if let site, site != "same-origin", site != "none" {
-            return problem(.forbidden, "cross-site request refused (Sec-Fetch-Site: \(site))")
-        }
-        guard let origin = request.headers[.origin] else {
-            if site != nil { return nil }
-            return problem(.forbidden, "request refused: no Origin header (the daemon's own pages send one; a script must send Origin: http://<this server>)")
-        }
-        let own = request.head.authority.map { ["http://\($0.lowercased())", "https://\($0.lowercased())"] } ?? []
-        if own.contains(origin.lowercased()) { return nil }
-        return problem(.forbidden, "cross-site request refused: Origin \(origin) is not this server (\(own.first ?? "no Host"))")
-    }
+    public static func crossSiteRefusal(_ request: Request) -> Response? { Responses.crossSiteRefusal(request) }
 
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
@@ -260,10 +253,7 @@ public enum WebServer {
         var printerProblem: String?
     }
 
-    static func problem(_ status: HTTPResponse.Status, _ reason: String) -> Response {
-        let body = (try? JSONEncoder().encode(["error": reason])) ?? Data()
-        return json(body, status: status)
-    }
+    static func problem(_ status: HTTPResponse.Status, _ reason: String) -> Response { Responses.problem(status, reason) }
 
     struct HealthReport: Encodable {
         var status: String
@@ -302,13 +292,9 @@ public enum WebServer {
         var print: String
     }
 
-    static func html(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
+    static func html(_ text: String) -> Response { Responses.html(text) }
 
-    static func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
+    static func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response { Responses.json(data, status: status) }
 }
 
 /// Server-Sent Events for the displays: the full state on connect (so a reconnect after a

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import KioskService
-import KioskWeb
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -46,20 +45,12 @@ struct Run: AsyncParsableCommand {
 
     /// Runs the daemon on `config` until it stops (nil) or a valid new config is loaded on SIGHUP.
     private func runGeneration(config: KioskConfig, lock: InstanceLock, logger: Logger) async throws -> KioskConfig? {
-        let daemon = try Wiring.daemon(config: config, logger: logger, lock: lock)
+        let generation = try Wiring.generation(config: config, logger: logger, lock: lock)
         // Tickets reserved but never resolved (the daemon stopped while printing): kept, flagged, logged.
-        try await daemon.engine.resolveUnfinishedPrints()
-        // The devices READY waits for: the database, each keypad, the printer, each LED bus.
-        let devices = 1 + config.keypads.count + (config.printer == nil ? 0 : 1) + Set(config.boards.map(\.port)).count
-        let systemd = SystemdService(engine: daemon.engine, health: daemon.health, devices: devices, logger: logger)
-        let url = "http://\(config.http.host):\(config.http.port)/display"
-        let web = try WebServer.applications(daemon: daemon, logger: logger) { port in
-            logger.info("hall display ready", metadata: ["url": "\(url)"])
-            systemd.webIsUp()
-        }
+        try await generation.daemon.engine.resolveUnfinishedPrints()
+        let systemd = generation.systemd
         let group = ServiceGroup(
-            configuration: .init(services: (Wiring.services(daemon, logger: logger) + web).map { .init(service: $0) }
-                                     + [.init(service: ShutdownCoordinator(engine: daemon.engine)), .init(service: systemd)],
+            configuration: .init(services: generation.services.map { .init(service: $0) },
                                  gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger))
         let reloaded = Mutex<KioskConfig?>(nil)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskRuntime
 import KioskTestSupport
 import Testing
 @testable import KioskDevices

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskRuntime
 import Testing
 @testable import KioskDevices
 import KioskTestSupport

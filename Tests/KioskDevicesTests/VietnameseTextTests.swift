@@ -1,4 +1,5 @@
 import Foundation
+import KioskRuntime
 import Testing
 @testable import KioskDevices
 

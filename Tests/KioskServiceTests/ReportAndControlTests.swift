@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskRuntime
 import Testing
 @testable import KioskService
 import KioskDevices

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import KioskDevices
+import KioskRuntime
 import Synchronization
 
 /// The far end of a printer link (a pseudo-terminal's master side, or a TCP connection):

@@ -14,8 +14,8 @@ import Testing
         let router = centre.daemon.router
         try await centre.application.test(.router) { client in
             var admin = try await Browser.signedIn(client, as: "admin")
-            // The metrics follow the event stream: give them a moment to subscribe.
-            try await Task.sleep(for: .milliseconds(200))
+            // The metrics follow the event stream from their subscription on.
+            #expect(await centre.readiness.waitForAll(limit: .seconds(10)).isEmpty, "the metrics subscribed")
             try await router.perform(.signIn(counter: CounterNumber(1), officer: OfficerID("an")))
             for _ in 0..<3 { try await router.perform(.issueTicket(service: ServiceCode("A"), priority: false)) }
             try await router.perform(.callNext(counter: CounterNumber(1)))

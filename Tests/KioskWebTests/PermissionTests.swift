@@ -87,7 +87,7 @@ import Testing
     @Test func everyRouteHasARow() async throws {
         let centre = try await WebTestCentre()
         defer { centre.remove() }
-        let routes = WebServer.router(daemon: centre.daemon, logger: centre.log.logger).routes
+        let routes = WebServer.router(daemon: centre.daemon, metrics: centre.metrics, logger: centre.log.logger).routes
             .map { "\($0.method) \($0.path)" }
         let rows = Set(Self.table.map { "\($0.method) \($0.path)" })
         for route in routes {

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
 import KioskCore
+import KioskRuntime
 import KioskService
 import KioskStore
 import KioskTestSupport
@@ -14,6 +15,9 @@ struct WebTestCentre {
     let folder: String
     let daemon: KioskDaemon
     let log = RecordingLog()
+    /// The parts a test waits for before it starts (the metrics' subscription).
+    let readiness = Readiness()
+    let metrics: KioskMetrics
     static let passwords = ["admin": "admin-pass-01", "leader": "leader-pass-01", "an": "officer-pass-an", "bo": "officer-pass-bo"]
 
     init(extraConfig: String = "") async throws {
@@ -50,6 +54,7 @@ struct WebTestCentre {
             """
         try text.write(toFile: "\(folder)/kiosk.toml", atomically: true, encoding: .utf8)
         daemon = try KioskDaemon(config: try ConfigLoader.load(file: "\(folder)/kiosk.toml"), logger: log.logger)
+        metrics = KioskMetrics(daemon: daemon, ready: readiness.part("metrics"))
         for (id, role, name) in [("admin", Role.admin, "Quản Trị"), ("leader", .leader, "Lãnh Đạo"),
                                  ("an", .officer, "Nguyễn Văn An"), ("bo", .officer, "Trần Thị Bơ")] {
             _ = try await daemon.accounts.add(id: id, name: name, role: role, password: Self.passwords[id], actor: "test")
@@ -57,7 +62,7 @@ struct WebTestCentre {
     }
 
     var application: some ApplicationProtocol {
-        Application(router: WebServer.router(daemon: daemon, logger: log.logger))
+        Application(router: WebServer.router(daemon: daemon, metrics: metrics, logger: log.logger), services: [metrics])
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }

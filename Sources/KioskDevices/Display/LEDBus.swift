@@ -1,4 +1,5 @@
 import Foundation
+import KioskRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,9 +25,11 @@ public actor LEDBus {
     /// last `keptWrites`: the bus runs for years.
     public private(set) var written: [(board: Int, at: ContinuousClock.Instant)] = []
     public static let keptWrites = 256
-    /// Told when the port starts failing (the error) or works again (nil), not on every frame.
+    /// Told after the first frame (works: nil, or the error), then when the port starts
+    /// failing or works again, not on every frame.
     let report: @Sendable (DeviceError?) -> Void
     private var failing: DeviceError?
+    private var tried = false
 
     public init(path: String, baud: Int = 9600, gap: Duration, refresh: Duration = .seconds(30),
                 report: @escaping @Sendable (DeviceError?) -> Void = { _ in }) {
@@ -95,8 +98,9 @@ public actor LEDBus {
         let printer = DevicePathPrinter(path: path, baud: baud)
         let sent = await io.run { () throws(DeviceError) in try printer.send(frame, by: .after(.seconds(2))) }
         let result: DeviceError? = if case .failure(let error) = sent { error } else { nil }
-        if result != failing {
+        if result != failing || !tried {
             failing = result
+            tried = true
             report(result)
         }
         return result == nil

@@ -1,5 +1,6 @@
 import CLibevdev
 import Foundation
+import KioskRuntime
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import CLibevdev
 import Foundation
+import KioskRuntime
 import Synchronization
 #if canImport(Glibc)
 import Glibc

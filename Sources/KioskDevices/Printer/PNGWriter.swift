@@ -1,4 +1,5 @@
 import Foundation
+import KioskRuntime
 
 /// Writes a 1-bit image as a PNG a person can open: grayscale at 1 bit per pixel, stored
 /// (uncompressed) deflate blocks, so no compression library is needed.

@@ -1,7 +1,7 @@
 import Foundation
 import HummingbirdBcrypt
 import KioskCore
-import KioskDevices
+import KioskRuntime
 import KioskStore
 import Logging
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
 import KioskCore
-import KioskDevices
+import KioskRuntime
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -23,9 +23,11 @@ public struct ControlServer: Service {
     let requestTimeout: Duration
     /// For the command's reply; past it the client hears so (the command may still complete).
     let replyTimeout: Duration
+    let ready: ReadySignal
 
     public init(path: String, router: CommandRouter, logger: Logger, maxClients: Int = 16,
-                requestTimeout: Duration = .seconds(2), replyTimeout: Duration = .seconds(10)) {
+                requestTimeout: Duration = .seconds(2), replyTimeout: Duration = .seconds(10), ready: ReadySignal = .unwatched) {
+        self.ready = ready
         self.path = path
         self.router = router
         self.logger = logger
@@ -37,6 +39,7 @@ public struct ControlServer: Service {
     public func run() async throws {
         let listener = try UnixSocket.listen(at: path)
         logger.info("control socket ready", metadata: ["device.path": "\(path)"])
+        ready.ready()
         let stop = StopSignal()
         let active = Mutex(0)
         let server = self

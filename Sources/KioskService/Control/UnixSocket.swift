@@ -1,5 +1,5 @@
 import Foundation
-import KioskDevices
+import KioskRuntime
 #if canImport(Glibc)
 import Glibc
 #endif

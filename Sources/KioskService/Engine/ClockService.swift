@@ -1,6 +1,6 @@
 import Foundation
 import KioskCore
-import KioskDevices
+import KioskRuntime
 import Logging
 import ServiceLifecycle
 
@@ -14,10 +14,12 @@ public struct ClockService: Service {
     let longest: Duration
     let steps: ClockSteps
     let logger: Logger
+    let ready: ReadySignal
 
     public init(engine: QueueEngine, steps: ClockSteps = ClockSteps(), logger: Logger = Logger(label: "kiosk.clock"),
-                longest: Duration = .seconds(3600)) {
+                longest: Duration = .seconds(3600), ready: ReadySignal = .unwatched) {
         self.engine = engine
+        self.ready = ready
         self.steps = steps
         self.logger = logger
         self.longest = longest
@@ -41,6 +43,7 @@ public struct ClockService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 _ = try? await engine.perform(.tick)
+                ready.ready()
                 try? await Task.sleep(for: min(longest, Self.untilAfterMidnight(Date(), in: engine.rules.timeZone)))
             }
         }

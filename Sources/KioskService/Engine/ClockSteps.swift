@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskRuntime
 import Synchronization
 
 /// The wall clock's steps: while the daemon runs (`ClockStepWatch`), and the one found at

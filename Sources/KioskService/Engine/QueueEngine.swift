@@ -1,6 +1,6 @@
 import Foundation
 import KioskCore
-import KioskDevices
+import KioskRuntime
 import KioskStore
 import Logging
 

@@ -1,12 +1,13 @@
 import Foundation
 import KioskCore
-import KioskDevices
+import KioskRuntime
 import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// The daemon's side of systemd's `Type=notify`: `READY=1` once the database is open, the
-/// HTTP port bound and every device tried; `STATUS=` with a one-line summary; `WATCHDOG=1`
+/// The daemon's side of systemd's `Type=notify`: `READY=1` once every part of the daemon
+/// said it is ready (the database open, the HTTP port bound, the metrics following, every
+/// device tried), or after `readyLimit` with a warning naming the parts that did not; `STATUS=` with a one-line summary; `WATCHDOG=1`
 /// at half of `WATCHDOG_USEC`, and only when the queue engine answered (a hung engine must
 /// get the daemon restarted); `STOPPING=1` when asked to stop. Does nothing outside systemd.
 public final class SystemdService: Service, Sendable {
@@ -14,28 +15,22 @@ public final class SystemdService: Service, Sendable {
     private let watchdog: Duration?
     private let engine: QueueEngine
     private let health: DeviceHealth
-    /// The devices the config names: READY waits until each has been tried (or 5 s).
-    private let devices: Int
+    /// Every part of this generation, each with its own signal.
+    private let readiness: Readiness
+    private let readyLimit: Duration
     private let logger: Logger
-    private let ready = Mutex<CheckedContinuation<Void, Never>?>(nil)
-    private let isReady = Mutex(false)
     /// Set when this generation stops for a reload: systemd then hears RELOADING, not STOPPING.
     private let forReload = Mutex(false)
 
-    public init(engine: QueueEngine, health: DeviceHealth, devices: Int, logger: Logger,
+    public init(engine: QueueEngine, health: DeviceHealth, readiness: Readiness, logger: Logger, readyLimit: Duration = .seconds(5),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         notify = SystemdNotify(environment: environment)
         watchdog = SystemdNotify.watchdogInterval(environment: environment)
         self.engine = engine
         self.health = health
-        self.devices = devices
+        self.readiness = readiness
+        self.readyLimit = readyLimit
         self.logger = logger
-    }
-
-    /// The web server is listening.
-    public func webIsUp() {
-        isReady.withLock { $0 = true }
-        ready.withLock { $0.take() }?.resume()
     }
 
     public func run() async throws {
@@ -43,20 +38,16 @@ public final class SystemdService: Service, Sendable {
             try? await gracefulShutdown()
             return
         }
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { continuation in
-                if isReady.withLock({ $0 }) { continuation.resume() } else { ready.withLock { $0 = continuation } }
-            }
-        } onGracefulShutdown: {
-            self.ready.withLock { $0.take() }?.resume()
-        }
+        // Each device's first try takes milliseconds; a device that is missing is "tried" too.
+        let late = await cancelWhenGracefulShutdown { await self.readiness.waitForAll(limit: self.readyLimit) }
         guard !Task.isShuttingDownGracefully else {
             stopped(notify)
             return
         }
-        // Each device's first try takes milliseconds; a device that is missing is "tried" too.
-        let deadline = ContinuousClock.now + .seconds(5)
-        while health.all.count < devices, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        if !late.isEmpty {
+            logger.warning("not every part said it is ready: telling systemd ready anyway",
+                           metadata: ["not_ready": "\(late.joined(separator: ", "))", "waited": "\(readyLimit)"])
+        }
         notify.send("READY=1\nSTATUS=\(await status())")
         logger.info("systemd told: ready")
         if let watchdog {

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskDevices
+import KioskRuntime
 import Logging
 import ServiceLifecycle
 
@@ -11,8 +12,11 @@ public struct KeypadService: Service {
     let router: CommandRouter
     let health: DeviceHealth
     let logger: Logger
+    let ready: ReadySignal
 
-    public init(settings: KeypadSettings, router: CommandRouter, health: DeviceHealth, logger: Logger) {
+    /// `ready`: fired once the keypad was tried (opened, or found missing and reported).
+    public init(settings: KeypadSettings, router: CommandRouter, health: DeviceHealth, logger: Logger, ready: ReadySignal = .unwatched) {
+        self.ready = ready
         self.settings = settings
         self.router = router
         self.health = health
@@ -45,9 +49,11 @@ public struct KeypadService: Service {
             case .opened(let node):
                 logger.info("keypad ready", metadata: meta.merging(["device.node": "\(node)"]) { $1 })
                 health.set(device, path: settings.path, .ok)
+                ready.ready()
             case .unavailable(let error):
                 logger.warning("keypad unavailable, retrying", metadata: meta.merging(["error": "\(error)"]) { $1 })
                 health.set(device, path: settings.path, .unavailable, detail: error.description)
+                ready.ready()
             case .resynchronised:
                 logger.warning("keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
                                metadata: meta)

@@ -9,7 +9,8 @@ public final class DeviceHealth: Sendable {
         case ok
         /// Not there, or it failed: the daemon keeps retrying.
         case unavailable
-        /// Never used yet (a printer before its first ticket).
+        /// Its state cannot be known now: not tried yet, or a printer that does not answer
+        /// status queries (a file, a printer without a back channel).
         case unknown
     }
 

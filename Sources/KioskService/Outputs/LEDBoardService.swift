@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskDevices
+import KioskRuntime
 import Logging
 import ServiceLifecycle
 
@@ -25,8 +26,9 @@ public struct LEDBoardService: Service {
     public let buses: [String: LEDBus]
     private let showing = BoardTexts()
 
+    /// `ready`: the signal of each port (READY=1 waits until every port was tried once).
     public init(engine: QueueEngine, boards: [BoardSettings], thanks: ThanksSettings = ThanksSettings(),
-                health: DeviceHealth = DeviceHealth(), logger: Logger) {
+                health: DeviceHealth = DeviceHealth(), logger: Logger, ready: (_ port: String) -> ReadySignal = { _ in .unwatched }) {
         self.engine = engine
         self.boards = boards
         self.thanks = thanks
@@ -34,6 +36,7 @@ public struct LEDBoardService: Service {
         var buses: [String: LEDBus] = [:]
         for board in boards where buses[board.port] == nil {
             let port = board.port
+            let tried = ready(port)
             // A board that vanishes is reported; the bus keeps trying, and the refresh repaints it when it is back.
             buses[port] = LEDBus(path: port, baud: board.baud, gap: .milliseconds(board.format.gapMilliseconds),
                                  refresh: .seconds(board.refreshSeconds)) { error in
@@ -43,6 +46,7 @@ public struct LEDBoardService: Service {
                     logger.info("LED board port working", metadata: ["device.path": "\(port)"])
                 }
                 health.set("LED bus \(port)", path: port, error == nil ? .ok : .unavailable, detail: error?.description)
+                tried.ready()
             }
         }
         self.buses = buses

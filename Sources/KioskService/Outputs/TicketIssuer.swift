@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskDevices
+import KioskRuntime
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -35,6 +36,11 @@ public struct TicketIssuer: Service {
     /// presses is not held up by asking again for each (it is still asked twice a second).
     private let printerThread = PrinterThreadState()
     static let statusFresh: Duration = .milliseconds(500)
+    /// Fired once the printer was tried (its first status exchange, or at once for one that
+    /// cannot answer): READY=1 waits for it.
+    let ready: ReadySignal
+    /// What the pages say of a printer that does not tell its state.
+    static let stateNotKnown = "máy in không báo trạng thái: không biết còn giấy hay nắp có mở (the printer does not report its state)"
 
     /// What only the printer's thread reads and writes.
     final class PrinterThreadState: @unchecked Sendable {
@@ -45,7 +51,9 @@ public struct TicketIssuer: Service {
     }
 
     public init(engine: QueueEngine, printer: any TicketPrinter, renderer: TicketRenderer, policy: PrintFailurePolicy,
-                health: DeviceHealth, logger: Logger, statusInterval: Duration = .seconds(30), deadline: Duration = .seconds(5)) {
+                health: DeviceHealth, logger: Logger, statusInterval: Duration = .seconds(30), deadline: Duration = .seconds(5),
+                ready: ReadySignal = .unwatched) {
+        self.ready = ready
         self.engine = engine
         self.printer = printer
         self.renderer = renderer
@@ -297,7 +305,8 @@ public struct TicketIssuer: Service {
         }
         meta["bytes"] = "\(bytes.count)"
         logger.info("ticket printed", metadata: meta)
-        if !renderer.profile.answersStatus { health.set("printer", path: printer.path, .ok) }
+        // It took the bytes; whether they are on paper only a printer that answers can say.
+        if !renderer.profile.answersStatus { health.set("printer", path: printer.path, .unknown, detail: Self.stateNotKnown) }
         return nil
     }
 
@@ -317,14 +326,19 @@ public struct TicketIssuer: Service {
             logger.warning("printer paper near end", metadata: ["device.path": "\(printer.path)"])
             health.set("printer", path: printer.path, .ok, detail: "sắp hết giấy (paper near end)")
         } else {
-            health.set("printer", path: printer.path, .ok, detail: status.answered ? nil : "no status reply: state unknown")
+            if status.answered {
+                health.set("printer", path: printer.path, .ok)
+            } else {
+                health.set("printer", path: printer.path, .unknown, detail: Self.stateNotKnown)
+            }
         }
     }
 
     /// Between tickets, the printer's state for the log and `/health`, every `statusInterval`.
     public func run() async throws {
-        health.set("printer", path: printer.path, .unknown)
         guard renderer.profile.answersStatus else {
+            health.set("printer", path: printer.path, .unknown, detail: Self.stateNotKnown)
+            ready.ready()
             try? await gracefulShutdown()
             return
         }
@@ -332,6 +346,7 @@ public struct TicketIssuer: Service {
             while !Task.isCancelled {
                 let issuer = self
                 _ = await io.run { issuer.blockingReason(by: .after(.seconds(2)), fresh: false) }
+                ready.ready()
                 try? await Task.sleep(for: statusInterval)
             }
         }

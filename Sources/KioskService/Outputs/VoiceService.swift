@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskDevices
+import KioskRuntime
 import Logging
 import ServiceLifecycle
 

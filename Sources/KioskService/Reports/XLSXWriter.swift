@@ -1,5 +1,5 @@
 import Foundation
-import KioskDevices
+import KioskRuntime
 
 /// A minimal Office Open XML workbook: one sheet per table, text as inline strings, numbers
 /// as numbers, written as a ZIP with stored (uncompressed) entries. Excel and LibreOffice open

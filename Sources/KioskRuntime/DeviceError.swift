@@ -24,7 +24,7 @@ public struct DeviceError: Error, CustomStringConvertible, Equatable {
 
 /// Runs a system call, retrying on `EINTR` and turning -1 into a `DeviceError`.
 @discardableResult
-func syscall<T: BinaryInteger>(_ path: String, _ operation: String, _ body: () -> T) throws(DeviceError) -> T {
+public func syscall<T: BinaryInteger>(_ path: String, _ operation: String, _ body: () -> T) throws(DeviceError) -> T {
     while true {
         let result = body()
         if result != -1 { return result }

@@ -5,7 +5,7 @@ import Glibc
 /// Writes every byte to a non-blocking descriptor before `deadline`: an offline printer, a
 /// serial port held by flow control or a network printer that stopped reading times out
 /// instead of hanging the daemon.
-func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, by deadline: Deadline) throws(DeviceError) {
+public func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, by deadline: Deadline) throws(DeviceError) {
     var offset = 0
     while offset < bytes.count {
         try waitWritable(fd, path: path, by: deadline)
@@ -19,7 +19,7 @@ func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, by deadline: Deadlin
 }
 
 /// Waits until the descriptor takes data again, at most until `deadline`.
-func waitWritable(_ fd: Int32, path: String, by deadline: Deadline) throws(DeviceError) {
+public func waitWritable(_ fd: Int32, path: String, by deadline: Deadline) throws(DeviceError) {
     var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
     while true {
         let ready = poll(&pfd, 1, deadline.remainingMs())
@@ -37,7 +37,7 @@ func waitWritable(_ fd: Int32, path: String, by deadline: Deadline) throws(Devic
 /// Waits until a serial port has sent what it was given, at most until `deadline`: the
 /// kernel's `tcdrain` has no timeout and waits forever on a printer that holds CTS low.
 /// On timeout the unsent bytes are discarded, so closing the port does not wait for them either.
-func waitDrained(_ fd: Int32, path: String, by deadline: Deadline) throws(DeviceError) {
+public func waitDrained(_ fd: Int32, path: String, by deadline: Deadline) throws(DeviceError) {
     while true {
         var queued: Int32 = 0
         // TIOCOUTQ: bytes still in the driver's output queue.

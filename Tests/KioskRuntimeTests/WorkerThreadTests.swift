@@ -1,5 +1,5 @@
 import Foundation
-import KioskDevices
+import KioskRuntime
 import KioskTestSupport
 import Synchronization
 import Testing
