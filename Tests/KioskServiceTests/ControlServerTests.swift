@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import KioskCore
 import KioskDevices
+import KioskRuntime
 import KioskStore
 import KioskTestSupport
 import Logging
@@ -33,10 +34,11 @@ import Testing
         let engine = try QueueEngine(rules: rules, database: database)
         let log = RecordingLog()
         let socket = "\(folder)/control.sock"
+        let readiness = Readiness()
         let server = ControlServer(path: socket, router: CommandRouter(engine: engine, issuer: nil), logger: log.logger,
-                                   maxClients: maxClients, requestTimeout: requestTimeout)
+                                   maxClients: maxClients, requestTimeout: requestTimeout, ready: readiness.part("control socket"))
         let running = Task { try await server.run() }
-        try await waitUntil("the control socket") { FileManager.default.fileExists(atPath: socket) }
+        #expect(await readiness.waitForAll(limit: .seconds(10)).isEmpty, "the control socket listens")
         return Rig(socket: socket, engine: engine, log: log, running: running)
     }
 
@@ -49,7 +51,7 @@ import Testing
         _ = write(silent, "s", 1)
         let started = ContinuousClock.now
         let reply = try await send("sign-in 1 an", rig)
-        #expect(reply.hasSuffix("officerSignedIn"), "\(reply)")
+        #expect(reply.hasSuffix("officerSignedIn: an vào quầy 1 (an signed in at counter 1)"), "\(reply)")
         #expect(ContinuousClock.now - started < .seconds(4), "served before the silent client's deadline")
         var pending = pollfd(fd: silent, events: Int16(POLLIN), revents: 0)
         #expect(poll(&pending, 1, 0) == 0, "while the silent client is still connected and waiting")
@@ -59,10 +61,25 @@ import Testing
         #expect(rig.log.lines("control request not received in time").count == 1)
     }
 
+    /// An officer at a terminal reads which number to call and where, not only the event's name.
+    @Test func eachCounterCommandSaysTheTicketAndTheCounter() async throws {
+        let rig = try await rig()
+        defer { rig.running.cancel() }
+        #expect(try await send("sign-in 1 an", rig) == "ok dayStarted, officerSignedIn: an vào quầy 1 (an signed in at counter 1)")
+        #expect(try await send("issue A", rig).hasSuffix("phiếu A001, 0 người chờ trước (ticket A001, 0 waiting ahead)"))
+        _ = try await send("issue A", rig)
+        #expect(try await send("next 1", rig) == "ok ticketCalled: gọi A001 tại quầy 1 (calling A001 at counter 1)")
+        #expect(try await send("recall 1", rig) == "ok ticketRecalled: gọi lại A001 tại quầy 1 (calling A001 again at counter 1)")
+        #expect(try await send("hold 1", rig) == "ok ticketHeld: giữ A001 tại quầy 1 (A001 on hold at counter 1)")
+        let next = try await send("next 1", rig)
+        #expect(next == "ok ticketCalled: gọi A002 tại quầy 1 (calling A002 at counter 1)", "\(next)")
+        #expect(try await send("finish 1", rig) == "ok ticketFinished: xong A002 tại quầy 1 (A002 finished at counter 1)")
+    }
+
     @Test func whoCalledIsLoggedAsTheKernelSaysIt() async throws {
         let rig = try await rig()
         defer { rig.running.cancel() }
-        #expect(try await send("sign-in 1 an", rig).hasSuffix("officerSignedIn"))
+        #expect(try await send("sign-in 1 an", rig).hasSuffix("officerSignedIn: an vào quầy 1 (an signed in at counter 1)"))
         let line = try #require(rig.log.lines("control request").first)
         #expect(line.metadata["peer.pid"] == String(getpid()))
         #expect(line.metadata["peer.uid"] == String(getuid()))
@@ -79,7 +96,7 @@ import Testing
         #expect(reply.hasPrefix("error busy"), "\(reply)")
         // Once they time out, requests are served again.
         try await waitUntil("the slots freed", seconds: 5) {
-            (try? await send("sign-in 1 an", rig))?.hasSuffix("officerSignedIn") == true
+            (try? await send("sign-in 1 an", rig))?.hasSuffix("officerSignedIn: an vào quầy 1 (an signed in at counter 1)") == true
         }
     }
 }

@@ -115,7 +115,8 @@ public struct ControlServer: Service {
             let text: String
             do {
                 let events = try await router.perform(command)
-                text = "ok " + (events.isEmpty ? "nothing to do" : events.map(\.name).joined(separator: ", "))
+                let tickets = await router.engine.snapshot.tickets
+                text = ControlReply.text(events) { tickets[$0]?.display }
             } catch {
                 text = "error \(error)"
             }
