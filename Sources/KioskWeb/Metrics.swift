@@ -93,6 +93,12 @@ public final class KioskMetrics: Service, Sendable {
             c.reset()
             c.increment(by: Int64(count))
         }
+        for (key, count) in daemon.router.droppedPresses.all {
+            let c = counter("presses_dropped", "Key presses that made no command: bounces, and kiosk buttons pressed past their limit",
+                            [("keypad", key.keypad), ("reason", key.reason.rawValue)])
+            c.reset()
+            c.increment(by: Int64(count))
+        }
         for entry in daemon.health.all {
             gauge("device_up", "1 when the device works, 0 when it does not, 0.5 when its state cannot be known (not tried yet, or a printer that does not answer)", [("device", entry.device)])
                 .set(entry.state == .ok ? 1 : entry.state == .unknown ? 0.5 : 0)

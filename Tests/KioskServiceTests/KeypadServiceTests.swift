@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import KioskCore
 import KioskDevices
+import KioskRuntime
 import KioskStore
 import KioskTestSupport
 import Logging
@@ -46,11 +47,14 @@ import Testing
         settings.locator = .path(fifo)
         let health = DeviceHealth()
         let log = RecordingLog()
-        let service = KeypadService(settings: settings, router: CommandRouter(engine: engine, issuer: nil),
-                                    health: health, logger: log.logger)
+        let router = CommandRouter(engine: engine, issuer: nil)
+        let readiness = Readiness()
+        let service = KeypadService(settings: settings, router: router, health: health, logger: log.logger,
+                                    ready: readiness.part("keypad kiosk"))
         let running = Task { try await service.run() }
         defer { running.cancel() }
-        try await waitUntil("the keypad open") { health.all.first?.state == .ok }
+        #expect(await readiness.waitForAll(limit: .seconds(10)).isEmpty, "the keypad was tried")
+        #expect(health.all.first?.state == .ok)
 
         // Ten presses half a second apart (by their kernel timestamps), each with a 5 ms bounce.
         var events: [InputEvent] = []
@@ -68,6 +72,9 @@ import Testing
         try await waitUntil("three tickets stored") { await engine.snapshot.tickets.count == 3 }
         let tickets = await engine.snapshot.tickets.values.map(\.display).sorted()
         #expect(tickets == ["1001", "1002", "1003"])
+        // Dropped presses are counted for /metrics, and logged at debug only.
+        #expect(router.droppedPresses.all == [.init(keypad: "kiosk", reason: .rateLimit): 7, .init(keypad: "kiosk", reason: .bounce): 10])
+        #expect((log.lines("kiosk button pressed too often: no ticket") + log.lines("key bounce ignored")).allSatisfy { $0.level == .debug })
     }
 
     /// A scanner at counter 1 reads two codes, typed as a scanner types them, into its FIFO:

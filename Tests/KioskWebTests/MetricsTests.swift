@@ -20,6 +20,7 @@ import Testing
             for _ in 0..<3 { try await router.perform(.issueTicket(service: ServiceCode("A"), priority: false)) }
             try await router.perform(.callNext(counter: CounterNumber(1)))
             try await router.perform(.rate(counter: CounterNumber(1), level: 2))
+            router.droppedPresses.count(keypad: "kiosk", .bounce)
             _ = try await admin.get(client, "/display")
             var text = ""
             try await waitUntil("the metrics heard every event") {
@@ -31,6 +32,7 @@ import Testing
             #expect(text.contains(#"kiosk_waiting{service="A"} 2"#))
             #expect(text.contains(#"kiosk_http_requests_total{route="/display",status="200"} 1"#))
             #expect(text.contains("# TYPE kiosk_print_duration_seconds histogram"))
+            #expect(text.contains(#"kiosk_presses_dropped_total{keypad="kiosk",reason="bounce"} 1"#), "\(text)")
             #expect(text.contains(#"kiosk_push_clients{page="display"} 0"#) && text.contains(#"kiosk_push_clients{page="officer"} 0"#))
         }
     }

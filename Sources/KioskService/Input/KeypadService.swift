@@ -70,9 +70,11 @@ public struct KeypadService: Service {
                 case .accepted:
                     press(event.code, at: time, meta: meta)
                 case .bounced:
-                    logger.debug("key bounce ignored", metadata: meta.merging(["key": "\(event.code)"]) { $1 })
+                    router.droppedPresses.count(keypad: settings.name, .bounce)
+                    logger.debug("key bounce ignored", metadata: meta.merging(["key": "\(key(event.code))"]) { $1 })
                 case .rateLimited:
-                    logger.notice("kiosk button pressed too often: no ticket", metadata: meta.merging(["key": "\(settings.keyNames[event.code] ?? String(event.code))"]) { $1 })
+                    router.droppedPresses.count(keypad: settings.name, .rateLimit)
+                    logger.debug("kiosk button pressed too often: no ticket", metadata: meta.merging(["key": "\(key(event.code))"]) { $1 })
                 }
             }
         }
@@ -80,6 +82,8 @@ public struct KeypadService: Service {
         try? await gracefulShutdown()
         reading.stop()
     }
+
+    private func key(_ code: UInt16) -> String { settings.keyNames[code] ?? String(code) }
 
     /// The press filter's state, used by the reading thread only.
     private final class FilterBox: @unchecked Sendable {

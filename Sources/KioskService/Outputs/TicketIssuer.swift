@@ -360,6 +360,8 @@ public struct CommandRouter: Sendable {
     public let issuer: TicketIssuer?
     /// Tickets asked for and not issued, by reason (for `/metrics`).
     public let refusals = RefusalTally()
+    /// Key presses the debounce or the kiosk's limit dropped, by keypad and reason (for `/metrics`).
+    public let droppedPresses = DroppedPresses()
 
     public init(engine: QueueEngine, issuer: TicketIssuer?) {
         self.engine = engine
@@ -414,6 +416,24 @@ public struct CommandRouter: Sendable {
 
 /// Counts tickets refused, by reason: `printer`, `store`, `rules`, or what a caller reports
 /// (`rateLimit` for the touch kiosk's limit).
+/// Key presses that never became a command: bounces of one press, and a kiosk button pressed
+/// more often than its limit.
+public final class DroppedPresses: Sendable {
+    public enum Reason: String, Sendable { case bounce, rateLimit }
+    public struct Key: Hashable, Sendable {
+        public let keypad: String
+        public let reason: Reason
+    }
+
+    private let counts = Mutex<[Key: Int]>([:])
+
+    public init() {}
+
+    public func count(keypad: String, _ reason: Reason) { counts.withLock { $0[Key(keypad: keypad, reason: reason), default: 0] += 1 } }
+
+    public var all: [Key: Int] { counts.withLock { $0 } }
+}
+
 public final class RefusalTally: Sendable {
     private let counts = Mutex<[String: Int]>([:])
 
