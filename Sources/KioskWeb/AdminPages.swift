@@ -25,78 +25,66 @@ enum AdminPages {
     }
 
     static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService) {
-        router.get("/admin/accounts") { request, _ in
-            switch StaffAuth.require(.manageAccounts, request, accounts: accounts, kind: .page) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who):
-                let message = request.uri.queryParameters["message"].map(String.init)
-                let problem = request.uri.queryParameters["problem"].map(String.init)
-                return WebServer.html(try accountsPage(who, daemon: daemon, message: message, problem: problem))
-            }
+        router.staff(.manageAccounts, .page, accounts: accounts).get("/admin/accounts") { request, context in
+            let who = context.who
+            let message = request.uri.queryParameters["message"].map(String.init)
+            let problem = request.uri.queryParameters["problem"].map(String.init)
+            return WebServer.html(try accountsPage(who, daemon: daemon, message: message, problem: problem))
         }
-        router.post("/admin/accounts") { request, context in
+        router.staff(.manageAccounts, .page, accounts: accounts).post("/admin/accounts") { request, context in
             let form = try await decode(AccountForm.self, request)
-            switch StaffAuth.requireChange(.manageAccounts, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who):
-                let actor = who.account.id.rawValue
-                do {
-                    guard let id = form.id else { return back(problem: "thiếu tên đăng nhập (no account id)") }
-                    if let name = form.name {
-                        guard let role = form.role.flatMap(Role.init(rawValue:)) else { return back(problem: "vai trò không hợp lệ (bad role)") }
-                        let password = form.password.flatMap { $0.isEmpty ? nil : $0 }
-                        _ = try await accounts.add(id: id, name: name, role: role, password: password, actor: actor)
-                        return back(message: "Đã thêm tài khoản \(id).")
-                    }
-                    if let active = form.active {
-                        try accounts.setActive(OfficerID(id), active == "1", actor: actor)
-                        return back(message: active == "1" ? "Đã mở lại tài khoản \(id)." : "Đã khóa tài khoản \(id).")
-                    }
-                    if let roleText = form.role {
-                        guard let role = Role(rawValue: roleText) else { return back(problem: "vai trò không hợp lệ (bad role)") }
-                        try accounts.setRole(OfficerID(id), role, actor: actor)
-                        return back(message: "\(id) giờ là \(role.title).")
-                    }
-                    if let password = form.password {
-                        try await accounts.setPassword(OfficerID(id), password, actor: actor)
-                        return back(message: "Đã đặt lại mật khẩu của \(id).")
-                    }
-                    return back(problem: "không rõ thao tác (nothing to do)")
-                } catch let error as AccountService.AccountError {
-                    return back(problem: error.description)
+            let who = context.who
+            let actor = who.account.id.rawValue
+            do {
+                guard let id = form.id else { return back(problem: "thiếu tên đăng nhập (no account id)") }
+                if let name = form.name {
+                    guard let role = form.role.flatMap(Role.init(rawValue:)) else { return back(problem: "vai trò không hợp lệ (bad role)") }
+                    let password = form.password.flatMap { $0.isEmpty ? nil : $0 }
+                    _ = try await accounts.add(id: id, name: name, role: role, password: password, actor: actor)
+                    return back(message: "Đã thêm tài khoản \(id).")
                 }
+                if let active = form.active {
+                    try accounts.setActive(OfficerID(id), active == "1", actor: actor)
+                    return back(message: active == "1" ? "Đã mở lại tài khoản \(id)." : "Đã khóa tài khoản \(id).")
+                }
+                if let roleText = form.role {
+                    guard let role = Role(rawValue: roleText) else { return back(problem: "vai trò không hợp lệ (bad role)") }
+                    try accounts.setRole(OfficerID(id), role, actor: actor)
+                    return back(message: "\(id) giờ là \(role.title).")
+                }
+                if let password = form.password {
+                    try await accounts.setPassword(OfficerID(id), password, actor: actor)
+                    return back(message: "Đã đặt lại mật khẩu của \(id).")
+                }
+                return back(problem: "không rõ thao tác (nothing to do)")
+            } catch let error as AccountService.AccountError {
+                return back(problem: error.description)
             }
         }
 
-        router.get("/admin/devices") { request, _ in
-            switch StaffAuth.require(.manageDevices, request, accounts: accounts, kind: .page) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who):
-                let message = request.uri.queryParameters["message"].map(String.init)
-                let problem = request.uri.queryParameters["problem"].map(String.init)
-                return WebServer.html(try await devicesPage(who, daemon: daemon, message: message, problem: problem))
-            }
+        router.staff(.manageDevices, .page, accounts: accounts).get("/admin/devices") { request, context in
+            let who = context.who
+            let message = request.uri.queryParameters["message"].map(String.init)
+            let problem = request.uri.queryParameters["problem"].map(String.init)
+            return WebServer.html(try await devicesPage(who, daemon: daemon, message: message, problem: problem))
         }
         registerCounterSignOut(on: router, daemon: daemon, accounts: accounts)
         for action in ["reprint", "void"] {
-            router.post("/admin/tickets/\(action)") { request, context in
+            router.staff(.manageDevices, .page, accounts: accounts).post("/admin/tickets/\(action)") { request, context in
                 let form = try await decode(TicketForm.self, request)
-                switch StaffAuth.requireChange(.manageDevices, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
-                case .failure(let refusal): return refusal.response
-                case .success(let who):
-                    guard let number = form.number, !number.isEmpty else { return back(to: "/admin/devices", problem: "thiếu số phiếu") }
-                    let reason = form.reason.flatMap { $0.isEmpty ? nil : $0 } ?? ControlRequest.defaultVoidReason
-                    let command: QueueCommand = action == "reprint" ? .markReprinted(display: number) : .void(display: number, reason: reason)
-                    // A reprint goes through the printer, which stores no actor: the audit log hears it here.
-                    try accounts.audit(action == "reprint" ? "ticketReprintAsked" : "ticketVoidAsked", actor: who.account.id.rawValue,
-                                       detail: number)
-                    do throws(CommandError) {
-                        try await daemon.router.perform(command, actor: who.account.id)
-                    } catch {
-                        return back(to: "/admin/devices", problem: error.description)
-                    }
-                    return back(to: "/admin/devices", message: action == "reprint" ? "Đã in lại số \(number)." : "Đã hủy số \(number).")
+                let who = context.who
+                guard let number = form.number, !number.isEmpty else { return back(to: "/admin/devices", problem: "thiếu số phiếu") }
+                let reason = form.reason.flatMap { $0.isEmpty ? nil : $0 } ?? ControlRequest.defaultVoidReason
+                let command: QueueCommand = action == "reprint" ? .markReprinted(display: number) : .void(display: number, reason: reason)
+                // A reprint goes through the printer, which stores no actor: the audit log hears it here.
+                try accounts.audit(action == "reprint" ? "ticketReprintAsked" : "ticketVoidAsked", actor: who.account.id.rawValue,
+                                   detail: number)
+                do throws(CommandError) {
+                    try await daemon.router.perform(command, actor: who.account.id)
+                } catch {
+                    return back(to: "/admin/devices", problem: error.description)
                 }
+                return back(to: "/admin/devices", message: action == "reprint" ? "Đã in lại số \(number)." : "Đã hủy số \(number).")
             }
         }
     }
@@ -108,19 +96,16 @@ enum AdminPages {
 
     /// Frees a counter another officer cannot take: its officer left without signing out.
     static func registerCounterSignOut(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService) {
-        router.post("/admin/counters/sign-out") { request, context in
+        router.staff(.manageDevices, .page, accounts: accounts).post("/admin/counters/sign-out") { request, context in
             let form = try await decode(CounterForm.self, request)
-            switch StaffAuth.requireChange(.manageDevices, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who):
-                guard let counter = form.counter else { return back(to: "/admin/devices", problem: "thiếu số quầy") }
-                do throws(CommandError) {
-                    try await daemon.router.perform(.signOut(counter: CounterNumber(counter)), actor: who.account.id)
-                } catch {
-                    return back(to: "/admin/devices", problem: error.description)
-                }
-                return back(to: "/admin/devices", message: "Quầy số \(counter) đã trống.")
+            let who = context.who
+            guard let counter = form.counter else { return back(to: "/admin/devices", problem: "thiếu số quầy") }
+            do throws(CommandError) {
+                try await daemon.router.perform(.signOut(counter: CounterNumber(counter)), actor: who.account.id)
+            } catch {
+                return back(to: "/admin/devices", problem: error.description)
             }
+            return back(to: "/admin/devices", message: "Quầy số \(counter) đã trống.")
         }
     }
 

@@ -8,12 +8,8 @@ import KioskStore
 /// `/admin/audit`: who did what over the pages and `kiosk account`, newest first, 200 a page.
 enum AuditPage {
     static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService) {
-        router.get("/admin/audit") { request, _ in
-            let who: SignedIn
-            switch StaffAuth.require(.readAuditLog, request, accounts: accounts, kind: .page) {
-            case .failure(let refusal): return refusal.response
-            case .success(let found): who = found
-            }
+        router.staff(.readAuditLog, .page, accounts: accounts).get("/admin/audit") { request, context in
+            let who = context.who
             let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
             let entries = try daemon.database.auditLog(limit: 200, beforeSeq: before)
             let rows = entries.map { e -> String in

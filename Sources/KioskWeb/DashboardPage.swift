@@ -86,45 +86,34 @@ enum DashboardPage {
             let (_, events) = await daemon.engine.subscribe(buffer: 16)
             for await _ in events { await cache.noteChange() }
         }
-        router.get("/dashboard") { request, _ in
-            switch StaffAuth.require(.watchLiveFigures, request, accounts: accounts, kind: .page) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who):
-                let content = try await cache.content()
-                return WebServer.html(StaffPage.frame(title: "Số liệu hôm nay", who: who, here: "/dashboard",
-                                                      body: "<div id=\"dashboard\">\(content)</div>", script: script))
-            }
+        router.staff(.watchLiveFigures, .page, accounts: accounts).get("/dashboard") { _, context in
+            let who = context.who
+            let content = try await cache.content()
+            return WebServer.html(StaffPage.frame(title: "Số liệu hôm nay", who: who, here: "/dashboard",
+                                                  body: "<div id=\"dashboard\">\(content)</div>", script: script))
         }
-        router.get("/dashboard/content") { request, _ in
-            switch StaffAuth.require(.watchLiveFigures, request, accounts: accounts, kind: .api) {
-            case .failure(let refusal): return refusal.response
-            case .success:
-                var response = WebServer.html(try await cache.content())
-                response.headers[.cacheControl] = "no-store"
-                return response
-            }
+        router.staff(.watchLiveFigures, .api, accounts: accounts).get("/dashboard/content") { _, _ in
+            var response = WebServer.html(try await cache.content())
+            response.headers[.cacheControl] = "no-store"
+            return response
         }
-        router.get("/api/dashboard/events") { request, _ in
-            switch StaffAuth.require(.watchLiveFigures, request, accounts: accounts, kind: .api) {
-            case .failure(let refusal): return refusal.response
-            case .success:
-                return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                                body: ResponseBody { writer in try await metrics.counting("dashboard") {
-                                    let (_, events) = await daemon.engine.subscribe(buffer: 16)
-                                    try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                                    var last = ContinuousClock.now
-                                    for await _ in events {
-                                        // At most one push per two seconds: a busy hall must not make pages flicker.
-                                        let wait = DashboardCache.minimumAge - (ContinuousClock.now - last)
-                                        if wait > .zero { try await Task.sleep(for: wait) }
-                                        // The new copy is ready before the page is told to fetch it.
-                                        _ = try await cache.fresh()
-                                        last = .now
-                                        try await writer.write(ByteBuffer(string: "event: changed\ndata: {}\n\n"))
-                                    }
-                                    try await writer.finish(nil)
-                                } })
-            }
+        router.staff(.watchLiveFigures, .api, accounts: accounts).get("/api/dashboard/events") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                            body: ResponseBody { writer in try await metrics.counting("dashboard") {
+                                let (_, events) = await daemon.engine.subscribe(buffer: 16)
+                                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                                var last = ContinuousClock.now
+                                for await _ in events {
+                                    // At most one push per two seconds: a busy hall must not make pages flicker.
+                                    let wait = DashboardCache.minimumAge - (ContinuousClock.now - last)
+                                    if wait > .zero { try await Task.sleep(for: wait) }
+                                    // The new copy is ready before the page is told to fetch it.
+                                    _ = try await cache.fresh()
+                                    last = .now
+                                    try await writer.write(ByteBuffer(string: "event: changed\ndata: {}\n\n"))
+                                }
+                                try await writer.finish(nil)
+                            } })
         }
     }
 

@@ -83,13 +83,8 @@ enum LoginPage {
             }
         }
 
-        router.post("/logout") { request, context in
-            let body = try await request.body.collect(upTo: 4096)
-            let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
-            switch StaffAuth.requireChange(.readOwnFigures, request, context: context, accounts: accounts, kind: .page, formToken: form.csrf) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who): try accounts.logout(who.session)
-            }
+        router.staff(.readOwnFigures, .page, accounts: accounts).post("/logout") { _, context in
+            try accounts.logout(context.who.session)
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             response.setCookie(StaffAuth.expiredSessionCookie)
             return response

@@ -37,9 +37,11 @@ public final class KioskMetrics: Service, Sendable {
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: name, helpText: help), labels: labels)
     }
 
-    /// Follows the hall's events until the daemon stops.
+    /// Follows the hall's events until the daemon stops (the engine's events may end first,
+    /// when the shutdown closes them: this part still ends only when told).
     public func run() async {
         await cancelWhenGracefulShutdown { await self.follow() }
+        try? await gracefulShutdown()
     }
 
     private func follow() async {

@@ -11,25 +11,16 @@ import KioskStore
 enum OfficerPage {
     static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, encoder: JSONEncoder,
                          metrics: KioskMetrics) {
-        router.get("/officer") { request, _ in
-            switch StaffAuth.require(.workAtCounter, request, accounts: accounts, kind: .page) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who):
-                return WebServer.html(StaffPage.frame(title: "Quầy của tôi", who: who, here: "/officer", body: body, script: script))
-            }
+        router.staff(.workAtCounter, .page, accounts: accounts).get("/officer") { request, context in
+            let who = context.who
+            return WebServer.html(StaffPage.frame(title: "Quầy của tôi", who: who, here: "/officer", body: body, script: script))
         }
-        router.get("/api/officer/state") { request, _ in
-            switch StaffAuth.require(.workAtCounter, request, accounts: accounts, kind: .api) {
-            case .failure(let refusal): return refusal.response
-            case .success(let who): return WebServer.json(try encoder.encode(try await view(daemon: daemon, account: who.account)))
-            }
+        router.staff(.workAtCounter, .api, accounts: accounts).get("/api/officer/state") { request, context in
+            let who = context.who
+            return WebServer.json(try encoder.encode(try await view(daemon: daemon, account: who.account)))
         }
-        router.get("/api/officer/events") { request, _ in
-            let who: SignedIn
-            switch StaffAuth.require(.workAtCounter, request, accounts: accounts, kind: .api) {
-            case .failure(let refusal): return refusal.response
-            case .success(let found): who = found
-            }
+        router.staff(.workAtCounter, .api, accounts: accounts).get("/api/officer/events") { request, context in
+            let who = context.who
             return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
                             body: ResponseBody { writer in try await metrics.counting("officer") {
                                 let (_, events) = await daemon.engine.subscribe(buffer: 64)
@@ -54,12 +45,8 @@ enum OfficerPage {
                                 try await writer.finish(nil)
                             } })
         }
-        router.post("/api/officer/action") { request, context in
-            let who: SignedIn
-            switch StaffAuth.requireChange(.workAtCounter, request, context: context, accounts: accounts, kind: .api) {
-            case .failure(let refusal): return refusal.response
-            case .success(let found): who = found
-            }
+        router.staff(.workAtCounter, .api, accounts: accounts, bodyLimit: OfficerAction.maxBytes).post("/api/officer/action") { request, context in
+            let who = context.who
             guard WebServer.isJSON(request.headers[.contentType]) else {
                 return WebServer.problem(.unsupportedMediaType, "Content-Type must be application/json")
             }

@@ -44,12 +44,8 @@ enum ReportsPage {
     }
 
     static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, logger: Logger) {
-        router.get("/api/export") { request, _ in
-            let who: SignedIn
-            switch StaffAuth.require(.readOwnFigures, request, accounts: accounts, kind: .api) {
-            case .failure(let refusal): return refusal.response
-            case .success(let found): who = found
-            }
+        router.staff(.readOwnFigures, .api, accounts: accounts).get("/api/export") { request, context in
+            let who = context.who
             let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
             let wanted: ExportRequest
             switch ExportRequest.parse(parameters) {
@@ -77,12 +73,8 @@ enum ReportsPage {
                             })
         }
 
-        router.get("/reports") { request, _ in
-            let who: SignedIn
-            switch StaffAuth.require(.readOwnFigures, request, accounts: accounts, kind: .page) {
-            case .failure(let refusal): return refusal.response
-            case .success(let found): who = found
-            }
+        router.staff(.readOwnFigures, .page, accounts: accounts).get("/reports") { request, context in
+            let who = context.who
             let today = LocalDay(Date(), in: daemon.config.timeZone)
             // "Tự chọn" sends an empty period: the two dates count then.
             var parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }

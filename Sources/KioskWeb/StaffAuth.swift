@@ -52,7 +52,7 @@ public enum StaffAuth {
     /// The same, for a request that changes something: also same origin, the session's CSRF
     /// token in the `X-CSRF-Token` header or the form's `csrf` field, and within the account's
     /// and the address's share of changes per minute (429 past it).
-    static func requireChange(_ permission: Permission, _ request: Request, context: KioskRequestContext, accounts: AccountService,
+    static func requireChange(_ permission: Permission, _ request: Request, address: String, accounts: AccountService,
                               kind: Kind, formToken: String? = nil) -> Result<SignedIn, Refusal> {
         if let refusal = WebServer.crossSiteRefusal(request) { return .failure(Refusal(refusal)) }
         let who: SignedIn
@@ -64,7 +64,7 @@ public enum StaffAuth {
         guard let token, constantTimeEqual(token, who.session.csrf) else {
             return .failure(Refusal(WebServer.problem(.forbidden, "thiếu mã chống giả mạo (CSRF token missing or wrong): reload the page")))
         }
-        if let wait = accounts.reserveAction(account: who.account.id, address: context.address) {
+        if let wait = accounts.reserveAction(account: who.account.id, address: address) {
             var response = WebServer.problem(.tooManyRequests, "Thao tác quá nhiều trong một phút. Vui lòng chờ \(wait) giây. "
                                              + "(Too many changes in a minute: wait \(wait) s.)")
             response.headers[.retryAfter] = String(wait)

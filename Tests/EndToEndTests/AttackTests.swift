@@ -143,7 +143,7 @@ import Testing
         var seen: [[Int]] = []
         for (i, level) in [3, 1, 3, 2, 1, 3].enumerated() {
             #expect(try centre.request("issue A").hasPrefix("ok"))
-            #expect(try centre.request("next 1").hasSuffix("ticketCalled"))
+            #expect(try centre.request("next 1").contains("(calling "))
             let now = Date().timeIntervalSince1970
             try InputEventWriter.write(InputEvent.tap(code: UInt16(78 + level), seconds: Int64(now),
                                                       microseconds: Int64(now.truncatingRemainder(dividingBy: 1) * 1e6)),

@@ -39,7 +39,7 @@ import Testing
         try eventually(5, "the ticket at the printer") { centre.runLog.contains("ticketIssued") && centre.runLog.contains("B001") }
         // The printer hangs; counter 1 calls the next citizen.
         let started = Date()
-        #expect(try centre.request("next 1").hasSuffix("ticketCalled"))
+        #expect(try centre.request("next 1").contains("(calling "))
         try stream.read("the call of A001") { $0.contains("event: call") }
         let pushed = Date().timeIntervalSince(started)
         #expect(pushed < 1, "the call reached the display in \(Int(pushed * 1000)) ms while the printer was stuck")
@@ -127,7 +127,7 @@ import Testing
 
         input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
         holder.waitUntilExit()
-        #expect(try centre.request("next 1").hasSuffix("ticketCalled"))
+        #expect(try centre.request("next 1").contains("(calling "))
         let again = try HTTP.request(port: centre.port, "GET", "/health")
         #expect(!again.body.contains("database is locked"), "\(again.body)")
         #expect(centre.runLog.contains("database writable again"))

@@ -105,7 +105,7 @@ import Testing
         for c in [north, south] {
             try c.officer("an", signInAt: 1)
             for _ in 0..<3 { #expect(try c.request("issue A").hasPrefix("ok")) }
-            #expect(try c.request("next 1").hasSuffix("ticketCalled"))
+            #expect(try c.request("next 1").contains("(calling "))
             #expect(try c.request("finish 1").hasPrefix("ok"))
         }
         try caughtUp(north)
