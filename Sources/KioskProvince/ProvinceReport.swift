@@ -16,17 +16,8 @@ public enum ProvinceGrouping: String, CaseIterable, Sendable {
     /// Officers, counters and services belong to a centre: their rows are per centre.
     var perCentre: Bool { self == .centre || self == .officer || self == .counter || self == .service }
 
-    /// The SQL for the group's key, the same text as the box's (`ReportGrouping.column`).
-    var column: String {
-        switch self {
-        case .centre: "''"
-        case .officer, .service, .day: rawValue
-        case .counter: "counter::text"
-        case .month: "substr(day, 1, 7)"
-        case .quarter: "substr(day, 1, 4) || '-Q' || ((substr(day, 6, 2)::int + 2) / 3)"
-        case .year: "substr(day, 1, 4)"
-        }
-    }
+    /// The SQL for the group's key: the box's own (`ReportGrouping.column`); a centre's rows have none.
+    var column: String { local?.column(postgres: true) ?? "''" }
 }
 
 /// The province's satisfaction report, from the central database, with the box's formulas:
@@ -66,7 +57,7 @@ public struct ProvinceReport: Sendable {
 
         let perCentre = grouping.perCentre
         let centreColumn = perCentre ? "centre" : "''"
-        let column = grouping == .centre ? "''" : grouping.column
+        let column = grouping.column
         var whereClause = "day BETWEEN $1 AND $2"
         var bindings = PostgresBindings()
         bindings.append(from.iso)
@@ -155,9 +146,7 @@ public struct ProvinceReport: Sendable {
         }
         rows.sort { a, b in
             if a.centre != b.centre { return a.centre < b.centre }
-            // numbers (counters) in numeric order, everything else as text, as the box sorts
-            if let x = Int(a.row.key), let y = Int(b.row.key) { return x < y }
-            return a.row.key < b.row.key
+            return ReportGrouping.precedes(a.row.key, b.row.key)
         }
         var report = ProvinceReport(from: from, to: to, grouping: grouping, centre: centre, centreName: centre.flatMap { names[$0] },
                                     levelLabels: levelLabels, reasonLabels: reasonLabels, rows: rows)
@@ -290,7 +279,7 @@ public struct ProvinceReport: Sendable {
             var noShows: Int, transfers: Int
             var reasonCounts: [String: Int]
         }
-        func ms(_ s: Double?) -> Double? { s.map { ($0 * 1000).rounded() / 1000 } }
+        let ms = SatisfactionReport.milliseconds
         let document = Document(title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, ranked: ranked,
                                 levels: levelLabels, rows: rows.map { r in
             let f = r.row.figures, t = r.row.times

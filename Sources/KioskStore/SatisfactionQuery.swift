@@ -7,14 +7,24 @@ import Synchronization
 public enum ReportGrouping: String, CaseIterable, Sendable {
     case officer, counter, service, day, month, quarter, year
 
-    /// The SQL for the group's key, in both the rating and the ticket tables.
-    var column: String {
+    /// The SQL for the group's key, in both the rating and the ticket tables; the one
+    /// definition for the box's SQLite and the province's PostgreSQL (`postgres`: a counter's
+    /// key as text there, where the keys of one query must be of one type).
+    public func column(postgres: Bool = false) -> String {
         switch self {
-        case .officer, .counter, .service, .day: rawValue
+        case .counter: postgres ? "CAST(counter AS TEXT)" : "counter"
+        case .officer, .service, .day: rawValue
         case .month: "substr(day, 1, 7)"
         case .quarter: "substr(day, 1, 4) || '-Q' || ((CAST(substr(day, 6, 2) AS INTEGER) + 2) / 3)"
         case .year: "substr(day, 1, 4)"
         }
+    }
+
+    /// The order of a report's rows, the box's and the province's: keys that are numbers
+    /// (counters) in numeric order, everything else as text.
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        if let x = Int(a), let y = Int(b) { return x < y }
+        return a < b
     }
 
     /// The same key for a day, as `column` gives it in SQL; nil for groupings that are not by time.
@@ -53,7 +63,7 @@ extension KioskDatabase {
     /// own read: a report made while the hall is open may see a ticket that one slice read
     /// before it was finished, never the same ticket twice.
     public func satisfaction(_ filter: ExportFilter, by grouping: ReportGrouping, scaleSize: Int) throws -> [SatisfactionRow] {
-        let column = grouping.column
+        let column = grouping.column()
         let slices = filter.slices(max(2, ProcessInfo.processInfo.activeProcessorCount * 2))
         let parts = Mutex<[Result<[String: GroupSums], Error>]>([])
         DispatchQueue.concurrentPerform(iterations: slices.count * 2) { job in
@@ -83,11 +93,7 @@ extension KioskDatabase {
                                      meanService: sums.served == 0 ? nil : sums.serviceSum / Double(sums.served))
             return SatisfactionRow(key: key, figures: figures, times: times, reasonCounts: reasons[key] ?? [:])
         }
-        .sorted { a, b in
-            // numbers (counters) in numeric order, everything else as text
-            if let x = Int(a.key), let y = Int(b.key) { return x < y }
-            return a.key < b.key
-        }
+        .sorted { ReportGrouping.precedes($0.key, $1.key) }
     }
 
     /// Counted ratings per group and level (flagged presses left out).

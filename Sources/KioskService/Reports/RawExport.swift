@@ -16,76 +16,100 @@ public enum RawExport {
         case csv, json
     }
 
-    static let ticketColumns: [RowWriter.Column] = [
-        .init("Mã phiếu", "id"), .init("Ngày", "day"), .init("Dịch vụ", "service"), .init("Số", "number"),
-        .init("Ưu tiên", "priority"), .init("Trạng thái", "status"), .init("Quầy", "counter"), .init("Cán bộ", "officer"),
-        .init("Giờ lấy số", "issued_at"), .init("Giờ gọi", "called_at"), .init("Giờ kết thúc", "finished_at"),
-        .init("Chờ (giây)", "wait_seconds"), .init("Phục vụ (giây)", "service_seconds"), .init("Kết quả", "outcome"),
-        .init("Số lần gọi lại", "recalls"), .init("Số lần chuyển", "transfers"), .init("In phiếu", "print"),
-        .init("Lý do (in phiếu)", "print_reason"), .init("Mã hồ sơ", "dossiers"),
+    /// One column of a raw export: its header (CSV, Vietnamese), its key (JSON) and how its
+    /// cell is written from a row. A table of these is the only description of an export's
+    /// columns, so a header and its values cannot drift apart.
+    struct Column<Row>: Sendable {
+        let header: String
+        let key: String
+        let write: @Sendable (inout RowWriter, Row) -> Void
+
+        init(_ header: String, _ key: String, _ write: @escaping @Sendable (inout RowWriter, Row) -> Void) {
+            self.header = header
+            self.key = key
+            self.write = write
+        }
+    }
+
+    // Ids and codes are text in every format (JSON `"id": "123"`): an id is a name, not a quantity.
+    static let ticketColumns: [Column<TicketExportRow>] = [
+        .init("Mã phiếu", "id") { $0.text(String($1.id)) },
+        .init("Ngày", "day") { $0.text($1.day) },
+        .init("Dịch vụ", "service") { $0.text($1.service) },
+        .init("Số", "number") { $0.text($1.number) },
+        .init("Ưu tiên", "priority") { $0.yesNo($1.priority) },
+        .init("Trạng thái", "status") { $0.text($1.status) },
+        .init("Quầy", "counter") { $0.int($1.counter) },
+        .init("Cán bộ", "officer") { $0.text($1.officer) },
+        .init("Giờ lấy số", "issued_at") { $0.time($1.issuedAt) },
+        .init("Giờ gọi", "called_at") { $0.time($1.calledAt) },
+        .init("Giờ kết thúc", "finished_at") { $0.time($1.finishedAt) },
+        .init("Chờ (giây)", "wait_seconds") { w, t in w.int(t.calledAt.map { Int(($0 - t.issuedAt).rounded()) }) },
+        .init("Phục vụ (giây)", "service_seconds") { w, t in w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } }) },
+        .init("Kết quả", "outcome") { $0.text($1.outcome) },
+        .init("Số lần gọi lại", "recalls") { $0.int($1.recalls) },
+        .init("Số lần chuyển", "transfers") { $0.int($1.transfers) },
+        .init("In phiếu", "print") { $0.text($1.printState) },
+        .init("Lý do (in phiếu)", "print_reason") { $0.text($1.printReason) },
+        .init("Mã hồ sơ", "dossiers") { $0.text($1.dossiers) },
     ]
 
-    static let ratingColumns: [RowWriter.Column] = [
-        .init("Mã đánh giá", "id"), .init("Ngày", "day"), .init("Giờ", "at"), .init("Quầy", "counter"),
-        .init("Số phiếu", "ticket"), .init("Dịch vụ", "service"), .init("Cán bộ", "officer"), .init("Mức", "level"),
-        .init("Nhãn", "label"), .init("Thang", "scale_size"), .init("Hài lòng", "satisfied"), .init("Cờ", "flag"),
-        .init("Lý do", "reason"), .init("Mã hồ sơ", "dossiers"),
+    static let ratingColumns: [Column<RatingExportRow>] = [
+        .init("Mã đánh giá", "id") { $0.text(String($1.id)) },
+        .init("Ngày", "day") { $0.text($1.day) },
+        .init("Giờ", "at") { $0.time($1.at) },
+        .init("Quầy", "counter") { $0.int($1.counter) },
+        .init("Số phiếu", "ticket") { $0.text($1.ticket) },
+        .init("Dịch vụ", "service") { $0.text($1.service) },
+        .init("Cán bộ", "officer") { $0.text($1.officer) },
+        .init("Mức", "level") { $0.int($1.level) },
+        .init("Nhãn", "label") { $0.text($1.label) },
+        .init("Thang", "scale_size") { $0.int($1.scaleSize) },
+        .init("Hài lòng", "satisfied") { $0.yesNo($1.satisfied) },
+        .init("Cờ", "flag") { $0.text($1.flag) },
+        .init("Lý do", "reason") { $0.text($1.reason) },
+        .init("Mã hồ sơ", "dossiers") { $0.text($1.dossiers) },
     ]
 
-    static let dossierColumns: [RowWriter.Column] = [
-        .init("Mã hồ sơ", "dossier"), .init("Số phiếu", "ticket"), .init("Cán bộ", "officer"), .init("Quầy", "counter"),
-        .init("Dịch vụ", "service"), .init("Giờ", "at"), .init("Mức", "level"), .init("Nhãn", "label"), .init("Lý do", "reason"),
+    static let dossierColumns: [Column<DossierExportRow>] = [
+        .init("Mã hồ sơ", "dossier") { $0.text($1.code) },
+        .init("Số phiếu", "ticket") { $0.text($1.ticket) },
+        .init("Cán bộ", "officer") { $0.text($1.officer) },
+        .init("Quầy", "counter") { $0.int($1.counter) },
+        .init("Dịch vụ", "service") { $0.text($1.service) },
+        .init("Giờ", "at") { $0.time($1.at) },
+        .init("Mức", "level") { $0.int($1.level) },
+        .init("Nhãn", "label") { $0.text($1.label) },
+        .init("Lý do", "reason") { $0.text($1.reason) },
     ]
 
     public static func write(_ kind: Kind, as format: Format = .csv, database: KioskDatabase, filter: ExportFilter,
                              timeZone: TimeZone, to out: FileHandle) throws {
         switch kind {
         case .tickets:
-            var w = RowWriter(out, format: format, columns: ticketColumns, timeZone: timeZone)
-            try database.forEachTicket(filter) { t in
-                // Ids and codes are text in every format (JSON `"id": "123"`): an id is a name, not a quantity.
-                w.text(String(t.id)); w.text(t.day); w.text(t.service); w.text(t.number); w.yesNo(t.priority); w.text(t.status)
-                w.int(t.counter); w.text(t.officer); w.time(t.issuedAt); w.time(t.calledAt); w.time(t.finishedAt)
-                w.int(t.calledAt.map { Int(($0 - t.issuedAt).rounded()) })
-                w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } })
-                w.text(t.outcome); w.int(t.recalls); w.int(t.transfers); w.text(t.printState); w.text(t.printReason)
-                w.text(t.dossiers)
-                w.endRow()
-            }
-            w.finish()
+            try write(ticketColumns, format: format, timeZone: timeZone, to: out) { try database.forEachTicket(filter, $0) }
         case .ratings:
-            var w = RowWriter(out, format: format, columns: ratingColumns, timeZone: timeZone)
-            try database.forEachRating(filter) { r in
-                w.text(String(r.id)); w.text(r.day); w.time(r.at); w.int(r.counter); w.text(r.ticket); w.text(r.service)
-                w.text(r.officer); w.int(r.level); w.text(r.label); w.int(r.scaleSize); w.yesNo(r.satisfied); w.text(r.flag)
-                w.text(r.reason); w.text(r.dossiers)
-                w.endRow()
-            }
-            w.finish()
+            try write(ratingColumns, format: format, timeZone: timeZone, to: out) { try database.forEachRating(filter, $0) }
         case .dossiers:
-            var w = RowWriter(out, format: format, columns: dossierColumns, timeZone: timeZone)
-            try database.forEachDossier(filter) { d in
-                w.text(d.code); w.text(d.ticket); w.text(d.officer); w.int(d.counter); w.text(d.service); w.time(d.at)
-                w.int(d.level); w.text(d.label); w.text(d.reason)
-                w.endRow()
-            }
-            w.finish()
+            try write(dossierColumns, format: format, timeZone: timeZone, to: out) { try database.forEachDossier(filter, $0) }
         }
+    }
+
+    /// Every row `rows` gives, each cell written by its column.
+    private static func write<Row>(_ columns: [Column<Row>], format: Format, timeZone: TimeZone, to out: FileHandle,
+                                   rows: ((Row) throws -> Void) throws -> Void) throws {
+        var w = RowWriter(out, format: format, headers: columns.map(\.header), keys: columns.map(\.key), timeZone: timeZone)
+        try rows { row in
+            for column in columns { column.write(&w, row) }
+            w.endRow()
+        }
+        w.finish()
     }
 }
 
 /// Writes rows cell by cell into a byte buffer and the buffer to the file in 64 KiB pieces.
 /// Bytes, not `Data`: appending to `Data` cost more than reading the rows from SQLite.
 struct RowWriter {
-    struct Column {
-        var header: String
-        var key: String
-        init(_ header: String, _ key: String) {
-            self.header = header
-            self.key = key
-        }
-    }
-
     private let handle: FileHandle
     private let format: RawExport.Format
     /// JSON: `"key":` for each column, ready to copy.
@@ -95,16 +119,16 @@ struct RowWriter {
     private var rows = 0
     private var clock: LocalTimeFormatter
 
-    init(_ handle: FileHandle, format: RawExport.Format, columns: [Column], timeZone: TimeZone) {
+    init(_ handle: FileHandle, format: RawExport.Format, headers: [String], keys: [String], timeZone: TimeZone) {
         self.handle = handle
         self.format = format
-        keys = columns.map { Array("\"\($0.key)\":".utf8) }
+        self.keys = keys.map { Array("\"\($0)\":".utf8) }
         clock = LocalTimeFormatter(timeZone)
         buffer.reserveCapacity(1 << 17)
         switch format {
         case .csv:
             buffer += [0xEF, 0xBB, 0xBF]  // byte-order mark: Excel then reads UTF-8
-            for c in columns { text(c.header) }
+            for header in headers { text(header) }
             endRow()
             rows = 0
         case .json:

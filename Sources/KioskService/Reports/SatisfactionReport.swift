@@ -210,7 +210,7 @@ public struct SatisfactionReport: Sendable {
 
     /// A mean in seconds to the millisecond: sums added in another order (slices of days, the
     /// province's server) differ in their last bits, never in a millisecond.
-    static func milliseconds(_ seconds: Double?) -> Double? {
+    public static func milliseconds(_ seconds: Double?) -> Double? {
         seconds.map { ($0 * 1000).rounded() / 1000 }
     }
 
