@@ -22,6 +22,21 @@ final class TableReader {
 
     func has(_ key: String) -> Bool { table[key] != nil }
 
+    /// A path as the file names it: relative paths are relative to the file's own folder.
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    /// A path-valued key, resolved (see `resolve`).
+    func path(_ key: String, default value: String? = nil) throws(ConfigError) -> String {
+        resolve(try string(key, default: value))
+    }
+
+    /// An optional key: nil when it is absent.
+    func optionalString(_ key: String) throws(ConfigError) -> String? { has(key) ? try string(key) : nil }
+
+    func optionalPath(_ key: String) throws(ConfigError) -> String? { has(key) ? try path(key) : nil }
+
     private func entry(_ key: String) -> TOMLEntry? {
         used.insert(key)
         return table[key]
