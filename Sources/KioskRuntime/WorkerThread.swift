@@ -110,6 +110,23 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
 
     private final class ResultBox<T>: @unchecked Sendable { var value: T? }
 
+    /// Runs `work` right here when the worker is idle, as `sync` would (for another dedicated
+    /// thread: no switch to the worker's thread); when the worker is busy, queues it as
+    /// `async` does and returns at once, so the caller never waits behind the worker's work.
+    public func runHereIfIdle(_ work: @escaping @Sendable () -> Void) {
+        precondition(!isCurrent, "a worker cannot run its own work in place")
+        queue.condition.lock()
+        let idle = queue.jobs.isEmpty
+        queue.condition.unlock()
+        guard idle, queue.exclusive.try() else { return async(work) }
+        queue.inline = pthread_self()
+        defer {
+            queue.inline = nil
+            queue.exclusive.unlock()
+        }
+        work()
+    }
+
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedSerialExecutor()

@@ -42,4 +42,32 @@ import Testing
         #expect(try await offThePool { counter.addWaiting() } == 2)
         #expect(await counter.add() == 3)
     }
+
+    /// A keypad's thread does a press's work itself when the printer's worker is idle, and
+    /// never waits behind it when it is busy: the work is queued and the keypad reads on.
+    @Test func runHereIfIdleRunsInPlaceOrQueuesWithoutWaiting() async throws {
+        let worker = WorkerThread(name: "printer")
+        let ran = Mutex<[String]>([])
+        try await offThePool {
+            let caller = pthread_self()
+            worker.runHereIfIdle { ran.withLock { $0.append(pthread_equal(pthread_self(), caller) != 0 ? "idle: in place" : "idle: on the worker") } }
+        }
+        #expect(ran.withLock { $0 } == ["idle: in place"])
+
+        let release = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        worker.async {
+            holding.signal()
+            release.wait()
+        }
+        holding.wait()
+        try await offThePool {
+            let caller = pthread_self()
+            worker.runHereIfIdle { ran.withLock { $0.append(pthread_equal(pthread_self(), caller) != 0 ? "busy: in place" : "busy: on the worker") } }
+        }
+        #expect(ran.withLock { $0 }.count == 1, "the busy worker's caller returned before its work ran")
+        release.signal()
+        try await waitUntil("the queued work ran") { ran.withLock { $0 }.count == 2 }
+        #expect(ran.withLock { $0 } == ["idle: in place", "busy: on the worker"])
+    }
 }

@@ -113,11 +113,16 @@ public struct TicketIssuer: Service {
         return try result.get()
     }
 
-    /// Asks for a ticket without waiting (a keypad's thread): `done` hears the outcome, on
-    /// the printer's or the engine's thread.
+    /// Asks for a ticket from a keypad's own reading thread: when the printer is idle, that
+    /// thread reserves (one durable commit), renders and sends the ticket itself, with no
+    /// switch to another thread; when it is busy, the request waits for the printer's next
+    /// batch and the keypad goes on reading. `done` hears the outcome, on whichever thread
+    /// did the work (or the engine's, for a stored outcome).
     func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant,
                done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
-        enqueue(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline), done: done)
+        waiting.add(Request(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline), done: done))
+        let issuer = self
+        io.runHereIfIdle { issuer.printWaiting() }
     }
 
     private func enqueue(_ kind: Request.Kind, deadline: Deadline, done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
@@ -126,7 +131,7 @@ public struct TicketIssuer: Service {
         io.async { issuer.printWaiting() }
     }
 
-    // MARK: On the printer's thread
+    // MARK: On the printer's thread (or a keypad's, in its place: see `io.runHereIfIdle`)
 
     /// Takes every waiting request (a later call finds none: they came in this batch).
     private func printWaiting() {
