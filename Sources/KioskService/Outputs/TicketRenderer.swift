@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskDevices
+import Synchronization
 
 /// Lays a ticket out as ESC/POS for one printer profile: what the citizen takes away. Big
 /// number, service, people waiting ahead, date and time, in the centre's words, with correct
@@ -12,6 +13,9 @@ public struct TicketRenderer: Sendable {
     public let profile: PrinterProfile
     /// Needed by raster profiles only.
     public let rasterizer: TextRasterizer?
+    /// The raster images of the lines every ticket repeats (centre, title, services, footer):
+    /// drawn once, not at each press.
+    private let repeated = RepeatedLines()
 
     public init(centreName: String, layout: TicketLayout, timeZone: TimeZone, profile: PrinterProfile, rasterizer: TextRasterizer?) {
         self.centreName = centreName
@@ -31,6 +35,9 @@ public struct TicketRenderer: Sendable {
     /// The parts of a ticket, top to bottom, each with its look.
     enum Style {
         case centre, title, number, marker, service, body, footer
+
+        /// The same text on many tickets (not the number, the count ahead or the time).
+        var repeats: Bool { self != .number && self != .body }
 
         /// Native text: width and height multipliers, bold.
         var native: (width: Int, height: Int, bold: Bool) {
@@ -80,7 +87,8 @@ public struct TicketRenderer: Sendable {
             var image = MonoBitmap(width: profile.widthDots, height: 0)
             for (text, style) in lines {
                 if style == .title || style == .service || (style == .footer && text == layout.footer.first) { image.appendBlank(rows: 12) }
-                image.append(rasterizer.render(text, width: profile.widthDots, pixels: style.raster.pixels, bold: style.raster.bold))
+                let draw = { rasterizer.render(text, width: profile.widthDots, pixels: style.raster.pixels, bold: style.raster.bold) }
+                image.append(style.repeats ? repeated.image(text, style, draw) : draw())
             }
             doc.raster(image)
         } else {
@@ -120,11 +128,36 @@ public struct TicketRenderer: Sendable {
             .replacingOccurrences(of: "{id}", with: String(ticket.id.rawValue))
     }
 
-    /// `26/11/2026 08:15`, the way dates are written in Vietnam.
+    /// `26/11/2026 08:15`, the way dates are written in Vietnam (by arithmetic on the local
+    /// day: a calendar and `String(format:)` cost more than the rest of a text ticket).
     static func dateTime(_ date: Date, _ timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%02d/%02d/%04d %02d:%02d", p.day!, p.month!, p.year!, p.hour!, p.minute!)
+        let day = LocalDay(date, in: timeZone)
+        let local = Int((date.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: date))).rounded(.down))
+        let minutes = ((local % 86_400) + 86_400) % 86_400 / 60
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(two(day.day))/\(two(day.month))/\(day.year) \(two(minutes / 60)):\(two(minutes % 60))"
+    }
+}
+
+/// Raster images of repeated ticket lines, by text and style; a config has a few dozen.
+final class RepeatedLines: Sendable {
+    private struct Key: Hashable {
+        var text: String
+        var style: TicketRenderer.Style
+    }
+
+    private let images = Mutex<[Key: MonoBitmap]>([:])
+    /// More than any config's lines: a bound, should something repeat that should not.
+    static let limit = 512
+
+    func image(_ text: String, _ style: TicketRenderer.Style, _ draw: () -> MonoBitmap) -> MonoBitmap {
+        let key = Key(text: text, style: style)
+        if let known = images.withLock({ $0[key] }) { return known }
+        let made = draw()
+        images.withLock { images in
+            if images.count >= Self.limit { images.removeAll() }
+            images[key] = made
+        }
+        return made
     }
 }
