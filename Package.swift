@@ -147,11 +147,13 @@ let package = Package(
         // A generated year of a busy centre, for the benchmarks and the report tests.
         .target(name: "KioskSampleData", dependencies: ["KioskStore", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Tests/KioskSampleData"),
-        // Simulated hardware for the tests: a pseudo-terminal, a printer that answers status queries.
+        // For the tests only: simulated hardware (pseudo-terminals, a printer that answers status
+        // queries), a private PostgreSQL, test certificates, a recording log, the kill -9 rounds.
         .target(name: "KioskTestSupport", dependencies: ["KioskDevices", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/KioskTestSupport"),
         // Generated inputs for the parsers that read the outside world, shared by the tests and the soak.
-        .target(name: "KioskFuzz", dependencies: ["KioskService", "KioskWeb", "KioskDevices", "KioskStore"], path: "Tests/KioskFuzz"),
+        .target(name: "KioskFuzz", dependencies: ["KioskService", "KioskWeb", "KioskDevices", "KioskStore", "KioskSampleData"],
+                path: "Tests/KioskFuzz"),
         .executableTarget(name: "kiosk-soak", dependencies: ["KioskFuzz", "KioskTestSupport"], path: "Tests/Soak"),
         .testTarget(name: "FuzzTests", dependencies: ["KioskFuzz"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),

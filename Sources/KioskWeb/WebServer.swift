@@ -119,8 +119,8 @@ public enum WebServer {
         router.get("/kiosk") { _, _ in html(KioskPage.html) }
         router.get("/api/kiosk/services") { _, _ in
             let printer = daemon.health.entry("printer")
-            let services = daemon.config.rules.services.map { KioskService(code: $0.code.rawValue, name: $0.name) }
-            return json(try encoder.encode(KioskServices(services: services, printerReady: printer?.state != .unavailable,
+            let services = daemon.config.rules.services.map { ServiceButton(code: $0.code.rawValue, name: $0.name) }
+            return json(try encoder.encode(TouchKioskServices(services: services, printerReady: printer?.state != .unavailable,
                                                          printerProblem: printer?.state == .unavailable ? printer?.detail : nil)))
         }
         // The citizens' touch kiosk: it can take a ticket, and nothing else.
@@ -242,13 +242,15 @@ public enum WebServer {
         var printed: Bool
     }
 
-    struct KioskService: Encodable {
+    /// A service as the touch kiosk's page shows its button.
+    struct ServiceButton: Encodable {
         var code: String
         var name: String
     }
 
-    struct KioskServices: Encodable {
-        var services: [KioskService]
+    /// What the touch kiosk's page reads: its buttons, and whether the printer can print.
+    struct TouchKioskServices: Encodable {
+        var services: [ServiceButton]
         var printerReady: Bool
         var printerProblem: String?
     }

@@ -1,7 +1,7 @@
 /// Makes inputs from seeds by mutation: bit flips, random bytes, a parser's own tokens
 /// inserted or repeated (deep nesting, long runs), pieces deleted, duplicated, spliced from
 /// another seed, truncated. Deterministic for a seed, so a failure can be replayed.
-import KioskStore
+import KioskSampleData
 
 public struct Mutator {
     private var random: SplitMix64

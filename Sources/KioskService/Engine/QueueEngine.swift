@@ -145,7 +145,7 @@ public actor QueueEngine {
 
     /// The same, from a thread that may block (a printer's): it waits while the engine's own
     /// thread does the work, without a hop through Swift's shared threads.
-    public nonisolated func performWaiting(batch commands: [QueueCommand], durable: Bool = true) -> [Result<[QueueEvent], CommandError>] {
+    public nonisolated func performBlocking(batch commands: [QueueCommand], durable: Bool = true) -> [Result<[QueueEvent], CommandError>] {
         executor.sync { self.assumeIsolated { $0.perform(batch: commands, durable: durable) } }
     }
 

@@ -31,7 +31,7 @@ public struct TicketIssuer: Service {
     /// The whole of one ticket, from the press to the last byte drained.
     let deadline: Duration
     private let io = WorkerThread(name: "printer")
-    private let waiting = Waiting()
+    private let pending = PendingRequests()
     /// When the printer last said it could print: within `statusFresh` of that, a queue of
     /// presses is not held up by asking again for each (it is still asked twice a second).
     private let printerThread = PrinterThreadState()
@@ -45,9 +45,9 @@ public struct TicketIssuer: Service {
     /// What only the printer's thread reads and writes.
     final class PrinterThreadState: @unchecked Sendable {
         var lastGood: ContinuousClock.Instant?
-        /// A batch printed while more tickets were already asked for: its outcomes go into
+        /// A batch sent while more tickets were already asked for: its outcomes go into
         /// the next batch's reservation, one commit for both.
-        var carried: Printed?
+        var carried: SentBatch?
     }
 
     public init(engine: QueueEngine, printer: any TicketPrinter, renderer: TicketRenderer, policy: PrintFailurePolicy,
@@ -83,7 +83,7 @@ public struct TicketIssuer: Service {
     }
 
     /// The requests not yet taken by the printer's thread.
-    final class Waiting: Sendable {
+    final class PendingRequests: Sendable {
         private let requests = Mutex<[Request]>([])
         func add(_ request: Request) { requests.withLock { $0.append(request) } }
         func takeAll() -> [Request] { requests.withLock { all in defer { all.removeAll() }; return all } }
@@ -120,22 +120,22 @@ public struct TicketIssuer: Service {
     /// did the work (or the engine's, for a stored outcome).
     func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant,
                done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
-        waiting.add(Request(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline), done: done))
+        pending.add(Request(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline), done: done))
         let issuer = self
-        io.runHereIfIdle { issuer.printWaiting() }
+        io.runHereIfIdle { issuer.printPending() }
     }
 
     private func enqueue(_ kind: Request.Kind, deadline: Deadline, done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
-        waiting.add(Request(kind, deadline: deadline, done: done))
+        pending.add(Request(kind, deadline: deadline, done: done))
         let issuer = self
-        io.async { issuer.printWaiting() }
+        io.async { issuer.printPending() }
     }
 
     // MARK: On the printer's thread (or a keypad's, in its place: see `io.runHereIfIdle`)
 
     /// Takes every waiting request (a later call finds none: they came in this batch).
-    private func printWaiting() {
-        let batch = waiting.takeAll()
+    private func printPending() {
+        let batch = pending.takeAll()
         guard !batch.isEmpty else { return storeCarried() }
         let (late, live) = (batch.filter { $0.deadline.hasPassed }, batch.filter { !$0.deadline.hasPassed })
         if !late.isEmpty {
@@ -157,7 +157,7 @@ public struct TicketIssuer: Service {
                 if let reason = printOut(ticket, waitingAhead: ahead, by: request.deadline) {
                     request.done(.failure(.notPrinted(reason)))
                 } else {
-                    request.done(engine.performWaiting(batch: [.markReprinted(display: ticket.display)])[0])
+                    request.done(engine.performBlocking(batch: [.markReprinted(display: ticket.display)])[0])
                 }
             }
         }
@@ -171,15 +171,15 @@ public struct TicketIssuer: Service {
         let carried = printerThread.carried
         printerThread.carried = nil
         let outcomes = carried?.outcomes.map(record) ?? []
-        let results = engine.performWaiting(batch: outcomes + issues.map(reservation))
+        let results = engine.performBlocking(batch: outcomes + issues.map(reservation))
         carried?.answer(Array(results.prefix(outcomes.count)), policy: policy, logger: logger)
         let reserved = Array(results.dropFirst(outcomes.count))
-        var printed = Printed(requests: issues, reserved: reserved, outcomes: [])
+        var sent = SentBatch(requests: issues, reserved: reserved, outcomes: [])
         for (index, result) in reserved.enumerated() {
             guard case .success(let events) = result, case .ticketIssued(let ticket, let ahead)? = events.last?.kind else { continue }
-            printed.outcomes.append(Outcome(index: index, ticket: ticket, failure: printOut(ticket, waitingAhead: ahead, by: issues[index].deadline)))
+            sent.outcomes.append(Outcome(index: index, ticket: ticket, failure: printOut(ticket, waitingAhead: ahead, by: issues[index].deadline)))
         }
-        finish(printed)
+        finish(sent)
     }
 
     /// Stores a carried batch's outcomes on their own, when no reservation comes to take them.
@@ -196,8 +196,9 @@ public struct TicketIssuer: Service {
         var failure: String?
     }
 
-    /// Tickets reserved and sent, whose outcomes are to be stored and requests answered.
-    struct Printed: Sendable {
+    /// Tickets reserved and sent to the printer (or not: each outcome says), whose outcomes are
+    /// to be stored and requests answered.
+    struct SentBatch: Sendable {
         var requests: [Request]
         var reserved: [Result<[QueueEvent], CommandError>]
         var outcomes: [Outcome]
@@ -251,27 +252,27 @@ public struct TicketIssuer: Service {
             for request in requests { request.done(.failure(.notPrinted(reason))) }
             return
         }
-        let reserved = engine.performWaiting(batch: requests.map(reservation))
+        let reserved = engine.performBlocking(batch: requests.map(reservation))
         let outcomes = reserved.enumerated().compactMap { index, result -> Outcome? in
             guard case .success(let events) = result, case .ticketIssued(let ticket, _)? = events.last?.kind else { return nil }
             return Outcome(index: index, ticket: ticket, failure: reason)
         }
-        store(Printed(requests: requests, reserved: reserved, outcomes: outcomes))
+        store(SentBatch(requests: requests, reserved: reserved, outcomes: outcomes))
     }
 
-    /// A printed batch's outcomes: with the next batch's reservation when more tickets are
+    /// A sent batch's outcomes: with the next batch's reservation when more tickets are
     /// already asked for (one commit for both), else now, without waiting for the disk (a
     /// power cut that loses them leaves "print unknown", which the next start reports).
-    private func finish(_ printed: Printed) {
-        if waiting.isEmpty { store(printed) } else { printerThread.carried = printed }
+    private func finish(_ sent: SentBatch) {
+        if pending.isEmpty { store(sent) } else { printerThread.carried = sent }
     }
 
     /// Stores the outcomes while the printer goes on (the engine stores them before anything
     /// asked for later), then answers the requests.
-    private func store(_ printed: Printed) {
+    private func store(_ sent: SentBatch) {
         let policy = self.policy, logger = self.logger
-        guard !printed.outcomes.isEmpty else { return printed.answer([], policy: policy, logger: logger) }
-        engine.performLater(batch: printed.outcomes.map(record), durable: false) { printed.answer($0, policy: policy, logger: logger) }
+        guard !sent.outcomes.isEmpty else { return sent.answer([], policy: policy, logger: logger) }
+        engine.performLater(batch: sent.outcomes.map(record), durable: false) { sent.answer($0, policy: policy, logger: logger) }
     }
 
     /// Why the printer cannot print now, where it answers status queries; nil if nothing
