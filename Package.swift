@@ -145,15 +145,18 @@ let package = Package(
             ]
         ),
         // A generated year of a busy centre, for the benchmarks and the report tests.
-        .target(name: "KioskSampleData", dependencies: ["KioskStore", .product(name: "GRDB", package: "GRDB.swift")],
-                path: "Tests/KioskSampleData"),
+        .target(
+            name: "KioskSampleData", dependencies: ["KioskStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/KioskSampleData"),
         // For the tests only: simulated hardware (pseudo-terminals, a printer that answers status
         // queries), a private PostgreSQL, test certificates, a recording log, the kill -9 rounds.
-        .target(name: "KioskTestSupport", dependencies: ["KioskDevices", .product(name: "Logging", package: "swift-log")],
-                path: "Tests/KioskTestSupport"),
+        .target(
+            name: "KioskTestSupport", dependencies: ["KioskDevices", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/KioskTestSupport"),
         // Generated inputs for the parsers that read the outside world, shared by the tests and the soak.
-        .target(name: "KioskFuzz", dependencies: ["KioskService", "KioskWeb", "KioskDevices", "KioskStore", "KioskSampleData"],
-                path: "Tests/KioskFuzz"),
+        .target(
+            name: "KioskFuzz", dependencies: ["KioskService", "KioskWeb", "KioskDevices", "KioskStore", "KioskSampleData"],
+            path: "Tests/KioskFuzz"),
         .executableTarget(name: "kiosk-soak", dependencies: ["KioskFuzz", "KioskTestSupport"], path: "Tests/Soak"),
         .testTarget(name: "FuzzTests", dependencies: ["KioskFuzz"]),
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], resources: [.copy("Scenarios")]),
@@ -162,8 +165,12 @@ let package = Package(
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"]),
         .testTarget(name: "KioskServiceTests", dependencies: ["KioskService", "KioskDevices", "KioskTestSupport"]),
         // The routes through Hummingbird's test client (it brings an HTTP client and TLS: built for tests only).
-        .testTarget(name: "KioskWebTests", dependencies: ["KioskWeb", "KioskTestSupport",
-                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(
+            name: "KioskWebTests",
+            dependencies: [
+                "KioskWeb", "KioskTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["KioskDevices", "KioskTestSupport", "KioskSampleData", "KioskStore"]),
         // Against a real PostgreSQL that scripts/test starts (KIOSK_TEST_POSTGRES_URL).
         .testTarget(name: "KioskProvinceTests", dependencies: ["KioskProvince", "KioskSampleData", "KioskTestSupport"]),

@@ -42,8 +42,10 @@ public enum HTML {
     /// A whole page: `bar` (already HTML) after the title in the header, `body` in `main`.
     /// `csrf`: the signed-in session's token, for the page's own scripts. `extraStyle`: the
     /// page's own rules after the shared ones.
-    public static func document(title: String, bar: String = "", csrf: String? = nil, extraStyle: String = "", body: String,
-                                script: String = "") -> String {
+    public static func document(
+        title: String, bar: String = "", csrf: String? = nil, extraStyle: String = "", body: String,
+        script: String = ""
+    ) -> String {
         """
         <!DOCTYPE html>
         <html lang="vi">

@@ -5,8 +5,9 @@ import NIOSSL
 public enum HTTPS {
     /// The server's TLS settings from a certificate chain and its key (PEM files).
     public static func serverConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
-        TLSConfiguration.makeServerConfiguration(certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                                                 privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
     }
 
     /// An answer sent over HTTPS: its cookies `Secure`, and HSTS so the browser keeps to HTTPS.

@@ -8,7 +8,8 @@ public enum Responses {
     }
 
     public static func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// A refusal with its reason, as `{"error": "..."}`.
@@ -25,7 +26,9 @@ public enum Responses {
         }
         guard let origin = request.headers[.origin] else {
             if site != nil { return nil }
-            return problem(.forbidden, "request refused: no Origin header (the daemon's own pages send one; a script must send Origin: http://<this server>)")
+            return problem(
+                .forbidden,
+                "request refused: no Origin header (the daemon's own pages send one; a script must send Origin: http://<this server>)")
         }
         let own = request.head.authority.map { ["http://\($0.lowercased())", "https://\($0.lowercased())"] } ?? []
         if own.contains(origin.lowercased()) { return nil }
@@ -34,7 +37,8 @@ public enum Responses {
 
     /// Compares secrets (CSRF tokens) in a time that does not tell how much of them matched.
     public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var difference: UInt8 = 0
         for i in x.indices { difference |= x[i] ^ y[i] }

@@ -51,34 +51,40 @@ public struct CentralServer: Sendable {
         let guarding = AuthenticationGuard()
         do {
             if let tls {
-                try await withDeadline(Int(timeout.components.seconds), what: "the answer to TLS", giveUp: { channel.close(promise: nil) }) {
+                try await withDeadline(Int(timeout.components.seconds), what: "the answer to TLS", giveUp: { channel.close(promise: nil) })
+                {
                     try await Self.startTLS(on: channel, context: tls, host: address.host, place: place, guarding: guarding)
                 }
             } else {
                 try await channel.pipeline.addHandler(guarding)
             }
-            let configuration = PostgresConnection.Configuration(establishedChannel: channel, username: address.user, password: password,
-                                                                 database: address.database)
+            let configuration = PostgresConnection.Configuration(
+                establishedChannel: channel, username: address.user, password: password,
+                database: address.database)
             return try await PostgresConnection.connect(on: channel.eventLoop, configuration: configuration, id: 1, logger: logger)
         } catch {
             channel.close(promise: nil)
             if let refused = guarding.refused { throw CentralError(refused(place)) }
             if let central = error as? CentralError { throw central }
             if let psql = error as? PSQLError, let ssl = psql.underlying as? NIOSSLError {
-                throw CentralError("the server at \(place) is not the province's, as far as TLS can tell: its certificate failed the check "
-                                   + "(\(ssl)); give the province's CA as ca_file (or sslrootcert=FILE)")
+                throw CentralError(
+                    "the server at \(place) is not the province's, as far as TLS can tell: its certificate failed the check "
+                        + "(\(ssl)); give the province's CA as ca_file (or sslrootcert=FILE)")
             }
             if let psql = error as? PSQLError, psql.code == .serverClosedConnection || psql.code == .uncleanShutdown {
                 // A PostgreSQL server says why it ends a login; something else just hangs up.
-                throw CentralError("\(place) closed the connection at the first message: it does not answer as a PostgreSQL server (is the port right?)")
+                throw CentralError(
+                    "\(place) closed the connection at the first message: it does not answer as a PostgreSQL server (is the port right?)")
             }
             throw CentralError(describing: error, server: address)
         }
     }
 
     /// PostgreSQL's SSLRequest: the server answers one byte, `S` (TLS follows) or `N`.
-    private static func startTLS(on channel: any Channel, context: NIOSSLContext, host: String, place: String,
-                                 guarding: AuthenticationGuard) async throws {
+    private static func startTLS(
+        on channel: any Channel, context: NIOSSLContext, host: String, place: String,
+        guarding: AuthenticationGuard
+    ) async throws {
         let reply = TLSReply(promise: channel.eventLoop.makePromise())
         try await channel.pipeline.addHandler(reply)
         var request = channel.allocator.buffer(capacity: 8)
@@ -102,14 +108,16 @@ public struct CentralServer: Sendable {
             do {
                 try await handshake.futureResult.get()
             } catch let ssl as NIOSSLError {
-                throw CentralError("the server at \(place) is not the province's, as far as TLS can tell: its certificate failed the check "
-                                   + "(\(ssl)); give the province's CA as ca_file (or sslrootcert=FILE)")
+                throw CentralError(
+                    "the server at \(place) is not the province's, as far as TLS can tell: its certificate failed the check "
+                        + "(\(ssl)); give the province's CA as ca_file (or sslrootcert=FILE)")
             } catch {
                 throw CentralError("the server at \(place) ended the connection during TLS's handshake: \(error)")
             }
         case UInt8(ascii: "N"):
-            throw CentralError("the server at \(place) does not offer TLS, and this box sends its login only over TLS with the "
-                               + "province's certificate checked: turn ssl on at the server (or, on a network you trust, sslmode=disable)")
+            throw CentralError(
+                "the server at \(place) does not offer TLS, and this box sends its login only over TLS with the "
+                    + "province's certificate checked: turn ssl on at the server (or, on a network you trust, sslmode=disable)")
         default:
             throw CentralError("\(place) does not answer as a PostgreSQL server (is the port right?)")
         }
@@ -160,7 +168,10 @@ private final class TLSReply: ChannelInboundHandler, RemovableChannelHandler, Se
         let buffer = unwrapInboundIn(data)
         let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)
         guard let first, first == UInt8(ascii: "S") || first == UInt8(ascii: "N") else {
-            promise.fail(CentralError("\(context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "the server") does not answer as a PostgreSQL server (is the port right?)"))
+            promise.fail(
+                CentralError(
+                    "\(context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "the server") does not answer as a PostgreSQL server (is the port right?)"
+                ))
             context.close(promise: nil)
             return
         }
@@ -173,7 +184,9 @@ private final class TLSReply: ChannelInboundHandler, RemovableChannelHandler, Se
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        promise.fail(CentralError("the server closed the connection when asked for TLS: it does not answer as a PostgreSQL server (is the port right?)"))
+        promise.fail(
+            CentralError(
+                "the server closed the connection when asked for TLS: it does not answer as a PostgreSQL server (is the port right?)"))
         context.fireChannelInactive()
     }
 }
@@ -203,7 +216,10 @@ final class AuthenticationGuard: ChannelInboundHandler, RemovableChannelHandler,
     /// The TLS handshake was done by our own handler, not postgres-nio's: it must not hear of it.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let tls = event as? TLSUserEvent {
-            if case .handshakeCompleted = tls { handshake?.succeed(); handshake = nil }
+            if case .handshakeCompleted = tls {
+                handshake?.succeed()
+                handshake = nil
+            }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -229,9 +245,10 @@ final class AuthenticationGuard: ChannelInboundHandler, RemovableChannelHandler,
         var incoming = unwrapInboundIn(data)
         if pending == nil { pending = incoming } else { pending!.writeBuffer(&incoming) }
         while var buffer = pending, buffer.readableBytes >= 5,
-              let type = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
-              let length = buffer.getInteger(at: buffer.readerIndex + 1, as: Int32.self), length >= 4,
-              buffer.readableBytes >= 1 + Int(length) {
+            let type = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
+            let length = buffer.getInteger(at: buffer.readerIndex + 1, as: Int32.self), length >= 4,
+            buffer.readableBytes >= 1 + Int(length)
+        {
             var done = false
             if type == UInt8(ascii: "R"), length >= 8, let code = buffer.getInteger(at: buffer.readerIndex + 5, as: Int32.self) {
                 if code == 3 || code == 5 {
@@ -285,7 +302,8 @@ public struct CentralError: Error, CustomStringConvertible, Sendable {
         case (.server, "28P01"?), (.server, "28000"?):
             description = "the server at \(place) refused the login of \(server.user): \(message ?? "wrong password") (check password_file)"
         case (.server, "3D000"?):
-            description = "the server at \(place) has no database \(server.database): create it (createdb \(server.database)), then run kiosk-province migrate"
+            description =
+                "the server at \(place) has no database \(server.database): create it (createdb \(server.database)), then run kiosk-province migrate"
         case (.server, let state):
             description = "the server at \(place) said: \(message ?? "an error") (SQLSTATE \(state ?? "?"))"
         case (.connectionError, _):
@@ -311,13 +329,16 @@ extension CentralServer {
         try await withConnection(logger: logger) { try await CentralSchema.migrate($0, logger: logger) }
     }
 
-    public func report(from: LocalDay, to: LocalDay, by grouping: ProvinceGrouping, centre: String? = nil, rank: Bool = false,
-                       logger: Logger) async throws -> ProvinceReport {
+    public func report(
+        from: LocalDay, to: LocalDay, by grouping: ProvinceGrouping, centre: String? = nil, rank: Bool = false,
+        logger: Logger
+    ) async throws -> ProvinceReport {
         try await withConnection(logger: logger) { connection in
             try await CentralSchema.check(connection, logger: logger)
             return try await withConnection(logger: logger) { second in
-                try await ProvinceReport.load(connection, alongside: second, from: from, to: to, by: grouping, centre: centre, rank: rank,
-                                              logger: logger)
+                try await ProvinceReport.load(
+                    connection, alongside: second, from: from, to: to, by: grouping, centre: centre, rank: rank,
+                    logger: logger)
             }
         }
     }

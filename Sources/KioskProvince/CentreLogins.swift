@@ -25,7 +25,8 @@ public enum CentreLogins {
 
     /// The centre codes a box's config accepts: 1 to 32 letters, digits, dots, dashes.
     static func codeProblem(_ code: String) -> String? {
-        guard (1...32).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
+        guard (1...32).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
+        else {
             return "\(code) is not a centre code: 1 to 32 letters, digits, dots, dashes (like 26.0101)"
         }
         return nil
@@ -35,7 +36,8 @@ public enum CentreLogins {
     static func loginName(code: String, database: String) throws -> String {
         let name = "\(database)_box_" + code.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
         guard name.utf8.count <= 63 else {
-            throw CentralError("the login for centre \(code) would be longer than PostgreSQL's 63 bytes: use a shorter code or database name")
+            throw CentralError(
+                "the login for centre \(code) would be longer than PostgreSQL's 63 bytes: use a shorter code or database name")
         }
         return name
     }
@@ -44,7 +46,9 @@ public enum CentreLogins {
 
     /// Makes centre `code`'s login, writes its password to `passwordOut` (0600) and returns it
     /// with the box's `[province]` section. A centre already enrolled is refused (`rotate`).
-    public static func add(code: String, name: String, passwordOut: String, on server: CentralServer, logger: Logger) async throws -> Enrolment {
+    public static func add(code: String, name: String, passwordOut: String, on server: CentralServer, logger: Logger) async throws
+        -> Enrolment
+    {
         if let problem = codeProblem(code) { throw CentralError(problem) }
         let login = try loginName(code: code, database: server.address.database)
         let password = AccountService.randomToken(bytes: 32)
@@ -53,15 +57,19 @@ public enum CentreLogins {
             try await CentralSchema.check(connection, logger: logger)
             let existing = try await connection.fetch("SELECT login FROM centre WHERE code = \(code)", as: (String?).self, logger: logger)
             if let login = existing.first ?? nil {
-                throw CentralError("centre \(code) is enrolled already (login \(login)): kiosk-province centre rotate \(code) gives it a new password")
+                throw CentralError(
+                    "centre \(code) is enrolled already (login \(login)): kiosk-province centre rotate \(code) gives it a new password")
             }
             try await connection.execute("BEGIN", logger: logger)
             do {
-                try await connection.execute(PostgresQuery(unsafeSQL: """
-                    CREATE ROLE \(quoted(login)) LOGIN CONNECTION LIMIT 4 PASSWORD \(literal(verifier))
-                        IN ROLE \(quoted(CentralSchema.boxesRole(server.address.database)))
-                    """), logger: logger)
-                try await connection.execute("""
+                try await connection.execute(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            CREATE ROLE \(quoted(login)) LOGIN CONNECTION LIMIT 4 PASSWORD \(literal(verifier))
+                                IN ROLE \(quoted(CentralSchema.boxesRole(server.address.database)))
+                            """), logger: logger)
+                try await connection.execute(
+                    """
                     INSERT INTO centre (code, name, login) VALUES (\(code), \(name), \(login))
                     ON CONFLICT (code) DO UPDATE SET login = EXCLUDED.login, disabled = false
                     """, logger: logger)
@@ -79,12 +87,16 @@ public enum CentreLogins {
     public static func rotate(code: String, passwordOut: String, on server: CentralServer, logger: Logger) async throws -> Enrolment {
         let password = AccountService.randomToken(bytes: 32)
         let login: String = try await server.withConnection(logger: logger) { connection in
-            guard let found = try await connection.fetch("SELECT login FROM centre WHERE code = \(code)", as: (String?).self, logger: logger).first,
-                  let login = found else {
+            guard
+                let found = try await connection.fetch("SELECT login FROM centre WHERE code = \(code)", as: (String?).self, logger: logger)
+                    .first,
+                let login = found
+            else {
                 throw CentralError("centre \(code) has no login: kiosk-province centre add \(code) \"Name\" makes one")
             }
-            try await connection.execute(PostgresQuery(unsafeSQL: "ALTER ROLE \(quoted(login)) LOGIN PASSWORD \(literal(scramVerifier(password: password)))"),
-                                         logger: logger)
+            try await connection.execute(
+                PostgresQuery(unsafeSQL: "ALTER ROLE \(quoted(login)) LOGIN PASSWORD \(literal(scramVerifier(password: password)))"),
+                logger: logger)
             try await connection.execute("UPDATE centre SET disabled = false WHERE code = \(code)", logger: logger)
             try writeSecret(password, to: passwordOut)
             return login
@@ -95,8 +107,12 @@ public enum CentreLogins {
     /// The centre's login can no longer log in, and a session it has open can write nothing more.
     public static func disable(code: String, on server: CentralServer, logger: Logger) async throws {
         try await server.withConnection(logger: logger) { connection in
-            guard let found = try await connection.fetch("UPDATE centre SET disabled = true WHERE code = \(code) RETURNING login",
-                                                         as: (String?).self, logger: logger).first else {
+            guard
+                let found = try await connection.fetch(
+                    "UPDATE centre SET disabled = true WHERE code = \(code) RETURNING login",
+                    as: (String?).self, logger: logger
+                ).first
+            else {
                 throw CentralError("no centre \(code)")
             }
             if let login = found {
@@ -107,9 +123,11 @@ public enum CentreLogins {
 
     public static func list(on server: CentralServer, logger: Logger) async throws -> [Centre] {
         try await server.withConnection(logger: logger) { connection in
-            try await connection.fetch("""
+            try await connection.fetch(
+                """
                 SELECT code, name, login, disabled, extract(epoch FROM last_contact)::float8 FROM centre ORDER BY code
-                """, as: (String, String, String?, Bool, Double?).self, logger: logger).map {
+                """, as: (String, String, String?, Bool, Double?).self, logger: logger
+            ).map {
                 Centre(code: $0.0, name: $0.1, login: $0.2, disabled: $0.3, lastContact: $0.4.map { Date(timeIntervalSince1970: $0) })
             }
         }
@@ -122,11 +140,15 @@ public enum CentreLogins {
         let password = AccountService.randomToken(bytes: 32)
         try await server.withConnection(logger: logger) { connection in
             try await CentralSchema.check(connection, logger: logger)
-            let exists = !(try await connection.fetch("SELECT 1 FROM pg_roles WHERE rolname = \(login)", as: (Int32).self, logger: logger).isEmpty)
+            let exists =
+                !(try await connection.fetch("SELECT 1 FROM pg_roles WHERE rolname = \(login)", as: (Int32).self, logger: logger).isEmpty)
             let verifier = literal(scramVerifier(password: password))
-            try await connection.execute(PostgresQuery(unsafeSQL: exists
-                ? "ALTER ROLE \(quoted(login)) LOGIN PASSWORD \(verifier)"
-                : "CREATE ROLE \(quoted(login)) LOGIN CONNECTION LIMIT 32 PASSWORD \(verifier) IN ROLE \(quoted(CentralSchema.readersRole(server.address.database)))"),
+            try await connection.execute(
+                PostgresQuery(
+                    unsafeSQL: exists
+                        ? "ALTER ROLE \(quoted(login)) LOGIN PASSWORD \(verifier)"
+                        : "CREATE ROLE \(quoted(login)) LOGIN CONNECTION LIMIT 32 PASSWORD \(verifier) IN ROLE \(quoted(CentralSchema.readersRole(server.address.database)))"
+                ),
                 logger: logger)
             try writeSecret(password, to: passwordOut)
         }
@@ -139,12 +161,15 @@ public enum CentreLogins {
         box.user = login
         box.password = nil
         box.caFile = nil
-        var lines = ["[centre]", "code = \"\(code)\"", "", "[province]", "url = \"\(box.description)\"",
-                     "password_file = \"/etc/kiosk/province-password\"     # the file written now: copy it there, owner kiosk, mode 0600"]
+        var lines = [
+            "[centre]", "code = \"\(code)\"", "", "[province]", "url = \"\(box.description)\"",
+            "password_file = \"/etc/kiosk/province-password\"     # the file written now: copy it there, owner kiosk, mode 0600",
+        ]
         if server.tls == .verifyFull {
-            lines.append(server.caFile == nil
-                ? "# the server's certificate is checked against the system's CAs; for the province's own CA: ca_file = \"/etc/kiosk/province-ca.crt\""
-                : "ca_file = \"/etc/kiosk/province-ca.crt\"            # a copy of \(server.caFile!)")
+            lines.append(
+                server.caFile == nil
+                    ? "# the server's certificate is checked against the system's CAs; for the province's own CA: ca_file = \"/etc/kiosk/province-ca.crt\""
+                    : "ca_file = \"/etc/kiosk/province-ca.crt\"            # a copy of \(server.caFile!)")
         }
         return lines.joined(separator: "\n")
     }
@@ -157,7 +182,9 @@ public enum CentreLogins {
         defer { close(fd) }
         fchmod(fd, 0o600)
         let bytes = Array((secret + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else { throw CentralError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard write(fd, bytes, bytes.count) == bytes.count else {
+            throw CentralError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// PostgreSQL's stored form of a SCRAM-SHA-256 password (RFC 5802, 7677):

@@ -3,8 +3,10 @@ import Synchronization
 /// Runs `body`, or gives up after `seconds` and calls `giveUp` (which closes the connection):
 /// a network cable pulled out leaves a connection that never answers, and the sync must not
 /// wait on it for hours. The caller never waits for a `body` that does not end.
-func withDeadline<T: Sendable>(_ seconds: Int, what: String, giveUp: @escaping @Sendable () -> Void,
-                               _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+func withDeadline<T: Sendable>(
+    _ seconds: Int, what: String, giveUp: @escaping @Sendable () -> Void,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let race = Race<T>()
     return try await withCheckedThrowingContinuation { continuation in
         race.waiting.withLock { $0 = continuation }
@@ -32,7 +34,12 @@ private final class Race<T: Sendable>: Sendable {
 
     @discardableResult
     func finish(_ result: Result<T, any Error>) -> Bool {
-        guard let continuation = waiting.withLock({ w in defer { w = nil }; return w }) else { return false }
+        guard
+            let continuation = waiting.withLock({ w in
+                defer { w = nil }
+                return w
+            })
+        else { return false }
         continuation.resume(with: result)
         return true
     }

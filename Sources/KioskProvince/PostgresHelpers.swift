@@ -9,7 +9,9 @@ extension PostgresConnection {
     }
 
     /// The rows of a query, decoded.
-    func fetch<each T: PostgresDecodable>(_ query: PostgresQuery, as types: (repeat each T).Type, logger: Logger) async throws -> [(repeat each T)] {
+    func fetch<each T: PostgresDecodable>(_ query: PostgresQuery, as types: (repeat each T).Type, logger: Logger) async throws -> [(
+        repeat each T
+    )] {
         var rows: [(repeat each T)] = []
         for try await row in try await self.query(query, logger: logger).decode(types) {
             rows.append(row)

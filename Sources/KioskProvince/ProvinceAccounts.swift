@@ -36,7 +36,8 @@ public enum ProvinceAccounts {
         let hash = await Task.detached { Bcrypt.hash(password, cost: 11) }.value
         try await server.withConnection(logger: logger) { connection in
             try await CentralSchema.check(connection, logger: logger)
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 INSERT INTO account (id, name, role, password_hash) VALUES (\(id), \(name), \(role.rawValue), \(hash))
                 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, password_hash = EXCLUDED.password_hash,
                     active = true, failed_logins = 0, locked_until = NULL
@@ -45,16 +46,21 @@ public enum ProvinceAccounts {
         }
     }
 
-    public static func list(on server: CentralServer, logger: Logger) async throws -> [(id: String, name: String, role: String, active: Bool)] {
+    public static func list(on server: CentralServer, logger: Logger) async throws -> [(
+        id: String, name: String, role: String, active: Bool
+    )] {
         try await server.withConnection(logger: logger) { connection in
-            try await connection.fetch("SELECT id, name, role, active FROM account ORDER BY id", as: (String, String, String, Bool).self, logger: logger)
-                .map { (id: $0.0, name: $0.1, role: $0.2, active: $0.3) }
+            try await connection.fetch(
+                "SELECT id, name, role, active FROM account ORDER BY id", as: (String, String, String, Bool).self, logger: logger
+            )
+            .map { (id: $0.0, name: $0.1, role: $0.2, active: $0.3) }
         }
     }
 
     public static func disable(id: String, on server: CentralServer, logger: Logger) async throws -> Bool {
         try await server.withConnection(logger: logger) { connection in
-            let found = try await connection.fetch("UPDATE account SET active = false WHERE id = \(id) RETURNING 1", as: (Int).self, logger: logger)
+            let found = try await connection.fetch(
+                "UPDATE account SET active = false WHERE id = \(id) RETURNING 1", as: (Int).self, logger: logger)
             try await connection.execute("DELETE FROM session WHERE account = \(id)", logger: logger)
             return !found.isEmpty
         }
@@ -77,7 +83,8 @@ public enum ProvinceAccounts {
     }
 
     static func reserve(id: String, _ connection: PostgresConnection, logger: Logger) async throws -> Reservation {
-        let rows = try await connection.fetch("""
+        let rows = try await connection.fetch(
+            """
             UPDATE account SET failed_logins = failed_logins + 1,
                 locked_until = CASE WHEN failed_logins + 1 >= \(unescaped: String(lockAfter))
                                     THEN now() + make_interval(mins => \(unescaped: String(lockMinutes))) ELSE NULL END
@@ -85,14 +92,19 @@ public enum ProvinceAccounts {
             RETURNING name, role, password_hash
             """, as: (String, String, String).self, logger: logger)
         if let (name, role, hash) = rows.first, let role = Role(rawValue: role) { return .reserved(name: name, role: role, hash: hash) }
-        let locked = try await connection.fetch("SELECT active AND locked_until > now() FROM account WHERE id = \(id)", as: (Bool?).self,
-                                                logger: logger)
+        let locked = try await connection.fetch(
+            "SELECT active AND locked_until > now() FROM account WHERE id = \(id)", as: (Bool?).self,
+            logger: logger)
         return (locked.first ?? nil) == true ? .locked : .unknown
     }
 
-    static func login(id: String, password: String, _ connection: PostgresConnection, unknownNames: UnknownNames,
-                      logger: Logger) async throws -> Login {
-        let name: String, role: Role, hash: String
+    static func login(
+        id: String, password: String, _ connection: PostgresConnection, unknownNames: UnknownNames,
+        logger: Logger
+    ) async throws -> Login {
+        let name: String
+        let role: Role
+        let hash: String
         switch try await reserve(id: id, connection, logger: logger) {
         case .locked: return .locked
         case .unknown:
@@ -109,7 +121,8 @@ public enum ProvinceAccounts {
         let csrf = AccountService.randomToken(bytes: 24)
         try await connection.execute("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = \(id)", logger: logger)
         try await connection.execute("DELETE FROM session WHERE expires_at < now()", logger: logger)
-        try await connection.execute("""
+        try await connection.execute(
+            """
             INSERT INTO session (id, account, csrf, expires_at)
             VALUES (\(SHA256.hex(session)), \(id), \(csrf), now() + make_interval(hours => \(unescaped: String(sessionHours))))
             """, logger: logger)
@@ -117,7 +130,8 @@ public enum ProvinceAccounts {
     }
 
     static func account(session: String, _ connection: PostgresConnection, logger: Logger) async throws -> Account? {
-        let rows = try await connection.fetch("""
+        let rows = try await connection.fetch(
+            """
             SELECT a.id, a.name, a.role, s.csrf FROM session s JOIN account a ON a.id = s.account
             WHERE s.id = \(SHA256.hex(session)) AND s.expires_at > now() AND a.active
             """, as: (String, String, String, String).self, logger: logger)

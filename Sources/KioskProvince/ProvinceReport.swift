@@ -47,10 +47,13 @@ public struct ProvinceReport: Sendable {
     public var ranked = false
 
     /// `alongside`: a second connection, for the ratings' queries while the tickets' runs.
-    public static func load(_ connection: PostgresConnection, alongside: PostgresConnection? = nil, from: LocalDay, to: LocalDay,
-                            by grouping: ProvinceGrouping, centre: String? = nil, rank: Bool = false, logger: Logger) async throws -> ProvinceReport {
+    public static func load(
+        _ connection: PostgresConnection, alongside: PostgresConnection? = nil, from: LocalDay, to: LocalDay,
+        by grouping: ProvinceGrouping, centre: String? = nil, rank: Bool = false, logger: Logger
+    ) async throws -> ProvinceReport {
         let centres = try await connection.fetch(
-            "SELECT code, name, level_labels, reason_labels FROM centre ORDER BY code", as: (String, String, [String], [String]).self, logger: logger)
+            "SELECT code, name, level_labels, reason_labels FROM centre ORDER BY code", as: (String, String, [String], [String]).self,
+            logger: logger)
         let chosen = centres.filter { centre == nil || $0.0 == centre }
         if let centre, chosen.isEmpty { throw CentralError("no centre \(centre) has reported to the province") }
         let names = Dictionary(uniqueKeysWithValues: centres.map { ($0.0, $0.1) })
@@ -92,13 +95,16 @@ public struct ProvinceReport: Sendable {
         // The tickets on one connection, the ratings on the other at the same time: a year of a
         // province is two scans of millions of rows, and the server has more than one core.
         let ratingConnection = alongside ?? connection
-        async let ratingRows = ratingConnection.fetch(PostgresQuery(unsafeSQL: ratingSQL, binds: bindings),
-                                                      as: (String, String, Int, Int, Int).self, logger: logger)
-        let ticketRows = try await connection.fetch(PostgresQuery(unsafeSQL: ticketSQL, binds: bindings),
-                                                    as: (String, String, Int, Double, Double?, Int, Int, Int, Int, Int, Double).self, logger: logger)
+        async let ratingRows = ratingConnection.fetch(
+            PostgresQuery(unsafeSQL: ratingSQL, binds: bindings),
+            as: (String, String, Int, Int, Int).self, logger: logger)
+        let ticketRows = try await connection.fetch(
+            PostgresQuery(unsafeSQL: ticketSQL, binds: bindings),
+            as: (String, String, Int, Double, Double?, Int, Int, Int, Int, Int, Double).self, logger: logger)
         let levels = try await ratingRows
-        let reasonRows = try await ratingConnection.fetch(PostgresQuery(unsafeSQL: reasonSQL, binds: bindings),
-                                                          as: (String, String, String?, Int).self, logger: logger)
+        let reasonRows = try await ratingConnection.fetch(
+            PostgresQuery(unsafeSQL: reasonSQL, binds: bindings),
+            as: (String, String, String?, Int).self, logger: logger)
 
         var sums: [GroupKey: Sums] = [:]
         for (c, k, called, waitSum, p90, noShows, transfers, finished, ratedFinished, served, serviceSum) in ticketRows {
@@ -132,7 +138,8 @@ public struct ProvinceReport: Sendable {
         var rows = sums.map { key, s in
             var counts = s.levelCounts
             counts += Array(repeating: 0, count: width - counts.count)
-            let figures = SatisfactionFigures(levelCounts: counts, satisfiedCount: s.satisfied, finished: s.finished, ratedFinished: s.ratedFinished)
+            let figures = SatisfactionFigures(
+                levelCounts: counts, satisfiedCount: s.satisfied, finished: s.finished, ratedFinished: s.ratedFinished)
             let name: String
             switch grouping {
             case .officer: name = keyNames[key] ?? (key.key.isEmpty ? "(không có cán bộ đăng nhập)" : "")
@@ -140,16 +147,19 @@ public struct ProvinceReport: Sendable {
             case .centre: name = names[key.centre] ?? ""
             default: name = ""
             }
-            return Row(centre: key.centre, centreName: names[key.centre] ?? "",
-                       row: SatisfactionReport.Row(key: grouping == .centre ? key.centre : key.key, name: name, figures: figures,
-                                                   times: s.times, reasonCounts: s.reasons))
+            return Row(
+                centre: key.centre, centreName: names[key.centre] ?? "",
+                row: SatisfactionReport.Row(
+                    key: grouping == .centre ? key.centre : key.key, name: name, figures: figures,
+                    times: s.times, reasonCounts: s.reasons))
         }
         rows.sort { a, b in
             if a.centre != b.centre { return a.centre < b.centre }
             return ReportGrouping.precedes(a.row.key, b.row.key)
         }
-        var report = ProvinceReport(from: from, to: to, grouping: grouping, centre: centre, centreName: centre.flatMap { names[$0] },
-                                    levelLabels: levelLabels, reasonLabels: reasonLabels, rows: rows)
+        var report = ProvinceReport(
+            from: from, to: to, grouping: grouping, centre: centre, centreName: centre.flatMap { names[$0] },
+            levelLabels: levelLabels, reasonLabels: reasonLabels, rows: rows)
         if rank, grouping == .centre { report.rank() }
         return report
     }
@@ -158,7 +168,8 @@ public struct ProvinceReport: Sendable {
     /// rates are equal; a centre without ratings comes last, unranked.
     mutating func rank() {
         rows.sort { a, b in
-            let x = a.row.figures.satisfactionRate ?? -1, y = b.row.figures.satisfactionRate ?? -1
+            let x = a.row.figures.satisfactionRate ?? -1
+            let y = b.row.figures.satisfactionRate ?? -1
             if x != y { return x > y }
             if a.row.figures.rated != b.row.figures.rated { return a.row.figures.rated > b.row.figures.rated }
             return a.centre < b.centre
@@ -166,7 +177,8 @@ public struct ProvinceReport: Sendable {
         var place = 0
         for i in rows.indices {
             guard rows[i].row.figures.satisfactionRate != nil else { continue }
-            let tied = i > 0 && rows[i - 1].row.figures.satisfactionRate == rows[i].row.figures.satisfactionRate
+            let tied =
+                i > 0 && rows[i - 1].row.figures.satisfactionRate == rows[i].row.figures.satisfactionRate
                 && rows[i - 1].row.figures.rated == rows[i].row.figures.rated
             if !tied { place = i + 1 }
             rows[i].rank = place
@@ -174,8 +186,10 @@ public struct ProvinceReport: Sendable {
         ranked = true
     }
 
-    private static func names(_ connection: PostgresConnection, grouping: ProvinceGrouping, centre: String?,
-                              logger: Logger) async throws -> [GroupKey: String] {
+    private static func names(
+        _ connection: PostgresConnection, grouping: ProvinceGrouping, centre: String?,
+        logger: Logger
+    ) async throws -> [GroupKey: String] {
         let sql: String
         switch grouping {
         case .officer: sql = "SELECT centre, id, name FROM officer"
@@ -195,8 +209,9 @@ public struct ProvinceReport: Sendable {
     /// One centre's report, exactly as its box writes it (the title names the centre).
     public var local: SatisfactionReport? {
         guard centre != nil, let grouping = grouping.local else { return nil }
-        var report = SatisfactionReport(from: from, to: to, grouping: grouping, levelLabels: levelLabels, reasonLabels: reasonLabels,
-                                        rows: rows.map(\.row))
+        var report = SatisfactionReport(
+            from: from, to: to, grouping: grouping, levelLabels: levelLabels, reasonLabels: reasonLabels,
+            rows: rows.map(\.row))
         report.period = period
         report.subject = centreName.map { $0.isEmpty ? centre! : $0 } ?? centre
         return report
@@ -204,8 +219,9 @@ public struct ProvinceReport: Sendable {
 
     /// The box's writer for the figures' columns.
     var figures: SatisfactionReport {
-        var report = SatisfactionReport(from: from, to: to, grouping: grouping.local ?? .service, levelLabels: levelLabels,
-                                        reasonLabels: reasonLabels, rows: [])
+        var report = SatisfactionReport(
+            from: from, to: to, grouping: grouping.local ?? .service, levelLabels: levelLabels,
+            reasonLabels: reasonLabels, rows: [])
         report.period = period
         return report
     }
@@ -235,20 +251,22 @@ public struct ProvinceReport: Sendable {
     public func table(_ layout: SatisfactionReport.Layout = .full) -> [[String]] {
         if let local { return local.table(layout) }
         let writer = figures
-        return [keyHeaders + writer.figureHeader(layout)] + rows.map { r in
-            let key: [String]
-            switch grouping {
-            case .centre: key = (ranked ? [r.rank.map(String.init) ?? ""] : []) + [r.centre, r.centreName]
-            case .officer, .counter, .service: key = [r.centre, r.centreName, r.row.key, r.row.name]
-            default: key = [r.row.key]
+        return [keyHeaders + writer.figureHeader(layout)]
+            + rows.map { r in
+                let key: [String]
+                switch grouping {
+                case .centre: key = (ranked ? [r.rank.map(String.init) ?? ""] : []) + [r.centre, r.centreName]
+                case .officer, .counter, .service: key = [r.centre, r.centreName, r.row.key, r.row.name]
+                default: key = [r.row.key]
+                }
+                return key + writer.figureCells(r.row, layout)
             }
-            return key + writer.figureCells(r.row, layout)
-        }
     }
 
     public func csv(_ layout: SatisfactionReport.Layout = .full) -> Data {
         if let local { return local.csv(layout) }
-        let text = ([[title]] + table(layout)).map { $0.map(SatisfactionReport.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let text =
+            ([[title]] + table(layout)).map { $0.map(SatisfactionReport.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
     }
 
@@ -280,16 +298,20 @@ public struct ProvinceReport: Sendable {
             var reasonCounts: [String: Int]
         }
         let ms = SatisfactionReport.milliseconds
-        let document = Document(title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, ranked: ranked,
-                                levels: levelLabels, rows: rows.map { r in
-            let f = r.row.figures, t = r.row.times
-            let keyed = grouping != .centre
-            return JSONRow(rank: r.rank, centre: r.centre, centreName: r.centreName, key: keyed ? r.row.key : nil,
-                           name: keyed && !r.row.name.isEmpty ? r.row.name : nil, levelCounts: f.levelCounts, rated: f.rated,
-                           finished: f.finished, ratedFinished: f.ratedFinished, satisfactionRate: f.satisfactionRate,
-                           responseRate: f.responseRate, meanWaitSeconds: ms(t.meanWait), p90WaitSeconds: t.p90Wait,
-                           meanServiceSeconds: ms(t.meanService), noShows: t.noShows, transfers: t.transfers, reasonCounts: r.row.reasonCounts)
-        })
+        let document = Document(
+            title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, ranked: ranked,
+            levels: levelLabels,
+            rows: rows.map { r in
+                let f = r.row.figures
+                let t = r.row.times
+                let keyed = grouping != .centre
+                return JSONRow(
+                    rank: r.rank, centre: r.centre, centreName: r.centreName, key: keyed ? r.row.key : nil,
+                    name: keyed && !r.row.name.isEmpty ? r.row.name : nil, levelCounts: f.levelCounts, rated: f.rated,
+                    finished: f.finished, ratedFinished: f.ratedFinished, satisfactionRate: f.satisfactionRate,
+                    responseRate: f.responseRate, meanWaitSeconds: ms(t.meanWait), p90WaitSeconds: t.p90Wait,
+                    meanServiceSeconds: ms(t.meanService), noShows: t.noShows, transfers: t.transfers, reasonCounts: r.row.reasonCounts)
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)

@@ -37,8 +37,9 @@ public struct ProvinceSync: Service {
 
     public func run() async throws {
         if settings.server.tls == .disable {
-            logger.warning("TLS to the province is off (sslmode=disable): the box's events cross the network in clear; leave sslmode out to check the province's certificate (ca_file)",
-                           metadata: ["url": "\(settings.server)"])
+            logger.warning(
+                "TLS to the province is off (sslmode=disable): the box's events cross the network in clear; leave sslmode out to check the province's certificate (ca_file)",
+                metadata: ["url": "\(settings.server)"])
         }
         try? await cancelWhenGracefulShutdown {
             await self.loop()
@@ -54,10 +55,12 @@ public struct ProvinceSync: Service {
                 link.update { $0.state = .connecting }
                 let connection = try await server.connect(logger: logger)
                 do {
-                    try await session(connection, onConnected: {
-                        backoff = 1
-                        lastLogged = nil
-                    })
+                    try await session(
+                        connection,
+                        onConnected: {
+                            backoff = 1
+                            lastLogged = nil
+                        })
                 } catch {
                     Self.abandon(connection)
                     throw CentralError(describing: error, server: settings.server)
@@ -75,8 +78,9 @@ public struct ProvinceSync: Service {
                 }
                 // Once per distinct failure: a server away for a week must not fill the journal.
                 if message != lastLogged {
-                    logger.warning("cannot send to the province; the hall goes on and the events wait",
-                                   metadata: ["error": "\(message)", "retry_seconds": "\(backoff)"])
+                    logger.warning(
+                        "cannot send to the province; the hall goes on and the events wait",
+                        metadata: ["error": "\(message)", "retry_seconds": "\(backoff)"])
                     lastLogged = message
                 }
                 try? await Task.sleep(for: .seconds(backoff))
@@ -94,17 +98,20 @@ public struct ProvinceSync: Service {
     /// One connection's life: check the schema, say hello, then send batches until an error.
     private func session(_ connection: PostgresConnection, onConnected: () -> Void) async throws {
         try await CentralSchema.check(connection, logger: logger)
-        try await connection.execute("""
+        try await connection.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS stage_event (seq bigint, at double precision, day text, kind text, ticket_id bigint,
                                                          payload text, actor text) ON COMMIT DELETE ROWS
             """, logger: logger)
-        try await connection.execute("""
+        try await connection.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS stage_ticket (id bigint, day text, service text, sequence integer, number integer,
                 display text, priority boolean, issued_at double precision, status text, counter integer, officer text,
                 called_at double precision, finished_at double precision, outcome text, recalls integer, transfers integer,
                 reprints integer, print_state text, print_reason text, rated boolean) ON COMMIT DELETE ROWS
             """, logger: logger)
-        try await connection.execute("""
+        try await connection.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS stage_rating (id bigint, at double precision, day text, counter integer, ticket_id bigint,
                 service text, officer text, level integer, label text, scale_size integer, satisfied boolean, flag text,
                 reason integer, reason_label text) ON COMMIT DELETE ROWS
@@ -117,7 +124,9 @@ public struct ProvinceSync: Service {
         var lastContact = ContinuousClock.now
         let clock = ContinuousClock()
         while !Task.isCancelled {
-            if connection.isClosed { throw CentralError("the server at \(settings.server.host):\(settings.server.port) closed the connection") }
+            if connection.isClosed {
+                throw CentralError("the server at \(settings.server.host):\(settings.server.port) closed the connection")
+            }
             let started = clock.now
             let batch = try database.syncBatch(after: position, limit: settings.batchSize)
             if batch.events.isEmpty {
@@ -126,7 +135,8 @@ public struct ProvinceSync: Service {
                 if ContinuousClock.now - lastContact > .seconds(60) {
                     let (code, logger) = (code, logger)
                     try await withDeadline(settings.answerSeconds, what: "a heartbeat", giveUp: { Self.abandon(connection) }) {
-                        try await connection.execute("UPDATE centre SET last_contact = now(), events_behind = 0 WHERE code = \(code)", logger: logger)
+                        try await connection.execute(
+                            "UPDATE centre SET last_contact = now(), events_behind = 0 WHERE code = \(code)", logger: logger)
                     }
                     lastContact = .now
                 }
@@ -138,8 +148,10 @@ public struct ProvinceSync: Service {
             }
             let (newest, newestAt) = try database.lastEvent()
             let from = position
-            position = try await withDeadline(settings.answerSeconds, what: "a batch of \(batch.events.count) events",
-                                              giveUp: { Self.abandon(connection) }) {
+            position = try await withDeadline(
+                settings.answerSeconds, what: "a batch of \(batch.events.count) events",
+                giveUp: { Self.abandon(connection) }
+            ) {
                 try await send(batch, behind: newest - (batch.lastSeq ?? from), connection)
             }
             lastContact = .now
@@ -183,29 +195,34 @@ public struct ProvinceSync: Service {
     /// for a login that is not this centre's, or when the province holds more than the box.
     private func hello(_ connection: PostgresConnection) async throws -> Int64 {
         try await Self.identify(connection, code: code, server: settings.server, logger: logger)
-        let position: Int64 = try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code)", as: (Int64).self, logger: logger).first ?? 0
+        let position: Int64 =
+            try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code)", as: (Int64).self, logger: logger).first ?? 0
         let newest = try database.lastEvent().seq
         guard position <= newest else {
             // Sending on would mix two logs under one code: stop, and say so.
-            throw CentralError("the province holds events up to #\(position) for centre \(code), and this box's log ends at #\(newest): "
-                               + "was this database restored from an older backup? Nothing is sent")
+            throw CentralError(
+                "the province holds events up to #\(position) for centre \(code), and this box's log ends at #\(newest): "
+                    + "was this database restored from an older backup? Nothing is sent")
         }
         let rules = config.rules
         let levels = rules.ratingScale.levels.map(\.label)
         let reasons = rules.ratingReasons?.labels ?? []
         let zone = config.timeZone.identifier
-        try await connection.execute("""
+        try await connection.execute(
+            """
             UPDATE centre SET name = \(config.centreName), time_zone = \(zone), level_labels = \(levels), reason_labels = \(reasons),
                 kiosk_version = \(version), last_contact = now()
             WHERE code = \(code)
             """, logger: logger)
         let services = rules.services
-        try await connection.execute("""
+        try await connection.execute(
+            """
             INSERT INTO service (centre, code, name) SELECT \(code), * FROM unnest(\(services.map(\.code.rawValue)), \(services.map(\.name)))
             ON CONFLICT (centre, code) DO UPDATE SET name = EXCLUDED.name
             """, logger: logger)
         let counters = rules.counters
-        try await connection.execute("""
+        try await connection.execute(
+            """
             INSERT INTO counter (centre, number, name) SELECT \(code), * FROM unnest(\(counters.map { Int32($0.number.rawValue) }), \(counters.map(\.name)))
             ON CONFLICT (centre, number) DO UPDATE SET name = EXCLUDED.name
             """, logger: logger)
@@ -218,10 +235,14 @@ public struct ProvinceSync: Service {
     static func identify(_ connection: PostgresConnection, code: String, server: ProvinceServerAddress, logger: Logger) async throws {
         let fix = "nothing is sent: on the province's server, kiosk-province centre add \(code) \"Name\" makes this centre's login"
         let boxes = CentralSchema.boxesRole(server.database)
-        guard let (login, superuser, owner, box) = try await connection.fetch("""
-            SELECT current_user::text, r.rolsuper, c.relowner = r.oid, pg_has_role(current_user, \(boxes)::text, 'USAGE')
-            FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'public.centre'::regclass
-            """, as: (String, Bool, Bool, Bool).self, logger: logger).first else {
+        guard
+            let (login, superuser, owner, box) = try await connection.fetch(
+                """
+                SELECT current_user::text, r.rolsuper, c.relowner = r.oid, pg_has_role(current_user, \(boxes)::text, 'USAGE')
+                FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = 'public.centre'::regclass
+                """, as: (String, Bool, Bool, Bool).self, logger: logger
+            ).first
+        else {
             throw CentralError("the province's server did not say who this login is")
         }
         if superuser { throw CentralError("this box logs in as \(login), a superuser of the province's server: \(fix)") }
@@ -231,8 +252,9 @@ public struct ProvinceSync: Service {
             throw CentralError("the province has disabled the login \(login) (kiosk-province centre disable): nothing is sent")
         }
         guard centre == code else {
-            throw CentralError("this box logs in as \(login), the login of centre \(centre), but its [centre] code is \(code): "
-                               + "fix code in the config (or use centre \(code)'s own login); nothing is sent")
+            throw CentralError(
+                "this box logs in as \(login), the login of centre \(centre), but its [centre] code is \(code): "
+                    + "fix code in the config (or use centre \(code)'s own login); nothing is sent")
         }
     }
 
@@ -241,7 +263,8 @@ public struct ProvinceSync: Service {
         let now = Dictionary(uniqueKeysWithValues: try database.officers().map { ($0.id.rawValue, $0.name) })
         let changed = now.filter { sent[$0.key] != $0.value }
         guard !changed.isEmpty else { return now }
-        try await connection.execute("""
+        try await connection.execute(
+            """
             INSERT INTO officer (centre, id, name) SELECT \(code), * FROM unnest(\(Array(changed.keys)), \(Array(changed.values)))
             ON CONFLICT (centre, id) DO UPDATE SET name = EXCLUDED.name
             """, logger: logger)
@@ -254,9 +277,11 @@ public struct ProvinceSync: Service {
         try await connection.execute("BEGIN", logger: logger)
         do {
             // The centre's row is the lock: two connections for one centre take turns.
-            let held = try await connection.fetch("SELECT last_seq FROM centre WHERE code = \(code) FOR UPDATE", as: (Int64).self, logger: logger)
+            let held = try await connection.fetch(
+                "SELECT last_seq FROM centre WHERE code = \(code) FOR UPDATE", as: (Int64).self, logger: logger)
             guard let position = held.first else {
-                throw CentralError("the province no longer takes centre \(code) from this login (disabled, or its login changed): nothing more is sent")
+                throw CentralError(
+                    "the province no longer takes centre \(code) from this login (disabled, or its login changed): nothing more is sent")
             }
             guard position < last.seq else {
                 // Everything here is there already (an answer lost on the way back).
@@ -264,14 +289,18 @@ public struct ProvinceSync: Service {
                 return position
             }
             try await copy(batch, connection)
-            let inserted: Int64 = try await connection.fetch("""
-                WITH added AS (
-                    INSERT INTO event (centre, seq, at, day, kind, ticket_id, payload, actor)
-                    SELECT \(code), seq, at, day, kind, ticket_id, payload, actor FROM stage_event WHERE seq > \(position)
-                    ON CONFLICT (centre, seq) DO NOTHING RETURNING 1)
-                SELECT count(*) FROM added
-                """, as: (Int64).self, logger: logger).first ?? 0
-            try await connection.execute("""
+            let inserted: Int64 =
+                try await connection.fetch(
+                    """
+                    WITH added AS (
+                        INSERT INTO event (centre, seq, at, day, kind, ticket_id, payload, actor)
+                        SELECT \(code), seq, at, day, kind, ticket_id, payload, actor FROM stage_event WHERE seq > \(position)
+                        ON CONFLICT (centre, seq) DO NOTHING RETURNING 1)
+                    SELECT count(*) FROM added
+                    """, as: (Int64).self, logger: logger
+                ).first ?? 0
+            try await connection.execute(
+                """
                 INSERT INTO ticket SELECT \(code), * FROM stage_ticket
                 ON CONFLICT (centre, id) DO UPDATE SET day = EXCLUDED.day, service = EXCLUDED.service, sequence = EXCLUDED.sequence,
                     number = EXCLUDED.number, display = EXCLUDED.display, priority = EXCLUDED.priority, issued_at = EXCLUDED.issued_at,
@@ -280,14 +309,16 @@ public struct ProvinceSync: Service {
                     transfers = EXCLUDED.transfers, reprints = EXCLUDED.reprints, print_state = EXCLUDED.print_state,
                     print_reason = EXCLUDED.print_reason, rated = EXCLUDED.rated
                 """, logger: logger)
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 INSERT INTO rating SELECT \(code), * FROM stage_rating
                 ON CONFLICT (centre, id) DO UPDATE SET at = EXCLUDED.at, day = EXCLUDED.day, counter = EXCLUDED.counter,
                     ticket_id = EXCLUDED.ticket_id, service = EXCLUDED.service, officer = EXCLUDED.officer, level = EXCLUDED.level,
                     label = EXCLUDED.label, scale_size = EXCLUDED.scale_size, satisfied = EXCLUDED.satisfied, flag = EXCLUDED.flag,
                     reason = EXCLUDED.reason, reason_label = EXCLUDED.reason_label
                 """, logger: logger)
-            try await connection.execute("""
+            try await connection.execute(
+                """
                 UPDATE centre SET last_seq = \(last.seq), last_event_at = \(last.at), events = events + \(inserted),
                     events_behind = \(max(0, behind)), last_contact = now()
                 WHERE code = \(code)
@@ -309,17 +340,21 @@ public struct ProvinceSync: Service {
         if !batch.tickets.isEmpty {
             var tickets = CopyText()
             for t in batch.tickets {
-                tickets.row([String(t.id), t.day, t.service, String(t.sequence), String(t.number), t.display, t.priority.cell,
-                             t.issuedAt.description, t.status, t.counter.cell, t.officer, t.calledAt.cell, t.finishedAt.cell, t.outcome,
-                             String(t.recalls), String(t.transfers), String(t.reprints), t.printState, t.printReason, t.rated.cell])
+                tickets.row([
+                    String(t.id), t.day, t.service, String(t.sequence), String(t.number), t.display, t.priority.cell,
+                    t.issuedAt.description, t.status, t.counter.cell, t.officer, t.calledAt.cell, t.finishedAt.cell, t.outcome,
+                    String(t.recalls), String(t.transfers), String(t.reprints), t.printState, t.printReason, t.rated.cell,
+                ])
             }
             try await connection.copyFrom(table: "stage_ticket", logger: logger) { try await $0.write(tickets.buffer) }
         }
         if !batch.ratings.isEmpty {
             var ratings = CopyText()
             for r in batch.ratings {
-                ratings.row([String(r.id), r.at.description, r.day, String(r.counter), r.ticketID.cell, r.service, r.officer,
-                             String(r.level), r.label, String(r.scaleSize), r.satisfied.cell, r.flag, r.reason.cell, r.reasonLabel])
+                ratings.row([
+                    String(r.id), r.at.description, r.day, String(r.counter), r.ticketID.cell, r.service, r.officer,
+                    String(r.level), r.label, String(r.scaleSize), r.satisfied.cell, r.flag, r.reason.cell, r.reasonLabel,
+                ])
             }
             try await connection.copyFrom(table: "stage_rating", logger: logger) { try await $0.write(ratings.buffer) }
         }

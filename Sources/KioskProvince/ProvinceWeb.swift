@@ -3,8 +3,8 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import KioskCore
-import KioskService
 import KioskPages
+import KioskService
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -32,8 +32,9 @@ public enum ProvinceWeb {
             if let caFile = address.caFile { settings.trustRoots = .file(caFile) }
             tls = .require(settings)
         }
-        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
-                                                         password: server.password, database: address.database, tls: tls)
+        var configuration = PostgresClient.Configuration(
+            host: address.host, port: address.port, username: address.user,
+            password: server.password, database: address.database, tls: tls)
         configuration.options.maximumConnections = maxConnections
         configuration.options.minimumConnections = 0
         return PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -44,21 +45,26 @@ public enum ProvinceWeb {
     public static func checkReadOnly(_ client: PostgresClient, logger: Logger) async throws {
         let (login, writes) = try await client.withConnection { connection in
             try await CentralSchema.check(connection, logger: logger)
-            return try await connection.fetch("""
+            return try await connection.fetch(
+                """
                 SELECT current_user::text, rolsuper OR has_table_privilege('public.rating', 'UPDATE') OR has_table_privilege('public.account', 'INSERT')
                 FROM pg_roles WHERE rolname = current_user
-                """, as: (String, Bool).self, logger: logger).first ?? ("?", true)
+                """, as: (String, Bool).self, logger: logger
+            ).first ?? ("?", true)
         }
         if writes {
-            throw CentralError("kiosk-province serve runs as the page's own login, which can change no figure; \(login) can: "
-                               + "make the page's login with kiosk-province page-login --password-out FILE and give it to serve")
+            throw CentralError(
+                "kiosk-province serve runs as the page's own login, which can change no figure; \(login) can: "
+                    + "make the page's login with kiosk-province page-login --password-out FILE and give it to serve")
         }
     }
 
     /// `tls`: a certificate chain and key (PEM): the page is served over HTTPS only, its
     /// cookies `Secure`, with HSTS.
-    public static func application(client: PostgresClient, host: String, port: Int, tls: (certificate: String, key: String)? = nil,
-                                   logger: Logger, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+    public static func application(
+        client: PostgresClient, host: String, port: Int, tls: (certificate: String, key: String)? = nil,
+        logger: Logger, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         let routes = router(client: client, logger: logger, overHTTPS: tls != nil)
         var server = HTTPServerBuilder.http1()
         if let tls {
@@ -70,9 +76,10 @@ public enum ProvinceWeb {
             }
             server = try .tls(.http1(), tlsConfiguration: configuration)
         }
-        return Application(router: routes, server: server,
-                           configuration: .init(address: .hostname(host, port: port), serverName: "kiosk-province"),
-                           onServerRunning: { await onReady($0.localAddress?.port ?? 0) }, logger: logger)
+        return Application(
+            router: routes, server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: "kiosk-province"),
+            onServerRunning: { await onReady($0.localAddress?.port ?? 0) }, logger: logger)
     }
 
     struct Query {
@@ -86,7 +93,10 @@ public enum ProvinceWeb {
         /// The page's and the download's parameters; a wrong one is named.
         init(_ request: Request) throws(Invalid) {
             let q = request.uri.queryParameters
-            func value(_ name: Substring) -> String? { guard let v = q[name], !v.isEmpty else { return nil }; return String(v) }
+            func value(_ name: Substring) -> String? {
+                guard let v = q[name], !v.isEmpty else { return nil }
+                return String(v)
+            }
             if let from = value("from"), let to = value("to") {
                 guard let first = LocalDay(iso: from) else { throw Invalid("from: give the first day as YYYY-MM-DD") }
                 guard let last = LocalDay(iso: to) else { throw Invalid("to: give the last day as YYYY-MM-DD") }
@@ -100,7 +110,9 @@ public enum ProvinceWeb {
                 (from, to, self.period) = (period.first, period.last, period)
             }
             if let by = value("by") {
-                guard let grouping = ProvinceGrouping(rawValue: by) else { throw Invalid("by: \(by) is not one of centre, officer, counter, service, day, month, quarter, year") }
+                guard let grouping = ProvinceGrouping(rawValue: by) else {
+                    throw Invalid("by: \(by) is not one of centre, officer, counter, service, day, month, quarter, year")
+                }
                 self.by = grouping
             }
             rank = value("rank") == "1" && by == .centre
@@ -120,7 +132,10 @@ public enum ProvinceWeb {
         }
     }
 
-    struct Invalid: Error { let message: String; init(_ m: String) { message = m } }
+    struct Invalid: Error {
+        let message: String
+        init(_ m: String) { message = m }
+    }
 
     /// Wrong passwords per address within `addressWindow`, counted before bcrypt runs.
     static let failuresPerAddress = 20
@@ -147,9 +162,14 @@ public enum ProvinceWeb {
             // Only from this page: a page elsewhere cannot log a browser in (Origin, and the form's own token).
             if let refusal = Responses.crossSiteRefusal(request) { return refusal }
             let body = try await request.body.collect(upTo: 4096)
-            struct Form: Decodable { var username: String?; var password: String?; var csrf: String? }
+            struct Form: Decodable {
+                var username: String?
+                var password: String?
+                var csrf: String?
+            }
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
-            guard let token = form.csrf, let expected = request.cookies[loginCookie]?.value, Responses.constantTimeEqual(token, expected) else {
+            guard let token = form.csrf, let expected = request.cookies[loginCookie]?.value, Responses.constantTimeEqual(token, expected)
+            else {
                 return loginPage(message: "Phiên đăng nhập đã hết hạn, vui lòng thử lại.", status: .forbidden)
             }
             guard let id = form.username, let password = form.password, !id.isEmpty, !password.isEmpty else {
@@ -158,8 +178,9 @@ public enum ProvinceWeb {
             let now = Date().timeIntervalSince1970
             if let wait = addresses.withLock({ $0.with(context.address, at: now) { $0.take(at: now) } }) {
                 logger.warning("province login refused: too many from this address", metadata: ["address": "\(context.address)"])
-                var response = loginPage(message: "Đăng nhập sai quá nhiều lần từ máy này. Vui lòng thử lại sau \((wait + 59) / 60) phút.",
-                                         status: .tooManyRequests)
+                var response = loginPage(
+                    message: "Đăng nhập sai quá nhiều lần từ máy này. Vui lòng thử lại sau \((wait + 59) / 60) phút.",
+                    status: .tooManyRequests)
                 response.headers[.retryAfter] = String(wait)
                 return response
             }
@@ -171,14 +192,17 @@ public enum ProvinceWeb {
                 // A right password gives the address's try back.
                 addresses.withLock { $0.with(context.address, at: now) { $0.giveBack(at: now) } }
                 var response = Response(status: .seeOther, headers: [.location: "/report"])
-                response.setCookie(Cookie(name: cookie, value: session, maxAge: ProvinceAccounts.sessionHours * 3600, path: "/",
-                                          httpOnly: true, sameSite: .strict))
+                response.setCookie(
+                    Cookie(
+                        name: cookie, value: session, maxAge: ProvinceAccounts.sessionHours * 3600, path: "/",
+                        httpOnly: true, sameSite: .strict))
                 return response
             case .refused:
                 return loginPage(message: "Sai tên đăng nhập hoặc mật khẩu.", status: .unauthorized)
             case .locked:
-                var response = loginPage(message: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(ProvinceAccounts.lockMinutes) phút.",
-                                         status: .tooManyRequests)
+                var response = loginPage(
+                    message: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(ProvinceAccounts.lockMinutes) phút.",
+                    status: .tooManyRequests)
                 response.headers[.retryAfter] = String(ProvinceAccounts.lockMinutes * 60)
                 return response
             }
@@ -191,7 +215,8 @@ public enum ProvinceWeb {
             if let session = request.cookies[cookie]?.value {
                 try await client.withConnection { connection in
                     if let who = try await ProvinceAccounts.account(session: session, connection, logger: logger),
-                       let token = form.csrf, Responses.constantTimeEqual(token, who.csrf) {
+                        let token = form.csrf, Responses.constantTimeEqual(token, who.csrf)
+                    {
                         try await ProvinceAccounts.logout(session: session, connection, logger: logger)
                     }
                 }
@@ -203,9 +228,12 @@ public enum ProvinceWeb {
         router.get("/report") { request, _ in
             try await signedIn(request, client: client, logger: logger) { who, connection in
                 let query: Query
-                do { query = try Query(request) } catch let error as Invalid { return page(frame(who, body: "<p class=\"error\">\(HTML.escape(error.message))</p>"), status: .badRequest) }
-                var report = try await ProvinceReport.load(connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
-                                                           rank: query.rank, logger: logger)
+                do { query = try Query(request) } catch let error as Invalid {
+                    return page(frame(who, body: "<p class=\"error\">\(HTML.escape(error.message))</p>"), status: .badRequest)
+                }
+                var report = try await ProvinceReport.load(
+                    connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
+                    rank: query.rank, logger: logger)
                 report.period = query.period
                 let centres = try await CentreSync.all(connection, logger: logger)
                 return page(frame(who, body: reportPage(report, query: query, request: request, centres: centres)))
@@ -214,17 +242,22 @@ public enum ProvinceWeb {
         router.get("/api/report") { request, _ in
             try await signedIn(request, client: client, logger: logger, page: false) { _, connection in
                 let query: Query
-                do { query = try Query(request) } catch let error as Invalid { return json(#"{"error":"\#(jsonEscape(error.message))"}"#, status: .badRequest) }
-                var report = try await ProvinceReport.load(connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
-                                                           rank: query.rank, logger: logger)
-                report.period = query.period
-                let (data, type): (Data, String) = switch query.format {
-                case .csv: (report.csv(query.layout), "text/csv; charset=utf-8")
-                case .json: (try report.json(), "application/json; charset=utf-8")
-                case .xlsx: (report.xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                do { query = try Query(request) } catch let error as Invalid {
+                    return json(#"{"error":"\#(jsonEscape(error.message))"}"#, status: .badRequest)
                 }
-                return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(query.fileName)\""],
-                                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                var report = try await ProvinceReport.load(
+                    connection, from: query.from, to: query.to, by: query.by, centre: query.centre,
+                    rank: query.rank, logger: logger)
+                report.period = query.period
+                let (data, type): (Data, String) =
+                    switch query.format {
+                    case .csv: (report.csv(query.layout), "text/csv; charset=utf-8")
+                    case .json: (try report.json(), "application/json; charset=utf-8")
+                    case .xlsx: (report.xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                    }
+                return Response(
+                    status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(query.fileName)\""],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
             }
         }
         router.get("/api/centres") { request, _ in
@@ -232,8 +265,9 @@ public enum ProvinceWeb {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 encoder.dateEncodingStrategy = .iso8601
-                return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(try await CentreSync.all(connection, logger: logger)))))
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(try await CentreSync.all(connection, logger: logger)))))
             }
         }
         return router
@@ -242,10 +276,14 @@ public enum ProvinceWeb {
     /// Runs `body` for a signed-in account on one pooled connection, or sends the browser to
     /// the login (a page) or answers 401 (an API call). An anonymous request needs no
     /// connection at all: a crowd of them never takes the pool from the office.
-    static func signedIn(_ request: Request, client: PostgresClient, logger: Logger, page: Bool = true,
-                         _ body: @escaping @Sendable (ProvinceAccounts.Account, PostgresConnection) async throws -> Response) async throws -> Response {
-        let refuse = page ? Response(status: .seeOther, headers: [.location: "/login"])
-                          : json(#"{"error":"log in first (POST /login)"}"#, status: .unauthorized)
+    static func signedIn(
+        _ request: Request, client: PostgresClient, logger: Logger, page: Bool = true,
+        _ body: @escaping @Sendable (ProvinceAccounts.Account, PostgresConnection) async throws -> Response
+    ) async throws -> Response {
+        let refuse =
+            page
+            ? Response(status: .seeOther, headers: [.location: "/login"])
+            : json(#"{"error":"log in first (POST /login)"}"#, status: .unauthorized)
         guard let session = request.cookies[cookie]?.value, session.count == 64, session.allSatisfy(\.isHexDigit) else { return refuse }
         return try await client.withConnection { connection in
             guard let who = try await ProvinceAccounts.account(session: session, connection, logger: logger) else { return refuse }
@@ -265,50 +303,56 @@ public enum ProvinceWeb {
     // MARK: Pages
 
     static func frame(_ who: ProvinceAccounts.Account?, body: String) -> String {
-        HTML.document(title: "Mức độ hài lòng các đơn vị trong tỉnh",
-                      bar: who.map { HTML.whoAndLogout(name: $0.name, role: $0.role.title, csrf: $0.csrf) } ?? "",
-                      extraStyle: """
-                          main { max-width: 1400px; }
-                          td.n { text-align: right; font-variant-numeric: tabular-nums; }
-                          tr.silent td { background: #fff3cd; }
-                          .scroll { overflow-x: auto; }
-                          form.query { display: flex; gap: .8em; flex-wrap: wrap; align-items: end; }
-                          """,
-                      body: body)
+        HTML.document(
+            title: "Mức độ hài lòng các đơn vị trong tỉnh",
+            bar: who.map { HTML.whoAndLogout(name: $0.name, role: $0.role.title, csrf: $0.csrf) } ?? "",
+            extraStyle: """
+                main { max-width: 1400px; }
+                td.n { text-align: right; font-variant-numeric: tabular-nums; }
+                tr.silent td { background: #fff3cd; }
+                .scroll { overflow-x: auto; }
+                form.query { display: flex; gap: .8em; flex-wrap: wrap; align-items: end; }
+                """,
+            body: body)
     }
 
     static func loginForm(message: String?, token: String) -> String {
-        frame(nil, body: """
-            <div class="card" style="max-width: 420px; margin: 2em auto;">
-            <h1>Đăng nhập</h1>
-            \(message.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
-            <form method="post" action="/login">
-            <input type="hidden" name="csrf" value="\(HTML.escape(token))">
-            <p><label>Tên đăng nhập<br><input name="username" autocomplete="username" required autofocus></label></p>
-            <p><label>Mật khẩu<br><input name="password" type="password" autocomplete="current-password" required></label></p>
-            <p><button type="submit">Đăng nhập</button></p>
-            </form></div>
-            """)
+        frame(
+            nil,
+            body: """
+                <div class="card" style="max-width: 420px; margin: 2em auto;">
+                <h1>Đăng nhập</h1>
+                \(message.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+                <form method="post" action="/login">
+                <input type="hidden" name="csrf" value="\(HTML.escape(token))">
+                <p><label>Tên đăng nhập<br><input name="username" autocomplete="username" required autofocus></label></p>
+                <p><label>Mật khẩu<br><input name="password" type="password" autocomplete="current-password" required></label></p>
+                <p><button type="submit">Đăng nhập</button></p>
+                </form></div>
+                """)
     }
 
     static func reportPage(_ report: ProvinceReport, query: Query, request: Request, centres: [CentreSync]) -> String {
         let e = HTML.escape
         let options = ProvinceGrouping.allCases.map { g in
-            let title = switch g {
-            case .centre: "Đơn vị"
-            case .officer: "Cán bộ (trong đơn vị)"
-            case .counter: "Quầy (trong đơn vị)"
-            case .service: "Dịch vụ (trong đơn vị)"
-            case .day: "Ngày"
-            case .month: "Tháng"
-            case .quarter: "Quý"
-            case .year: "Năm"
-            }
+            let title =
+                switch g {
+                case .centre: "Đơn vị"
+                case .officer: "Cán bộ (trong đơn vị)"
+                case .counter: "Quầy (trong đơn vị)"
+                case .service: "Dịch vụ (trong đơn vị)"
+                case .day: "Ngày"
+                case .month: "Tháng"
+                case .quarter: "Quý"
+                case .year: "Năm"
+                }
             return "<option value=\"\(g.rawValue)\"\(g == query.by ? " selected" : "")>\(title)</option>"
         }.joined()
-        let centreOptions = (["<option value=\"\">Toàn tỉnh</option>"] + centres.map { c in
-            "<option value=\"\(e(c.code))\"\(c.code == query.centre ? " selected" : "")>\(e(c.code)) – \(e(c.name))</option>"
-        }).joined()
+        let centreOptions =
+            (["<option value=\"\">Toàn tỉnh</option>"]
+            + centres.map { c in
+                "<option value=\"\(e(c.code))\"\(c.code == query.centre ? " selected" : "")>\(e(c.code)) – \(e(c.name))</option>"
+            }).joined()
         let table = report.table(query.layout)
         let header = table.first.map { "<tr>" + $0.map { "<th>\(e($0))</th>" }.joined() + "</tr>" } ?? ""
         let rows = table.dropFirst().map { row in
@@ -365,7 +409,8 @@ public enum ProvinceWeb {
     static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response { Responses.html(html, status: status) }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func jsonEscape(_ text: String) -> String {
@@ -384,11 +429,14 @@ public struct CentreSync: Sendable, Encodable {
     public var version: String?
 
     static func all(_ connection: PostgresConnection, logger: Logger) async throws -> [CentreSync] {
-        try await connection.fetch("""
+        try await connection.fetch(
+            """
             SELECT code, name, extract(epoch FROM last_contact)::float8, last_event_at, events, events_behind, kiosk_version FROM centre ORDER BY code
-            """, as: (String, String, Double?, Double?, Int, Int, String?).self, logger: logger).map {
-            CentreSync(code: $0.0, name: $0.1, lastContact: $0.2.map { Date(timeIntervalSince1970: $0) },
-                       lastEventAt: $0.3.map { Date(timeIntervalSince1970: $0) }, events: $0.4, eventsBehind: $0.5, version: $0.6)
+            """, as: (String, String, Double?, Double?, Int, Int, String?).self, logger: logger
+        ).map {
+            CentreSync(
+                code: $0.0, name: $0.1, lastContact: $0.2.map { Date(timeIntervalSince1970: $0) },
+                lastEventAt: $0.3.map { Date(timeIntervalSince1970: $0) }, events: $0.4, eventsBehind: $0.5, version: $0.6)
         }
     }
 }
@@ -406,9 +454,12 @@ struct FailureLog: RouterMiddleware {
             throw error
         } catch {
             logger.error("province page failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
-            return ProvinceWeb.page(ProvinceWeb.frame(nil, body: "<p class=\"error\">Không đọc được cơ sở dữ liệu của tỉnh. Vui lòng thử lại sau. "
-                                                      + "(The central database could not be read; the log says why.)</p>"),
-                                    status: .internalServerError)
+            return ProvinceWeb.page(
+                ProvinceWeb.frame(
+                    nil,
+                    body: "<p class=\"error\">Không đọc được cơ sở dữ liệu của tỉnh. Vui lòng thử lại sau. "
+                        + "(The central database could not be read; the log says why.)</p>"),
+                status: .internalServerError)
         }
     }
 }

@@ -1,7 +1,8 @@
 import CTimerFD
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hears when the system's wall clock is set (`date -s`, an NTP server's first step, a
@@ -44,7 +45,8 @@ public final class ClockStepWatch: Sendable {
 
     /// The wall clock's lead over the boot clock, in seconds: constant while nobody sets it.
     public static func wallMinusBoot() -> Double {
-        var wall = timespec(), boot = timespec()
+        var wall = timespec()
+        var boot = timespec()
         clock_gettime(CLOCK_REALTIME, &wall)
         clock_gettime(CLOCK_BOOTTIME, &boot)
         return Double(wall.tv_sec - boot.tv_sec) + Double(wall.tv_nsec - boot.tv_nsec) / 1e9

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The moment an operation on a device gives up, by the monotonic clock. One deadline covers

@@ -1,6 +1,7 @@
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tells a thread that waits in `poll` to stop, at once and without a timeout: the thread

@@ -138,7 +138,8 @@ public final class WorkerThread: SerialExecutor, @unchecked Sendable {
     /// Code given with `async` or `sync` runs one piece at a time, like the actor's own jobs
     /// (on this thread, or in `sync` under the same lock): it may take the actor's isolation.
     public func checkIsolated() {
-        precondition(isCurrent || queue.inline.map { pthread_equal($0, pthread_self()) != 0 } == true,
-                     "not on the worker thread")
+        precondition(
+            isCurrent || queue.inline.map { pthread_equal($0, pthread_self()) != 0 } == true,
+            "not on the worker thread")
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes every byte to a non-blocking descriptor before `deadline`: an offline printer, a
@@ -41,7 +41,7 @@ public func waitDrained(_ fd: Int32, path: String, by deadline: Deadline) throws
     while true {
         var queued: Int32 = 0
         // TIOCOUTQ: bytes still in the driver's output queue.
-        guard ioctl(fd, UInt(TIOCOUTQ), &queued) == 0 else { return } // a port that cannot say: nothing to wait for
+        guard ioctl(fd, UInt(TIOCOUTQ), &queued) == 0 else { return }  // a port that cannot say: nothing to wait for
         if queued == 0 { return }
         let left = deadline.remainingMs(cap: 5)
         if left == 0 {

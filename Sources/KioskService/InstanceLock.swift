@@ -1,7 +1,8 @@
 import Foundation
 import KioskCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One daemon per database: `kiosk run` holds an exclusive lock on `<database>.lock` for

@@ -25,8 +25,10 @@ public struct KioskDaemon: Sendable {
 
     /// `lock`: the one taken at the first start, kept across reloads. `printer`: makes the
     /// ticket printer's issuer for the engine (nil: tickets are stored, nothing is printed).
-    public init(config: KioskConfig, logger: Logger, lock: InstanceLock? = nil,
-                printer: ((QueueEngine, DeviceHealth) throws -> TicketIssuer)? = nil) throws {
+    public init(
+        config: KioskConfig, logger: Logger, lock: InstanceLock? = nil,
+        printer: ((QueueEngine, DeviceHealth) throws -> TicketIssuer)? = nil
+    ) throws {
         self.config = config
         self.lock = try lock ?? InstanceLock(database: config.databasePath, config: config.file)
         database = try KioskDatabase(path: config.databasePath, maxSizeMB: config.databaseMaxMB)
@@ -41,12 +43,14 @@ public struct KioskDaemon: Sendable {
         if let newest = try database.lastEvent().at {
             let now = Date()
             if clockSteps.record(now.timeIntervalSince1970 - newest, at: now) {
-                logger.warning("the system clock is behind the newest stored event: it was set back; the day follows the clock",
-                               metadata: ["step_seconds": "\(Int(now.timeIntervalSince1970 - newest))"])
+                logger.warning(
+                    "the system clock is behind the newest stored event: it was set back; the day follows the clock",
+                    metadata: ["step_seconds": "\(Int(now.timeIntervalSince1970 - newest))"])
             }
         }
-        province = config.province.map {
-            ProvinceLink(readingFrom: ProvinceSettings.statusFile(database: config.databasePath), server: $0.server.description)
-        } ?? ProvinceLink()
+        province =
+            config.province.map {
+                ProvinceLink(readingFrom: ProvinceSettings.statusFile(database: config.databasePath), server: $0.server.description)
+            } ?? ProvinceLink()
     }
 }

@@ -69,8 +69,9 @@ extension KioskDatabase {
     /// Sets a new password hash, unlocks the account and ends its sessions.
     public func setPasswordHash(_ id: OfficerID, _ hash: String) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: "UPDATE officer SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
-                           arguments: [hash, id.rawValue])
+            try db.execute(
+                sql: "UPDATE officer SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                arguments: [hash, id.rawValue])
             let changed = db.changesCount > 0
             try db.execute(sql: "DELETE FROM session WHERE account = ?", arguments: [id.rawValue])
             return changed
@@ -80,12 +81,14 @@ extension KioskDatabase {
     public func credentials(of id: OfficerID) throws -> Credentials? {
         try pool.read { db in
             guard let account = try Officer.fetchOne(db, key: id.rawValue),
-                  let row = try Row.fetchOne(db, sql: "SELECT password_hash, failed_logins, locked_until FROM officer WHERE id = ?",
-                                             arguments: [id.rawValue])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT password_hash, failed_logins, locked_until FROM officer WHERE id = ?",
+                    arguments: [id.rawValue])
             else { return nil }
             let locked: Double? = row["locked_until"]
-            return Credentials(account: account, passwordHash: row["password_hash"], failedLogins: row["failed_logins"],
-                               lockedUntil: locked.map { Date(timeIntervalSince1970: $0) })
+            return Credentials(
+                account: account, passwordHash: row["password_hash"], failedLogins: row["failed_logins"],
+                lockedUntil: locked.map { Date(timeIntervalSince1970: $0) })
         }
     }
 
@@ -107,15 +110,17 @@ extension KioskDatabase {
     public func reserveLoginAttempt(_ id: OfficerID, at now: Date, lockFor: @Sendable (Int) -> TimeInterval?) throws -> LoginReservation {
         try pool.write { db in
             guard let account = try Officer.fetchOne(db, key: id.rawValue),
-                  let row = try Row.fetchOne(db, sql: "SELECT password_hash, failed_logins, locked_until FROM officer WHERE id = ?",
-                                             arguments: [id.rawValue])
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT password_hash, failed_logins, locked_until FROM officer WHERE id = ?",
+                    arguments: [id.rawValue])
             else { return .unknown }
             let locked: Double? = row["locked_until"]
             if let locked, locked > now.timeIntervalSince1970 { return .locked(until: Date(timeIntervalSince1970: locked)) }
             let failures = (row["failed_logins"] as Int) + 1
             let lock = lockFor(failures).map { now.addingTimeInterval($0) }
-            try db.execute(sql: "UPDATE officer SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                           arguments: [failures, lock?.timeIntervalSince1970, id.rawValue])
+            try db.execute(
+                sql: "UPDATE officer SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                arguments: [failures, lock?.timeIntervalSince1970, id.rawValue])
             return .reserved(Credentials(account: account, passwordHash: row["password_hash"], failedLogins: failures, lockedUntil: lock))
         }
     }
@@ -130,30 +135,38 @@ extension KioskDatabase {
 
     public func createSession(_ session: StoredSession) throws {
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO session (id, account, csrf, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [Self.sessionKey(session.id), session.account.rawValue, session.csrf, session.createdAt.timeIntervalSince1970,
-                                       session.expiresAt.timeIntervalSince1970, session.address])
+            try db.execute(
+                sql: "INSERT INTO session (id, account, csrf, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    Self.sessionKey(session.id), session.account.rawValue, session.csrf, session.createdAt.timeIntervalSince1970,
+                    session.expiresAt.timeIntervalSince1970, session.address,
+                ])
         }
     }
 
     /// The session with this id and its account, if it has not expired and the account is active.
     public func session(_ id: String, at now: Date) throws -> (session: StoredSession, account: Officer)? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT account, csrf, created_at, expires_at, address FROM session WHERE id = ? AND expires_at > ?
-                """, arguments: [Self.sessionKey(id), now.timeIntervalSince1970]),
-                  let account = try Officer.fetchOne(db, key: row["account"] as String), account.active
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT account, csrf, created_at, expires_at, address FROM session WHERE id = ? AND expires_at > ?
+                        """, arguments: [Self.sessionKey(id), now.timeIntervalSince1970]),
+                let account = try Officer.fetchOne(db, key: row["account"] as String), account.active
             else { return nil }
-            let session = StoredSession(id: id, account: account.id, csrf: row["csrf"],
-                                        createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                                        expiresAt: Date(timeIntervalSince1970: row["expires_at"]), address: row["address"])
+            let session = StoredSession(
+                id: id, account: account.id, csrf: row["csrf"],
+                createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                expiresAt: Date(timeIntervalSince1970: row["expires_at"]), address: row["address"])
             return (session, account)
         }
     }
 
     public func extendSession(_ id: String, until: Date) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE session SET expires_at = ? WHERE id = ?", arguments: [until.timeIntervalSince1970, Self.sessionKey(id)])
+            try db.execute(
+                sql: "UPDATE session SET expires_at = ? WHERE id = ?", arguments: [until.timeIntervalSince1970, Self.sessionKey(id)])
         }
     }
 
@@ -179,8 +192,9 @@ extension KioskDatabase {
     public func recordAudit(action: String, actor: String, detail: String, at: Date, day: LocalDay) throws {
         let payload = String(decoding: try JSONEncoder().encode(["detail": detail]), as: UTF8.self)
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO event (at, day, kind, ticket_id, payload, actor) VALUES (?, ?, ?, NULL, ?, ?)",
-                           arguments: [at.timeIntervalSince1970, day.iso, "audit.\(action)", payload, actor])
+            try db.execute(
+                sql: "INSERT INTO event (at, day, kind, ticket_id, payload, actor) VALUES (?, ?, ?, NULL, ?, ?)",
+                arguments: [at.timeIntervalSince1970, day.iso, "audit.\(action)", payload, actor])
         }
     }
 
@@ -188,14 +202,18 @@ extension KioskDatabase {
     /// before `beforeSeq` (for the next page).
     public func auditLog(limit: Int, beforeSeq: Int64? = nil) throws -> [AuditEntry] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT seq, at, actor, kind, payload FROM event
-                WHERE actor IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT ?
-                """, arguments: [beforeSeq ?? Int64.max, limit]).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, at, actor, kind, payload FROM event
+                    WHERE actor IS NOT NULL AND seq < ? ORDER BY seq DESC LIMIT ?
+                    """, arguments: [beforeSeq ?? Int64.max, limit]
+            ).map { row in
                 let kind: String = row["kind"]
                 let payload: String = row["payload"]
-                return AuditEntry(seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: kind,
-                                  detail: Self.auditDetail(kind: kind, payload: payload))
+                return AuditEntry(
+                    seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: kind,
+                    detail: Self.auditDetail(kind: kind, payload: payload))
             }
         }
     }
@@ -216,25 +234,31 @@ extension KioskDatabase {
     public func officerFigures(_ officer: OfficerID, from: LocalDay, to: LocalDay, scaleSize: Int) throws -> OfficerFigures {
         let votes = try officerVotes(officer, from: RatingSteps.readFrom(from), to: to)
         let tickets = try pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT SUM(status = 'finished'), SUM(status = 'noShow'),
-                       AVG(CASE WHEN status = 'finished' AND called_at IS NOT NULL THEN finished_at - called_at END)
-                FROM ticket WHERE day BETWEEN ? AND ? AND officer = ?
-                """, arguments: [from.iso, to.iso, officer.rawValue])
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT SUM(status = 'finished'), SUM(status = 'noShow'),
+                           AVG(CASE WHEN status = 'finished' AND called_at IS NOT NULL THEN finished_at - called_at END)
+                    FROM ticket WHERE day BETWEEN ? AND ? AND officer = ?
+                    """, arguments: [from.iso, to.iso, officer.rawValue])
         }
-        return OfficerFigures(finished: tickets?[0] ?? 0, noShows: tickets?[1] ?? 0, meanServiceSeconds: tickets?[2],
-                              shown: RatingSteps.shown(votes, from: from, to: to).map(\.vote),
-                              waiting: RatingSteps.waiting(votes, to: to), scaleSize: scaleSize)
+        return OfficerFigures(
+            finished: tickets?[0] ?? 0, noShows: tickets?[1] ?? 0, meanServiceSeconds: tickets?[2],
+            shown: RatingSteps.shown(votes, from: from, to: to).map(\.vote),
+            waiting: RatingSteps.waiting(votes, to: to), scaleSize: scaleSize)
     }
 
     /// An officer's counted votes in the days `from`...`to`, oldest first: what `RatingSteps` reads.
     public func officerVotes(_ officer: OfficerID, from: LocalDay, to: LocalDay) throws -> [RatingSteps.Vote] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT rating.day, rating.level, rating.satisfied, ticket.status = 'finished', rating.reason_label
-                FROM rating LEFT JOIN ticket ON ticket.id = rating.ticket_id
-                WHERE rating.day BETWEEN ? AND ? AND rating.officer = ? AND rating.flag IS NULL ORDER BY rating.id
-                """, arguments: [from.iso, to.iso, officer.rawValue]).compactMap { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT rating.day, rating.level, rating.satisfied, ticket.status = 'finished', rating.reason_label
+                    FROM rating LEFT JOIN ticket ON ticket.id = rating.ticket_id
+                    WHERE rating.day BETWEEN ? AND ? AND rating.officer = ? AND rating.flag IS NULL ORDER BY rating.id
+                    """, arguments: [from.iso, to.iso, officer.rawValue]
+            ).compactMap { row in
                 guard let day = LocalDay(iso: row[0]) else { return nil }
                 return RatingSteps.Vote(day: day, level: row[1], satisfied: row[2], ticketFinished: row[3] ?? false, reasonLabel: row[4])
             }
@@ -247,12 +271,16 @@ extension KioskDatabase {
     public func recentEvents(kinds: [String], limit: Int) throws -> [AuditEntry] {
         try pool.read { db in
             let marks = kinds.map { _ in "?" }.joined(separator: ", ")
-            return try Row.fetchAll(db, sql: """
-                SELECT seq, at, actor, kind, payload FROM event WHERE kind IN (\(marks)) ORDER BY seq DESC LIMIT ?
-                """, arguments: StatementArguments(kinds + [String(limit)])).map { row in
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, at, actor, kind, payload FROM event WHERE kind IN (\(marks)) ORDER BY seq DESC LIMIT ?
+                    """, arguments: StatementArguments(kinds + [String(limit)])
+            ).map { row in
                 let kind: String = row["kind"]
-                return AuditEntry(seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"] ?? "",
-                                  action: kind, detail: Self.auditDetail(kind: kind, payload: row["payload"]))
+                return AuditEntry(
+                    seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"] ?? "",
+                    action: kind, detail: Self.auditDetail(kind: kind, payload: row["payload"]))
             }
         }
     }
@@ -263,11 +291,14 @@ extension KioskDatabase {
     /// issue to first call) for those called. `offsetSeconds`: the zone's offset from UTC that day.
     public func ticketsPerHour(day: LocalDay, offsetSeconds: Int) throws -> [(hour: Int, issued: Int, meanWait: Double?)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT (CAST(issued_at AS INTEGER) + ?) / 3600 % 24 AS hour, COUNT(*),
-                       AVG(CASE WHEN called_at IS NOT NULL THEN called_at - issued_at END)
-                FROM ticket WHERE day = ? AND status != 'voided' GROUP BY hour ORDER BY hour
-                """, arguments: [offsetSeconds, day.iso]).map { (hour: $0[0], issued: $0[1], meanWait: $0[2]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT (CAST(issued_at AS INTEGER) + ?) / 3600 % 24 AS hour, COUNT(*),
+                           AVG(CASE WHEN called_at IS NOT NULL THEN called_at - issued_at END)
+                    FROM ticket WHERE day = ? AND status != 'voided' GROUP BY hour ORDER BY hour
+                    """, arguments: [offsetSeconds, day.iso]
+            ).map { (hour: $0[0], issued: $0[1], meanWait: $0[2]) }
         }
     }
 }

@@ -65,9 +65,11 @@ extension KioskDatabase {
         var configuration = Configuration()
         configuration.readonly = true
         return try DatabaseQueue(path: path, configuration: configuration).read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket") ?? 0,
-             try String.fetchOne(db, sql: "SELECT MAX(day) FROM ticket"))
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket") ?? 0,
+                try String.fetchOne(db, sql: "SELECT MAX(day) FROM ticket")
+            )
         }
     }
 }

@@ -116,23 +116,30 @@ public final class KioskDatabase: Sendable {
         let at = event.at.timeIntervalSince1970
         switch event.kind {
         case .ticketIssued(let t, _):
-            try db.run(sql: """
-                INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, print_state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?)
-                """, arguments: [t.id.rawValue, t.day.iso, t.service.rawValue, t.sequence, t.number, t.display, t.priority,
-                                 t.issuedAt.timeIntervalSince1970, t.print.rawValue])
+            try db.run(
+                sql: """
+                    INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, print_state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?)
+                    """,
+                arguments: [
+                    t.id.rawValue, t.day.iso, t.service.rawValue, t.sequence, t.number, t.display, t.priority,
+                    t.issuedAt.timeIntervalSince1970, t.print.rawValue,
+                ])
         case .ticketCalled(let id, _, let c, let officer):
-            try db.run(sql: """
-                UPDATE ticket SET status = 'called', counter = ?, officer = ?, called_at = COALESCE(called_at, ?) WHERE id = ?
-                """, arguments: [c.rawValue, officer.rawValue, at, id.rawValue])
+            try db.run(
+                sql: """
+                    UPDATE ticket SET status = 'called', counter = ?, officer = ?, called_at = COALESCE(called_at, ?) WHERE id = ?
+                    """, arguments: [c.rawValue, officer.rawValue, at, id.rawValue])
         case .ticketRecalled(let id, _, _, let recalls):
             try db.run(sql: "UPDATE ticket SET recalls = ? WHERE id = ?", arguments: [recalls, id.rawValue])
         case .ticketFinished(let id, let c, let outcome):
-            try db.run(sql: "UPDATE ticket SET status = 'finished', counter = ?, finished_at = ?, outcome = ? WHERE id = ?",
-                           arguments: [c.rawValue, at, outcome.rawValue, id.rawValue])
+            try db.run(
+                sql: "UPDATE ticket SET status = 'finished', counter = ?, finished_at = ?, outcome = ? WHERE id = ?",
+                arguments: [c.rawValue, at, outcome.rawValue, id.rawValue])
         case .ticketNoShow(let id, let c):
-            try db.run(sql: "UPDATE ticket SET status = 'noShow', counter = ?, finished_at = ? WHERE id = ?",
-                           arguments: [c.rawValue, at, id.rawValue])
+            try db.run(
+                sql: "UPDATE ticket SET status = 'noShow', counter = ?, finished_at = ? WHERE id = ?",
+                arguments: [c.rawValue, at, id.rawValue])
         case .ticketTransferred(let id, _, _):
             try db.run(sql: "UPDATE ticket SET status = 'waiting', transfers = transfers + 1 WHERE id = ?", arguments: [id.rawValue])
         case .ticketHeld(let id, _):
@@ -145,24 +152,30 @@ public final class KioskDatabase: Sendable {
             if r.replacesVote, let ticket = r.ticket {
                 try db.run(sql: "UPDATE rating SET flag = 'replaced' WHERE ticket_id = ? AND flag IS NULL", arguments: [ticket.rawValue])
             }
-            try db.run(sql: """
-                INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [at, day.iso, r.counter.rawValue, r.ticket?.rawValue, r.service?.rawValue, r.officer?.rawValue,
-                                 r.level, r.label, r.scaleSize, r.satisfied, r.flag?.rawValue])
+            try db.run(
+                sql: """
+                    INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    at, day.iso, r.counter.rawValue, r.ticket?.rawValue, r.service?.rawValue, r.officer?.rawValue,
+                    r.level, r.label, r.scaleSize, r.satisfied, r.flag?.rawValue,
+                ])
             if r.flag == nil, let ticket = r.ticket {
                 try db.run(sql: "UPDATE ticket SET rated = 1 WHERE id = ?", arguments: [ticket.rawValue])
             }
         case .dossierLinked(let id, _, let c, let code):
             // The same code scanned twice for a ticket is one dossier.
-            try db.run(sql: "INSERT OR IGNORE INTO dossier (code, ticket_id, day, at, counter) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [code, id.rawValue, day.iso, at, c.rawValue])
+            try db.run(
+                sql: "INSERT OR IGNORE INTO dossier (code, ticket_id, day, at, counter) VALUES (?, ?, ?, ?, ?)",
+                arguments: [code, id.rawValue, day.iso, at, c.rawValue])
         case .ratingReasonGiven(let c, _, let reason, let label):
             // The question follows the counter's last press: any other press there closes it.
-            try db.run(sql: """
-                UPDATE rating SET reason = ?, reason_label = ?
-                WHERE id = (SELECT MAX(id) FROM rating WHERE counter = ? AND day = ?)
-                """, arguments: [reason, label, c.rawValue, day.iso])
+            try db.run(
+                sql: """
+                    UPDATE rating SET reason = ?, reason_label = ?
+                    WHERE id = (SELECT MAX(id) FROM rating WHERE counter = ? AND day = ?)
+                    """, arguments: [reason, label, c.rawValue, day.iso])
         case .ticketPrinted(let id, _):
             try db.run(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL WHERE id = ?", arguments: [id.rawValue])
         case .ticketPrintFailed(let id, _, let reason):
@@ -170,11 +183,13 @@ public final class KioskDatabase: Sendable {
         case .ticketPrintUnknown(let id, _):
             try db.run(sql: "UPDATE ticket SET print_state = 'unknown' WHERE id = ?", arguments: [id.rawValue])
         case .ticketVoided(let id, _, let reason):
-            try db.run(sql: "UPDATE ticket SET status = 'voided', print_state = 'voided', print_reason = ? WHERE id = ?",
-                           arguments: [reason, id.rawValue])
+            try db.run(
+                sql: "UPDATE ticket SET status = 'voided', print_state = 'voided', print_reason = ? WHERE id = ?",
+                arguments: [reason, id.rawValue])
         case .ticketReprinted(let id, _):
-            try db.run(sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL, reprints = reprints + 1 WHERE id = ?",
-                           arguments: [id.rawValue])
+            try db.run(
+                sql: "UPDATE ticket SET print_state = 'printed', print_reason = NULL, reprints = reprints + 1 WHERE id = ?",
+                arguments: [id.rawValue])
         case .dayStarted, .officerSignedIn, .officerSignedOut:
             break
         }
@@ -187,8 +202,10 @@ public final class KioskDatabase: Sendable {
             let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ticket") ?? 0
             let from = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE kind = 'dayStarted'") ?? 0
             let decoder = JSONDecoder()
-            let events = try String.fetchAll(db, sql: "SELECT payload FROM event WHERE seq >= ? AND kind NOT LIKE 'audit.%' ORDER BY seq", arguments: [from])
-                .map { try decoder.decode(QueueEvent.self, from: Data($0.utf8)) }
+            let events = try String.fetchAll(
+                db, sql: "SELECT payload FROM event WHERE seq >= ? AND kind NOT LIKE 'audit.%' ORDER BY seq", arguments: [from]
+            )
+            .map { try decoder.decode(QueueEvent.self, from: Data($0.utf8)) }
             return (TicketID(maxID + 1), events)
         }
     }
@@ -197,11 +214,14 @@ public final class KioskDatabase: Sendable {
     /// back to a day already used goes on from here, so no number is given twice in a day.
     public func numberingPositions(day: LocalDay) throws -> [NumberingPosition] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT service, sequence, number FROM ticket t
-                WHERE day = ? AND sequence = (SELECT MAX(sequence) FROM ticket WHERE day = t.day AND service = t.service)
-                ORDER BY service
-                """, arguments: [day.iso]).map { NumberingPosition(service: ServiceCode($0[0] as String), sequence: $0[1], number: $0[2]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT service, sequence, number FROM ticket t
+                    WHERE day = ? AND sequence = (SELECT MAX(sequence) FROM ticket WHERE day = t.day AND service = t.service)
+                    ORDER BY service
+                    """, arguments: [day.iso]
+            ).map { NumberingPosition(service: ServiceCode($0[0] as String), sequence: $0[1], number: $0[2]) }
         }
     }
 
@@ -251,4 +271,3 @@ extension Database {
         try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }
-

@@ -22,9 +22,18 @@ public struct ExportFilter: Sendable {
     func clause(_ table: String) -> (String, StatementArguments) {
         var sql = "\(table).day BETWEEN ? AND ?"
         var arguments: StatementArguments = [from.iso, to.iso]
-        if let officer { sql += " AND \(table).officer = ?"; arguments += [officer.rawValue] }
-        if let counter { sql += " AND \(table).counter = ?"; arguments += [counter.rawValue] }
-        if let service { sql += " AND \(table).service = ?"; arguments += [service.rawValue] }
+        if let officer {
+            sql += " AND \(table).officer = ?"
+            arguments += [officer.rawValue]
+        }
+        if let counter {
+            sql += " AND \(table).counter = ?"
+            arguments += [counter.rawValue]
+        }
+        if let service {
+            sql += " AND \(table).service = ?"
+            arguments += [service.rawValue]
+        }
         return (sql, arguments)
     }
 }
@@ -61,16 +70,20 @@ extension KioskDatabase {
     public func forEachTicket(_ filter: ExportFilter, _ body: (TicketExportRow) throws -> Void) throws {
         try pool.read { db in
             let (clause, arguments) = filter.clause("ticket")
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT id, day, service, display, priority, status, counter, officer, issued_at, called_at, finished_at,
-                       outcome, recalls, transfers, print_state, print_reason,
-                       (SELECT group_concat(code, ' ') FROM (SELECT code FROM dossier WHERE dossier.ticket_id = ticket.id ORDER BY dossier.id))
-                FROM ticket WHERE \(clause) ORDER BY id
-                """, arguments: arguments)
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, day, service, display, priority, status, counter, officer, issued_at, called_at, finished_at,
+                           outcome, recalls, transfers, print_state, print_reason,
+                           (SELECT group_concat(code, ' ') FROM (SELECT code FROM dossier WHERE dossier.ticket_id = ticket.id ORDER BY dossier.id))
+                    FROM ticket WHERE \(clause) ORDER BY id
+                    """, arguments: arguments)
             while let r = try cursor.next() {
-                try body(TicketExportRow(id: r[0], day: r[1], service: r[2], number: r[3], priority: r[4], status: r[5], counter: r[6],
-                                         officer: r[7], issuedAt: r[8], calledAt: r[9], finishedAt: r[10], outcome: r[11],
-                                         recalls: r[12], transfers: r[13], printState: r[14], printReason: r[15], dossiers: r[16]))
+                try body(
+                    TicketExportRow(
+                        id: r[0], day: r[1], service: r[2], number: r[3], priority: r[4], status: r[5], counter: r[6],
+                        officer: r[7], issuedAt: r[8], calledAt: r[9], finishedAt: r[10], outcome: r[11],
+                        recalls: r[12], transfers: r[13], printState: r[14], printReason: r[15], dossiers: r[16]))
             }
         }
     }
@@ -79,17 +92,21 @@ extension KioskDatabase {
     public func forEachRating(_ filter: ExportFilter, _ body: (RatingExportRow) throws -> Void) throws {
         try pool.read { db in
             let (clause, arguments) = filter.clause("rating")
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT rating.id, rating.day, rating.at, rating.counter, ticket.display, rating.service, rating.officer,
-                       rating.level, rating.label, rating.scale_size, rating.satisfied, rating.flag, rating.reason_label,
-                       (SELECT group_concat(code, ' ') FROM (SELECT code FROM dossier WHERE dossier.ticket_id = rating.ticket_id ORDER BY dossier.id))
-                FROM rating LEFT JOIN ticket ON ticket.id = rating.ticket_id
-                WHERE \(clause) ORDER BY rating.id
-                """, arguments: arguments)
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT rating.id, rating.day, rating.at, rating.counter, ticket.display, rating.service, rating.officer,
+                           rating.level, rating.label, rating.scale_size, rating.satisfied, rating.flag, rating.reason_label,
+                           (SELECT group_concat(code, ' ') FROM (SELECT code FROM dossier WHERE dossier.ticket_id = rating.ticket_id ORDER BY dossier.id))
+                    FROM rating LEFT JOIN ticket ON ticket.id = rating.ticket_id
+                    WHERE \(clause) ORDER BY rating.id
+                    """, arguments: arguments)
             while let r = try cursor.next() {
-                try body(RatingExportRow(id: r[0], day: r[1], at: r[2], counter: r[3], ticket: r[4], service: r[5], officer: r[6],
-                                         level: r[7], label: r[8], scaleSize: r[9], satisfied: r[10], flag: r[11], reason: r[12],
-                                         dossiers: r[13]))
+                try body(
+                    RatingExportRow(
+                        id: r[0], day: r[1], at: r[2], counter: r[3], ticket: r[4], service: r[5], officer: r[6],
+                        level: r[7], label: r[8], scaleSize: r[9], satisfied: r[10], flag: r[11], reason: r[12],
+                        dossiers: r[13]))
             }
         }
     }
@@ -99,16 +116,20 @@ extension KioskDatabase {
     public func forEachDossier(_ filter: ExportFilter, _ body: (DossierExportRow) throws -> Void) throws {
         try pool.read { db in
             let (clause, arguments) = filter.clause("ticket")
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT dossier.code, ticket.display, ticket.officer, dossier.counter, ticket.service, dossier.at,
-                       rating.level, rating.label, rating.reason_label
-                FROM dossier JOIN ticket ON ticket.id = dossier.ticket_id
-                LEFT JOIN rating ON rating.ticket_id = dossier.ticket_id AND rating.flag IS NULL
-                WHERE \(clause) ORDER BY dossier.id
-                """, arguments: arguments)
+            let cursor = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT dossier.code, ticket.display, ticket.officer, dossier.counter, ticket.service, dossier.at,
+                           rating.level, rating.label, rating.reason_label
+                    FROM dossier JOIN ticket ON ticket.id = dossier.ticket_id
+                    LEFT JOIN rating ON rating.ticket_id = dossier.ticket_id AND rating.flag IS NULL
+                    WHERE \(clause) ORDER BY dossier.id
+                    """, arguments: arguments)
             while let r = try cursor.next() {
-                try body(DossierExportRow(code: r[0], ticket: r[1], officer: r[2], counter: r[3], service: r[4], at: r[5],
-                                          level: r[6], label: r[7], reason: r[8]))
+                try body(
+                    DossierExportRow(
+                        code: r[0], ticket: r[1], officer: r[2], counter: r[3], service: r[4], at: r[5],
+                        level: r[6], label: r[7], reason: r[8]))
             }
         }
     }

@@ -70,8 +70,9 @@ extension KioskDatabase {
             let slice = slices[job / 2]
             let result = Result {
                 try pool.read { db in
-                    job % 2 == 0 ? try ratingSums(db, column: column, filter: slice, scaleSize: scaleSize)
-                                 : try ticketSums(db, column: column, filter: slice)
+                    job % 2 == 0
+                        ? try ratingSums(db, column: column, filter: slice, scaleSize: scaleSize)
+                        : try ticketSums(db, column: column, filter: slice)
                 }
             }
             parts.withLock { $0.append(result) }
@@ -85,12 +86,14 @@ extension KioskDatabase {
         return groups.map { key, sums in
             var counts = sums.levelCounts
             counts += Array(repeating: 0, count: width - counts.count)
-            let figures = SatisfactionFigures(levelCounts: counts, satisfiedCount: sums.satisfied, finished: sums.finished,
-                                              ratedFinished: sums.ratedFinished)
-            let times = ServiceTimes(called: sums.called, noShows: sums.noShows, transfers: sums.transfers,
-                                     meanWait: sums.called == 0 ? nil : sums.waitSum / Double(sums.called),
-                                     p90Wait: ServiceTimes.percentile(sums.waits.sorted(), 0.9),
-                                     meanService: sums.served == 0 ? nil : sums.serviceSum / Double(sums.served))
+            let figures = SatisfactionFigures(
+                levelCounts: counts, satisfiedCount: sums.satisfied, finished: sums.finished,
+                ratedFinished: sums.ratedFinished)
+            let times = ServiceTimes(
+                called: sums.called, noShows: sums.noShows, transfers: sums.transfers,
+                meanWait: sums.called == 0 ? nil : sums.waitSum / Double(sums.called),
+                p90Wait: ServiceTimes.percentile(sums.waits.sorted(), 0.9),
+                meanService: sums.served == 0 ? nil : sums.serviceSum / Double(sums.served))
             return SatisfactionRow(key: key, figures: figures, times: times, reasonCounts: reasons[key] ?? [:])
         }
         .sorted { ReportGrouping.precedes($0.key, $1.key) }
@@ -100,11 +103,13 @@ extension KioskDatabase {
     private func ratingSums(_ db: Database, column: String, filter: ExportFilter, scaleSize: Int) throws -> [String: GroupSums] {
         let (clause, arguments) = filter.clause("rating")
         var groups: [String: GroupSums] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT CAST(\(column) AS TEXT), level, COUNT(*), SUM(satisfied)
-            FROM rating WHERE flag IS NULL AND \(clause)
-            GROUP BY 1, 2
-            """, arguments: arguments)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT CAST(\(column) AS TEXT), level, COUNT(*), SUM(satisfied)
+                FROM rating WHERE flag IS NULL AND \(clause)
+                GROUP BY 1, 2
+                """, arguments: arguments)
         while let row = try rows.next() {
             let key: String = row[0] ?? ""
             let level: Int = row[1]
@@ -117,11 +122,13 @@ extension KioskDatabase {
     private func reasonCounts(_ db: Database, column: String, filter: ExportFilter) throws -> [String: [String: Int]] {
         let (clause, arguments) = filter.clause("rating")
         var groups: [String: [String: Int]] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT CAST(\(column) AS TEXT), reason_label, COUNT(*)
-            FROM rating WHERE flag IS NULL AND reason IS NOT NULL AND \(clause)
-            GROUP BY 1, 2
-            """, arguments: arguments)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT CAST(\(column) AS TEXT), reason_label, COUNT(*)
+                FROM rating WHERE flag IS NULL AND reason IS NOT NULL AND \(clause)
+                GROUP BY 1, 2
+                """, arguments: arguments)
         while let row = try rows.next() {
             groups[row[0] ?? "", default: [:]][row[1] as String] = row[2]
         }
@@ -134,15 +141,18 @@ extension KioskDatabase {
         let (clause, arguments) = filter.clause("ticket")
         var groups: [String: GroupSums] = [:]
         // A ticket nobody called has no officer or counter: it counts for its service and period only.
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT CAST(\(column) AS TEXT), status, transfers, called_at - issued_at, finished_at - called_at, rated
-            FROM ticket WHERE \(clause) AND \(column) IS NOT NULL
-            """, arguments: arguments)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT CAST(\(column) AS TEXT), status, transfers, called_at - issued_at, finished_at - called_at, rated
+                FROM ticket WHERE \(clause) AND \(column) IS NOT NULL
+                """, arguments: arguments)
         while let row = try rows.next() {
             let status: String = row[1]
             // Updated in place: a copy of the group would copy its waits on every row.
-            groups[row[0] as String, default: GroupSums()].count(status: status, transfers: row[2], wait: row[3], service: row[4],
-                                                                  rated: row[5])
+            groups[row[0] as String, default: GroupSums()].count(
+                status: status, transfers: row[2], wait: row[3], service: row[4],
+                rated: row[5])
         }
         return groups
     }
@@ -212,7 +222,8 @@ extension ExportFilter {
         let parts = min(count, days)
         return (0..<parts).map { i in
             var slice = self
-            let start = first + days * i / parts, end = first + days * (i + 1) / parts - 1
+            let start = first + days * i / parts
+            let end = first + days * (i + 1) / parts - 1
             slice.from = LocalDay(Date(timeIntervalSince1970: Double(start * 86400)), in: utc)
             slice.to = LocalDay(Date(timeIntervalSince1970: Double(end * 86400)), in: utc)
             return slice

@@ -35,37 +35,45 @@ extension KioskDatabase {
     public func syncBatch(after seq: Int64, limit: Int) throws -> SyncBatch {
         try pool.read { db in
             var batch = SyncBatch()
-            let events = try Row.fetchCursor(db, sql: """
-                SELECT seq, at, day, kind, ticket_id, payload, actor FROM event WHERE seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [seq, limit])
+            let events = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT seq, at, day, kind, ticket_id, payload, actor FROM event WHERE seq > ? ORDER BY seq LIMIT ?
+                    """, arguments: [seq, limit])
             while let r = try events.next() {
                 batch.events.append(SyncBatch.Event(seq: r[0], at: r[1], day: r[2], kind: r[3], ticketID: r[4], payload: r[5], actor: r[6]))
             }
             guard let first = batch.events.first, let last = batch.events.last else { return batch }
             let touched = "SELECT DISTINCT ticket_id FROM event WHERE seq BETWEEN \(first.seq) AND \(last.seq) AND ticket_id IS NOT NULL"
-            let tickets = try Row.fetchCursor(db, sql: """
-                SELECT id, day, service, sequence, number, display, priority, issued_at, status, counter, officer, called_at,
-                       finished_at, outcome, recalls, transfers, reprints, print_state, print_reason, rated
-                FROM ticket WHERE id IN (\(touched)) ORDER BY id
-                """)
+            let tickets = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, day, service, sequence, number, display, priority, issued_at, status, counter, officer, called_at,
+                           finished_at, outcome, recalls, transfers, reprints, print_state, print_reason, rated
+                    FROM ticket WHERE id IN (\(touched)) ORDER BY id
+                    """)
             while let r = try tickets.next() {
-                batch.tickets.append(SyncBatch.TicketRow(
-                    id: r[0], day: r[1], service: r[2], sequence: r[3], number: r[4], display: r[5], priority: r[6], issuedAt: r[7],
-                    status: r[8], counter: r[9], officer: r[10], calledAt: r[11], finishedAt: r[12], outcome: r[13], recalls: r[14],
-                    transfers: r[15], reprints: r[16], printState: r[17], printReason: r[18], rated: r[19]))
+                batch.tickets.append(
+                    SyncBatch.TicketRow(
+                        id: r[0], day: r[1], service: r[2], sequence: r[3], number: r[4], display: r[5], priority: r[6], issuedAt: r[7],
+                        status: r[8], counter: r[9], officer: r[10], calledAt: r[11], finishedAt: r[12], outcome: r[13], recalls: r[14],
+                        transfers: r[15], reprints: r[16], printState: r[17], printReason: r[18], rated: r[19]))
             }
             // The touched tickets' ratings (a new vote, a replaced one, a reason), and the presses
             // that no ticket took, made in the batch's time (a rating's time is its event's).
-            let ratings = try Row.fetchCursor(db, sql: """
-                SELECT id, at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag, reason, reason_label
-                FROM rating WHERE ticket_id IN (\(touched))
-                   OR (ticket_id IS NULL AND day BETWEEN ? AND ? AND at BETWEEN ? AND ?)
-                ORDER BY id
-                """, arguments: [first.day, last.day, first.at, last.at])
+            let ratings = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag, reason, reason_label
+                    FROM rating WHERE ticket_id IN (\(touched))
+                       OR (ticket_id IS NULL AND day BETWEEN ? AND ? AND at BETWEEN ? AND ?)
+                    ORDER BY id
+                    """, arguments: [first.day, last.day, first.at, last.at])
             while let r = try ratings.next() {
-                batch.ratings.append(SyncBatch.RatingRow(
-                    id: r[0], at: r[1], day: r[2], counter: r[3], ticketID: r[4], service: r[5], officer: r[6], level: r[7],
-                    label: r[8], scaleSize: r[9], satisfied: r[10], flag: r[11], reason: r[12], reasonLabel: r[13]))
+                batch.ratings.append(
+                    SyncBatch.RatingRow(
+                        id: r[0], at: r[1], day: r[2], counter: r[3], ticketID: r[4], service: r[5], officer: r[6], level: r[7],
+                        label: r[8], scaleSize: r[9], satisfied: r[10], flag: r[11], reason: r[12], reasonLabel: r[13]))
             }
             return batch
         }

@@ -38,7 +38,9 @@ enum AdminPages {
             do {
                 guard let id = form.id else { return back(problem: "thiếu tên đăng nhập (no account id)") }
                 if let name = form.name {
-                    guard let role = form.role.flatMap(Role.init(rawValue:)) else { return back(problem: "vai trò không hợp lệ (bad role)") }
+                    guard let role = form.role.flatMap(Role.init(rawValue:)) else {
+                        return back(problem: "vai trò không hợp lệ (bad role)")
+                    }
                     let password = form.password.flatMap { $0.isEmpty ? nil : $0 }
                     _ = try await accounts.add(id: id, name: name, role: role, password: password, actor: actor)
                     return back(message: "Đã thêm tài khoản \(id).")
@@ -77,8 +79,9 @@ enum AdminPages {
                 let reason = form.reason.flatMap { $0.isEmpty ? nil : $0 } ?? ControlRequest.defaultVoidReason
                 let command: QueueCommand = action == "reprint" ? .markReprinted(display: number) : .void(display: number, reason: reason)
                 // A reprint goes through the printer, which stores no actor: the audit log hears it here.
-                try accounts.audit(action == "reprint" ? "ticketReprintAsked" : "ticketVoidAsked", actor: who.account.id.rawValue,
-                                   detail: number)
+                try accounts.audit(
+                    action == "reprint" ? "ticketReprintAsked" : "ticketVoidAsked", actor: who.account.id.rawValue,
+                    detail: number)
                 do throws(CommandError) {
                     try await daemon.router.perform(command, actor: who.account.id)
                 } catch {
@@ -191,10 +194,14 @@ enum AdminPages {
                 <input name="reason" placeholder="lý do" aria-label="Lý do hủy \(number)"> <button class="quiet">Hủy số</button></form></td></tr>
                 """
         }.joined()
-        let warnings = [daemon.space.check()?.warning, daemon.clockSteps.describe(in: daemon.config.timeZone)].compactMap { $0 }
+        let warnings =
+            [daemon.space.check()?.warning, daemon.clockSteps.describe(in: daemon.config.timeZone)].compactMap { $0 }
             + state.exhaustedServices.map(WebServer.rangeUsedUp)
-        let warningCard = warnings.isEmpty ? "" : "<div class=\"card\" role=\"alert\"><h2>Cảnh báo</h2><ul>"
-            + warnings.map { "<li class=\"error\">\(StaffPage.escape($0))</li>" }.joined() + "</ul></div>"
+        let warningCard =
+            warnings.isEmpty
+            ? ""
+            : "<div class=\"card\" role=\"alert\"><h2>Cảnh báo</h2><ul>"
+                + warnings.map { "<li class=\"error\">\(StaffPage.escape($0))</li>" }.joined() + "</ul></div>"
         let seated = state.rules.counters.compactMap { c -> String? in
             guard let officer = state.counters[c.number]?.officer else { return nil }
             return """

@@ -15,7 +15,9 @@ extension WebServer {
         case .notStored:
             // The database's own words (a full disk, a lock) are for staff, in the log and
             // /health: a citizen is told what to do.
-            problem(.internalServerError, "Hệ thống tạm thời chưa lưu được yêu cầu. Vui lòng báo cán bộ tại quầy hướng dẫn. "
+            problem(
+                .internalServerError,
+                "Hệ thống tạm thời chưa lưu được yêu cầu. Vui lòng báo cán bộ tại quầy hướng dẫn. "
                     + "(Not stored: the database refused the write; the devices page says why.)")
         }
     }

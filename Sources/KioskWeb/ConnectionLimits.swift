@@ -32,8 +32,9 @@ final class AddressLimiter: Sendable {
             return (false, true)
         }
         if warn {
-            logger.warning("too many connections from one address: new ones closed",
-                           metadata: ["address": "\(address)", "limit": "\(limit)"])
+            logger.warning(
+                "too many connections from one address: new ones closed",
+                metadata: ["address": "\(address)", "limit": "\(limit)"])
         }
         return admitted
     }

@@ -53,7 +53,9 @@ actor DashboardCache {
             let now = Date()
             let past = try await pastMonthRows(now: now)
             let state = await daemon.engine.snapshot
-            let task = Task { try await ReportsPage.onWorker { try DashboardPage.build(daemon: daemon, state: state, now: now, pastMonths: past) } }
+            let task = Task {
+                try await ReportsPage.onWorker { try DashboardPage.build(daemon: daemon, state: state, now: now, pastMonths: past) }
+            }
             building = task
             defer { building = nil }
             html = try await task.value
@@ -67,10 +69,15 @@ actor DashboardCache {
         let key = "\(today.year)-\(today.month)"
         if pastMonthsKey != key {
             let daemon = self.daemon
-            let rows: [SatisfactionReport.Row] = today.month == 1 ? [] : try await ReportsPage.onWorker {
-                try SatisfactionReport(database: daemon.database, config: daemon.config, from: LocalDay(year: today.year, month: 1, day: 1),
-                                       to: LocalDay(year: today.year, month: today.month - 1, day: 1).lastOfMonth, by: .month).rows
-            }
+            let rows: [SatisfactionReport.Row] =
+                today.month == 1
+                ? []
+                : try await ReportsPage.onWorker {
+                    try SatisfactionReport(
+                        database: daemon.database, config: daemon.config, from: LocalDay(year: today.year, month: 1, day: 1),
+                        to: LocalDay(year: today.year, month: today.month - 1, day: 1).lastOfMonth, by: .month
+                    ).rows
+                }
             pastMonths = Dictionary(rows.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             pastMonthsKey = key
         }
@@ -89,8 +96,10 @@ enum DashboardPage {
         router.staff(.watchLiveFigures, .page, accounts: accounts).get("/dashboard") { _, context in
             let who = context.who
             let content = try await cache.content()
-            return WebServer.html(StaffPage.frame(title: "Số liệu hôm nay", who: who, here: "/dashboard",
-                                                  body: "<div id=\"dashboard\">\(content)</div>", script: script))
+            return WebServer.html(
+                StaffPage.frame(
+                    title: "Số liệu hôm nay", who: who, here: "/dashboard",
+                    body: "<div id=\"dashboard\">\(content)</div>", script: script))
         }
         router.staff(.watchLiveFigures, .api, accounts: accounts).get("/dashboard/content") { _, _ in
             var response = WebServer.html(try await cache.content())
@@ -98,22 +107,25 @@ enum DashboardPage {
             return response
         }
         router.staff(.watchLiveFigures, .api, accounts: accounts).get("/api/dashboard/events") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                            body: ResponseBody { writer in try await metrics.counting("dashboard") {
-                                let (_, events) = await daemon.engine.subscribe(buffer: 16)
-                                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                                var last = ContinuousClock.now
-                                for await _ in events {
-                                    // At most one push per two seconds: a busy hall must not make pages flicker.
-                                    let wait = DashboardCache.minimumAge - (ContinuousClock.now - last)
-                                    if wait > .zero { try await Task.sleep(for: wait) }
-                                    // The new copy is ready before the page is told to fetch it.
-                                    _ = try await cache.fresh()
-                                    last = .now
-                                    try await writer.write(ByteBuffer(string: "event: changed\ndata: {}\n\n"))
-                                }
-                                try await writer.finish(nil)
-                            } })
+            Response(
+                status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    try await metrics.counting("dashboard") {
+                        let (_, events) = await daemon.engine.subscribe(buffer: 16)
+                        try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                        var last = ContinuousClock.now
+                        for await _ in events {
+                            // At most one push per two seconds: a busy hall must not make pages flicker.
+                            let wait = DashboardCache.minimumAge - (ContinuousClock.now - last)
+                            if wait > .zero { try await Task.sleep(for: wait) }
+                            // The new copy is ready before the page is told to fetch it.
+                            _ = try await cache.fresh()
+                            last = .now
+                            try await writer.write(ByteBuffer(string: "event: changed\ndata: {}\n\n"))
+                        }
+                        try await writer.finish(nil)
+                    }
+                })
         }
     }
 
@@ -148,20 +160,30 @@ enum DashboardPage {
             case .service: return String(waiting.filter { $0.queueService.rawValue == key && $0.queueCounter == nil }.count)
             case .counter:
                 guard let n = Int(key), let counter = config.rules.counter(CounterNumber(n)) else { return nil }
-                return String(waiting.filter { $0.queueCounter == counter.number
-                    || ($0.queueCounter == nil && counter.services.contains($0.queueService)) }.count)
+                return String(
+                    waiting.filter {
+                        $0.queueCounter == counter.number
+                            || ($0.queueCounter == nil && counter.services.contains($0.queueService))
+                    }.count)
             default: return nil
             }
         }
         func table(_ title: String, _ report: SatisfactionReport) -> String {
             let live = report.grouping == .counter || report.grouping == .service
-            let header = [""] + (live ? ["Đang chờ"] : []) + ["Đã phục vụ", "Chờ TB (phút)", "Chờ P90 (phút)", "Phục vụ TB (phút)"] + labels + ["Tỷ lệ hài lòng"]
-            var out = "<h3>\(StaffPage.escape(title))</h3><table><thead><tr>"
+            let header =
+                [""] + (live ? ["Đang chờ"] : []) + ["Đã phục vụ", "Chờ TB (phút)", "Chờ P90 (phút)", "Phục vụ TB (phút)"] + labels + [
+                    "Tỷ lệ hài lòng"
+                ]
+            var out =
+                "<h3>\(StaffPage.escape(title))</h3><table><thead><tr>"
                 + header.map { "<th>\(StaffPage.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
             for row in report.rows {
                 let name = row.name.isEmpty ? row.key : row.name
-                let cells = [name] + (live ? [waitingNow(report.grouping, row.key) ?? ""] : []) + [String(row.figures.finished), SatisfactionReport.minutes(row.times.meanWait),
-                             SatisfactionReport.minutes(row.times.p90Wait), SatisfactionReport.minutes(row.times.meanService)]
+                let cells =
+                    [name] + (live ? [waitingNow(report.grouping, row.key) ?? ""] : []) + [
+                        String(row.figures.finished), SatisfactionReport.minutes(row.times.meanWait),
+                        SatisfactionReport.minutes(row.times.p90Wait), SatisfactionReport.minutes(row.times.meanService),
+                    ]
                     + row.figures.levelCounts.map(String.init)
                     + [row.figures.satisfactionRate.map { SatisfactionReport.percent($0) + " %" } ?? "—"]
                 out += "<tr>" + cells.map { "<td>\(StaffPage.escape($0))</td>" }.joined() + "</tr>"
@@ -170,7 +192,9 @@ enum DashboardPage {
             return out + "</tbody></table>"
         }
 
-        let byCounter = try report(today, .counter), byOfficer = try report(today, .officer), byService = try report(today, .service)
+        let byCounter = try report(today, .counter)
+        let byOfficer = try report(today, .officer)
+        let byService = try report(today, .service)
         let offset = zone.secondsFromGMT(for: today.start(in: zone))
         let hours = try daemon.database.ticketsPerHour(day: today, offsetSeconds: offset)
         // The working day (7h to 17h) always, and any hour outside it that had tickets.
@@ -178,18 +202,21 @@ enum DashboardPage {
         let span = min(7, hours.first?.hour ?? 7)...max(17, hours.last?.hour ?? 17)
         let hourBars = span.map { hour in
             let h = byHour[hour]
-            return SVGChart.Bar(label: "\(hour)h", value: Double(h?.issued ?? 0),
-                                text: h.map { "\($0.issued)" + ($0.meanWait.map { " · \(Int(($0 / 60).rounded()))′" } ?? "") } ?? "")
+            return SVGChart.Bar(
+                label: "\(hour)h", value: Double(h?.issued ?? 0),
+                text: h.map { "\($0.issued)" + ($0.meanWait.map { " · \(Int(($0 / 60).rounded()))′" } ?? "") } ?? "")
         }
         let monthOfficers = try report(firstOfMonth, .officer).rows.compactMap { row -> SVGChart.Bar? in
             guard let rate = row.figures.satisfactionRate else { return nil }
-            return SVGChart.Bar(label: row.name.isEmpty ? row.key : row.name, value: rate * 100,
-                                text: "\(SatisfactionReport.percent(rate)) % (\(row.figures.rated))")
+            return SVGChart.Bar(
+                label: row.name.isEmpty ? row.key : row.name, value: rate * 100,
+                text: "\(SatisfactionReport.percent(rate)) % (\(row.figures.rated))")
         }
         let thisMonth = try report(firstOfMonth, .month).rows
         let monthBars = (pastMonths + thisMonth).map { row in
-            SVGChart.Bar(label: "T\(Int(row.key.suffix(2)) ?? 0)", value: (row.figures.satisfactionRate ?? 0) * 100,
-                         text: row.figures.satisfactionRate.map { SatisfactionReport.percent($0) + "%" } ?? "—")
+            SVGChart.Bar(
+                label: "T\(Int(row.key.suffix(2)) ?? 0)", value: (row.figures.satisfactionRate ?? 0) * 100,
+                text: row.figures.satisfactionRate.map { SatisfactionReport.percent($0) + "%" } ?? "—")
         }
         let all = byService.rows.reduce((finished: 0, rated: 0, satisfied: 0)) { sum, row in
             (sum.finished + row.figures.finished, sum.rated + row.figures.rated, sum.satisfied + row.figures.satisfiedCount)

@@ -45,16 +45,18 @@ public struct DisplaySnapshot: Codable, Sendable, Equatable {
         timeZone = rules.timeZone.identifier
         day = state.day?.iso
         calls = state.recentCalls.map { call in
-            Call(number: call.display, counter: call.counter.rawValue,
-                 counterName: rules.counter(call.counter)?.name ?? "Quầy số \(call.counter.rawValue)",
-                 service: rules.service(call.service)?.name ?? call.service.rawValue, at: call.at, recall: call.recall)
+            Call(
+                number: call.display, counter: call.counter.rawValue,
+                counterName: rules.counter(call.counter)?.name ?? "Quầy số \(call.counter.rawValue)",
+                service: rules.service(call.service)?.name ?? call.service.rawValue, at: call.at, recall: call.recall)
         }
         counters = rules.counters.map { c in
             let officer = state.counters[c.number]?.officer
             let card = officer.flatMap { officers?.card($0) }
-            return Counter(number: c.number.rawValue, name: c.name, serving: state.currentTicket(at: c.number)?.display,
-                           open: officer != nil, officer: card?.name,
-                           photo: card?.photo == nil ? nil : "/display/counter/\(c.number.rawValue)/photo?v=\(OfficerCards.token(officer!))")
+            return Counter(
+                number: c.number.rawValue, name: c.name, serving: state.currentTicket(at: c.number)?.display,
+                open: officer != nil, officer: card?.name,
+                photo: card?.photo == nil ? nil : "/display/counter/\(c.number.rawValue)/photo?v=\(OfficerCards.token(officer!))")
         }
         services = rules.services.map { s in Service(code: s.code.rawValue, name: s.name, waiting: state.waitingCount(s.code)) }
     }

@@ -9,19 +9,21 @@ import KioskService
 enum LoginPage {
     static func html(token: String, next: String, message: String?) -> String {
         let problem = message.map { "<p class=\"error\" role=\"alert\">\(StaffPage.escape($0))</p>" } ?? ""
-        return StaffPage.frame(title: "Đăng nhập", who: nil, body: """
-            <div class="card" style="max-width: 420px; margin: 2em auto;">
-            <h1>Đăng nhập</h1>
-            \(problem)
-            <form method="post" action="/login">
-            <input type="hidden" name="csrf" value="\(StaffPage.escape(token))">
-            <input type="hidden" name="next" value="\(StaffPage.escape(next))">
-            <p><label>Tên đăng nhập<br><input name="username" autocomplete="username" required autofocus></label></p>
-            <p><label>Mật khẩu<br><input name="password" type="password" autocomplete="current-password" required></label></p>
-            <p><button type="submit">Đăng nhập</button></p>
-            </form>
-            </div>
-            """)
+        return StaffPage.frame(
+            title: "Đăng nhập", who: nil,
+            body: """
+                <div class="card" style="max-width: 420px; margin: 2em auto;">
+                <h1>Đăng nhập</h1>
+                \(problem)
+                <form method="post" action="/login">
+                <input type="hidden" name="csrf" value="\(StaffPage.escape(token))">
+                <input type="hidden" name="next" value="\(StaffPage.escape(next))">
+                <p><label>Tên đăng nhập<br><input name="username" autocomplete="username" required autofocus></label></p>
+                <p><label>Mật khẩu<br><input name="password" type="password" autocomplete="current-password" required></label></p>
+                <p><button type="submit">Đăng nhập</button></p>
+                </form>
+                </div>
+                """)
     }
 
     struct Form: Decodable {
@@ -38,10 +40,10 @@ enum LoginPage {
     /// backslash at all, one leading slash, and what is left must resolve to this server.
     static func safeNext(_ next: String?) -> String? {
         guard let next, next.count < 200, next.hasPrefix("/"),
-              next.utf8.allSatisfy({ (0x21...0x7e).contains($0) && $0 != UInt8(ascii: "\\") }),
-              !next.hasPrefix("//"),
-              let base = URL(string: "http://box.invalid/"), let resolved = URL(string: next, relativeTo: base)?.absoluteURL,
-              resolved.host == "box.invalid", resolved.scheme == "http", resolved.user == nil
+            next.utf8.allSatisfy({ (0x21...0x7e).contains($0) && $0 != UInt8(ascii: "\\") }),
+            !next.hasPrefix("//"),
+            let base = URL(string: "http://box.invalid/"), let resolved = URL(string: next, relativeTo: base)?.absoluteURL,
+            resolved.host == "box.invalid", resolved.scheme == "http", resolved.user == nil
         else { return nil }
         return next
     }
@@ -60,9 +62,11 @@ enum LoginPage {
             let form = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))) ?? Form()
             let next = safeNext(form.next) ?? ""
             guard let cookie = request.cookies[StaffAuth.loginCookie]?.value, let token = form.csrf,
-                  StaffAuth.constantTimeEqual(cookie, token) else {
-                return page(next: next, message: "Phiên đăng nhập đã hết hạn, vui lòng thử lại. (The form expired: try again.)",
-                            status: .forbidden)
+                StaffAuth.constantTimeEqual(cookie, token)
+            else {
+                return page(
+                    next: next, message: "Phiên đăng nhập đã hết hạn, vui lòng thử lại. (The form expired: try again.)",
+                    status: .forbidden)
             }
             guard let username = form.username, let password = form.password, !username.isEmpty, !password.isEmpty else {
                 return page(next: next, message: "Nhập tên đăng nhập và mật khẩu. (Give your name and password.)", status: .badRequest)
@@ -71,13 +75,16 @@ enum LoginPage {
             case .signedIn(let session, let account):
                 var response = Response(status: .seeOther, headers: [.location: next.isEmpty ? StaffPage.home(for: account.role) : next])
                 response.setCookie(StaffAuth.sessionCookie(session))
-                response.setCookie(Cookie(name: StaffAuth.loginCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
+                response.setCookie(
+                    Cookie(name: StaffAuth.loginCookie, value: "", maxAge: 0, path: "/login", httpOnly: true, sameSite: .strict))
                 return response
             case .refused:
                 return page(next: next, message: "Sai tên đăng nhập hoặc mật khẩu. (Wrong name or password.)", status: .unauthorized)
             case .tooManyFailures(let wait):
-                var response = page(next: next, message: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(minutes(wait)). "
-                                    + "(Too many wrong passwords: try again in \(wait) s.)", status: .tooManyRequests)
+                var response = page(
+                    next: next,
+                    message: "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(minutes(wait)). "
+                        + "(Too many wrong passwords: try again in \(wait) s.)", status: .tooManyRequests)
                 response.headers[.retryAfter] = String(wait)
                 return response
             }
@@ -101,7 +108,8 @@ enum LoginPage {
         var response = WebServer.html(html(token: token, next: next, message: message))
         response.status = status
         response.headers[.cacheControl] = "no-store"
-        response.setCookie(Cookie(name: StaffAuth.loginCookie, value: token, maxAge: 3600, path: "/login", httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(name: StaffAuth.loginCookie, value: token, maxAge: 3600, path: "/login", httpOnly: true, sameSite: .strict))
         return response
     }
 }

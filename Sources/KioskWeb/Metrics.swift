@@ -22,15 +22,19 @@ public final class KioskMetrics: Service, Sendable {
         self.daemon = daemon
         self.ready = ready
         printDuration = registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: "print_duration", unitName: "seconds",
-                                             helpText: "From a ticket's number stored to its last byte at the printer"),
-            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)])
+            descriptor: MetricNameDescriptor(
+                namespace: "kiosk", metricName: "print_duration", unitName: "seconds",
+                helpText: "From a ticket's number stored to its last byte at the printer"),
+            buckets: [
+                .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+            ])
     }
 
     private func counter(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Counter {
-        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: name, unitName: "total", helpText: help),
-                             labels: labels)
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "kiosk", metricName: name, unitName: "total", helpText: help),
+            labels: labels)
     }
 
     private func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
@@ -59,13 +63,19 @@ public final class KioskMetrics: Service, Sendable {
                 }
             case .ticketPrintFailed(let id, _, _), .ticketVoided(let id, _, _), .ticketPrintUnknown(let id, _):
                 reserved[id] = nil
-                counter("tickets_not_printed", "Tickets whose printing failed, was voided or is in doubt",
-                        [("outcome", event.name)]).increment()
+                counter(
+                    "tickets_not_printed", "Tickets whose printing failed, was voided or is in doubt",
+                    [("outcome", event.name)]
+                ).increment()
             case .ticketCalled(_, _, let c, _), .ticketRecalled(_, _, let c, _):
-                counter("calls", "Numbers called", [("counter", String(c.rawValue)), ("recall", event.name == "ticketRecalled" ? "true" : "false")])
-                    .increment()
+                counter(
+                    "calls", "Numbers called",
+                    [("counter", String(c.rawValue)), ("recall", event.name == "ticketRecalled" ? "true" : "false")]
+                )
+                .increment()
             case .ratingRecorded(let rating):
-                counter("ratings", "Rating presses", [("level", String(rating.level)), ("flag", rating.flag?.rawValue ?? "none")]).increment()
+                counter("ratings", "Rating presses", [("level", String(rating.level)), ("flag", rating.flag?.rawValue ?? "none")])
+                    .increment()
             default:
                 break
             }
@@ -96,14 +106,19 @@ public final class KioskMetrics: Service, Sendable {
             c.increment(by: Int64(count))
         }
         for (key, count) in daemon.router.droppedPresses.all {
-            let c = counter("presses_dropped", "Key presses that made no command: bounces, and kiosk buttons pressed past their limit",
-                            [("keypad", key.keypad), ("reason", key.reason.rawValue)])
+            let c = counter(
+                "presses_dropped", "Key presses that made no command: bounces, and kiosk buttons pressed past their limit",
+                [("keypad", key.keypad), ("reason", key.reason.rawValue)])
             c.reset()
             c.increment(by: Int64(count))
         }
         for entry in daemon.health.all {
-            gauge("device_up", "1 when the device works, 0 when it does not, 0.5 when its state cannot be known (not tried yet, or a printer that does not answer)", [("device", entry.device)])
-                .set(entry.state == .ok ? 1 : entry.state == .unknown ? 0.5 : 0)
+            gauge(
+                "device_up",
+                "1 when the device works, 0 when it does not, 0.5 when its state cannot be known (not tried yet, or a printer that does not answer)",
+                [("device", entry.device)]
+            )
+            .set(entry.state == .ok ? 1 : entry.state == .unknown ? 0.5 : 0)
         }
         let help = "Pages connected for push (Server-Sent Events), by page"
         gauge("push_clients", help, [("page", "display")]).set(Double(displayStreams))
@@ -111,7 +126,8 @@ public final class KioskMetrics: Service, Sendable {
             gauge("push_clients", help, [("page", page)]).set(Double(staffStreams.withLock { $0[page] ?? 0 }))
         }
         if let province = daemon.province.current {
-            gauge("province_connected", "1 while the box is connected to the province's server").set(province.state == .connected ? 1.0 : 0.0)
+            gauge("province_connected", "1 while the box is connected to the province's server").set(
+                province.state == .connected ? 1.0 : 0.0)
             gauge("province_events_behind", "Events the province does not have yet").set(Double(province.eventsBehind))
             gauge("province_seconds_behind", "Age of the oldest event the province does not have yet").set(province.secondsBehind)
             gauge("province_events_sent", "Events the province accepted since the daemon started").set(Double(province.eventsSent))

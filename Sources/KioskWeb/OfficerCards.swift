@@ -46,7 +46,8 @@ final class OfficerCards: Sendable {
     /// (or starting with a dot) have none, so no id can name a file outside the folder.
     private func photoFile(_ id: OfficerID) -> String? {
         guard let photos, let first = id.rawValue.first, first != ".",
-              id.rawValue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
+            id.rawValue.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+        else { return nil }
         return ["jpg", "jpeg", "png"].map { "\(photos)/\(id.rawValue).\($0)" }.first { FileManager.default.isReadableFile(atPath: $0) }
     }
 

@@ -9,8 +9,10 @@ import KioskStore
 /// return / transfer / finish, as the keypad does, live by push. Their own figures are
 /// aggregates in steps of five ratings: never the level of one press.
 enum OfficerPage {
-    static func register(on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, encoder: JSONEncoder,
-                         metrics: KioskMetrics) {
+    static func register(
+        on router: Router<KioskRequestContext>, daemon: KioskDaemon, accounts: AccountService, encoder: JSONEncoder,
+        metrics: KioskMetrics
+    ) {
         router.staff(.workAtCounter, .page, accounts: accounts).get("/officer") { request, context in
             let who = context.who
             return WebServer.html(StaffPage.frame(title: "Quầy của tôi", who: who, here: "/officer", body: body, script: script))
@@ -21,31 +23,36 @@ enum OfficerPage {
         }
         router.staff(.workAtCounter, .api, accounts: accounts).get("/api/officer/events") { request, context in
             let who = context.who
-            return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                            body: ResponseBody { writer in try await metrics.counting("officer") {
-                                let (_, events) = await daemon.engine.subscribe(buffer: 64)
-                                var figures = try figures(daemon: daemon, account: who.account)
-                                func send() async throws {
-                                    let view = OfficerView(state: await daemon.engine.snapshot, account: who.account,
-                                                           names: try names(daemon), figures: figures)
-                                    try await writer.write(DisplayStream.message("state", try encoder.encode(view)))
-                                }
-                                try await send()
-                                try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                                for await event in events {
-                                    // A logged-out or disabled account's page stops hearing.
-                                    guard (try? accounts.session(who.session.id)) != nil else { break }
-                                    switch event.kind {
-                                    case .ticketFinished, .ticketNoShow, .ratingRecorded, .dayStarted:
-                                        figures = try OfficerPage.figures(daemon: daemon, account: who.account)
-                                    default: break
-                                    }
-                                    try await send()
-                                }
-                                try await writer.finish(nil)
-                            } })
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    try await metrics.counting("officer") {
+                        let (_, events) = await daemon.engine.subscribe(buffer: 64)
+                        var figures = try figures(daemon: daemon, account: who.account)
+                        func send() async throws {
+                            let view = OfficerView(
+                                state: await daemon.engine.snapshot, account: who.account,
+                                names: try names(daemon), figures: figures)
+                            try await writer.write(DisplayStream.message("state", try encoder.encode(view)))
+                        }
+                        try await send()
+                        try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+                        for await event in events {
+                            // A logged-out or disabled account's page stops hearing.
+                            guard (try? accounts.session(who.session.id)) != nil else { break }
+                            switch event.kind {
+                            case .ticketFinished, .ticketNoShow, .ratingRecorded, .dayStarted:
+                                figures = try OfficerPage.figures(daemon: daemon, account: who.account)
+                            default: break
+                            }
+                            try await send()
+                        }
+                        try await writer.finish(nil)
+                    }
+                })
         }
-        router.staff(.workAtCounter, .api, accounts: accounts, bodyLimit: OfficerAction.maxBytes).post("/api/officer/action") { request, context in
+        router.staff(.workAtCounter, .api, accounts: accounts, bodyLimit: OfficerAction.maxBytes).post("/api/officer/action") {
+            request, context in
             let who = context.who
             guard WebServer.isJSON(request.headers[.contentType]) else {
                 return WebServer.problem(.unsupportedMediaType, "Content-Type must be application/json")
@@ -72,8 +79,11 @@ enum OfficerPage {
             } catch {
                 return WebServer.problem(for: error)
             }
-            return WebServer.json(try encoder.encode(ActionReply(done: events.map(\.name),
-                                                                 view: try await view(daemon: daemon, account: who.account))))
+            return WebServer.json(
+                try encoder.encode(
+                    ActionReply(
+                        done: events.map(\.name),
+                        view: try await view(daemon: daemon, account: who.account))))
         }
     }
 
@@ -83,8 +93,9 @@ enum OfficerPage {
     }
 
     static func view(daemon: KioskDaemon, account: Officer) async throws -> OfficerView {
-        OfficerView(state: await daemon.engine.snapshot, account: account, names: try names(daemon),
-                    figures: try figures(daemon: daemon, account: account))
+        OfficerView(
+            state: await daemon.engine.snapshot, account: account, names: try names(daemon),
+            figures: try figures(daemon: daemon, account: account))
     }
 
     static func figures(daemon: KioskDaemon, account: Officer) throws -> OfficerView.Figures {

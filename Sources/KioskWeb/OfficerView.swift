@@ -55,8 +55,9 @@ struct OfficerView: Encodable, Sendable {
         timeZone = rules.timeZone.identifier
         counters = rules.counters.map { c in
             let who = state.counters[c.number]?.officer
-            return CounterChoice(number: c.number.rawValue, name: c.name, officer: who.map { names[$0] ?? $0.rawValue },
-                                 mine: who == account.id)
+            return CounterChoice(
+                number: c.number.rawValue, name: c.name, officer: who.map { names[$0] ?? $0.rawValue },
+                mine: who == account.id)
         }
         let mine = rules.counters.first { state.counters[$0.number]?.officer == account.id }
         counter = mine?.number.rawValue
@@ -73,9 +74,15 @@ struct OfficerView: Encodable, Sendable {
         servingSince = current == nil ? nil : here.currentSince
         held = here.held.compactMap { state.tickets[$0]?.display }
         waiting = state.waiting.compactMap { state.tickets[$0] }
-            .filter { $0.print != .pending && ($0.queueCounter == mine.number || ($0.queueCounter == nil && mine.services.contains($0.queueService))) }
-            .map { Waiting(number: $0.display, service: rules.service($0.queueService)?.name ?? $0.queueService.rawValue,
-                           priority: $0.priority, issuedAt: $0.issuedAt, toThisCounter: $0.queueCounter == mine.number) }
+            .filter {
+                $0.print != .pending
+                    && ($0.queueCounter == mine.number || ($0.queueCounter == nil && mine.services.contains($0.queueService)))
+            }
+            .map {
+                Waiting(
+                    number: $0.display, service: rules.service($0.queueService)?.name ?? $0.queueService.rawValue,
+                    priority: $0.priority, issuedAt: $0.issuedAt, toThisCounter: $0.queueCounter == mine.number)
+            }
     }
 
     /// Today's and this month's figures of one officer, from the database.
@@ -83,9 +90,10 @@ struct OfficerView: Encodable, Sendable {
         let today = LocalDay(now, in: rules.timeZone)
         let firstOfMonth = LocalDay(year: today.year, month: today.month, day: 1)
         let size = rules.ratingScale.count
-        return Figures(today: try database.officerFigures(officer, from: today, to: today, scaleSize: size),
-                       month: try database.officerFigures(officer, from: firstOfMonth, to: today, scaleSize: size),
-                       levelLabels: rules.ratingScale.levels.map(\.label))
+        return Figures(
+            today: try database.officerFigures(officer, from: today, to: today, scaleSize: size),
+            month: try database.officerFigures(officer, from: firstOfMonth, to: today, scaleSize: size),
+            levelLabels: rules.ratingScale.levels.map(\.label))
     }
 }
 
@@ -122,7 +130,8 @@ struct OfficerAction: Decodable, Sendable {
         case "dossier":
             // What a scanner would read: printable ASCII without spaces, as on the receipt.
             guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty, code.count <= 64,
-                  code.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) else {
+                code.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline })
+            else {
                 return .failure(.bad("dossier: give the dossier's code as on its receipt"))
             }
             return .success(.linkDossier(counter: c, code: code))

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import KioskCore
 import HummingbirdCore
+import KioskCore
 import KioskPages
 import Logging
 import NIOCore
@@ -22,16 +22,20 @@ struct QuietApplication: ApplicationProtocol {
     /// The HTTPS listener: its requests say so (`KioskRequestContext.secure`).
     let secure: Bool
 
-    init(router: Router<KioskRequestContext>, server: HTTPServerBuilder, address: BindAddress, serverName: String,
-         availableConnectionsDelegate: any AvailableConnectionsDelegate, secure: Bool = false,
-         onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger) {
+    init(
+        router: Router<KioskRequestContext>, server: HTTPServerBuilder, address: BindAddress, serverName: String,
+        availableConnectionsDelegate: any AvailableConnectionsDelegate, secure: Bool = false,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void, logger: Logger
+    ) {
         self.secure = secure
         self.responder = router.buildResponder()
         self.server = server
-        self.configuration = ApplicationConfiguration(address: address, serverName: serverName,
-                                                      availableConnectionsDelegate: availableConnectionsDelegate)
-        self.serverConfiguration = ServerConfiguration(address: address, serverName: serverName,
-                                                       availableConnectionsDelegate: availableConnectionsDelegate)
+        self.configuration = ApplicationConfiguration(
+            address: address, serverName: serverName,
+            availableConnectionsDelegate: availableConnectionsDelegate)
+        self.serverConfiguration = ServerConfiguration(
+            address: address, serverName: serverName,
+            availableConnectionsDelegate: availableConnectionsDelegate)
         self.logger = logger
         self.ready = onServerRunning
     }
@@ -43,8 +47,10 @@ struct QuietApplication: ApplicationProtocol {
         let logger = self.logger
         let serverName = configuration.serverName
         let secure = self.secure
-        let server = try self.server.buildServer(configuration: serverConfiguration, eventLoopGroup: eventLoopGroup,
-                                                 logger: logger) { (request, responseWriter: consuming ResponseWriter, channel) in
+        let server = try self.server.buildServer(
+            configuration: serverConfiguration, eventLoopGroup: eventLoopGroup,
+            logger: logger
+        ) { (request, responseWriter: consuming ResponseWriter, channel) in
             var context = KioskRequestContext(source: .init(channel: channel, logger: logger))
             context.secure = secure
             var response: Response
@@ -66,4 +72,3 @@ struct QuietApplication: ApplicationProtocol {
         try await ServiceGroup(configuration: .init(services: [server], logger: logger)).run()
     }
 }
-

@@ -59,18 +59,22 @@ enum ReportsPage {
             }
             try accounts.audit("exportDownloaded", actor: who.account.id.rawValue, detail: request.uri.query ?? "")
             let file = try await write(export, daemon: daemon)
-            return Response(status: .ok, headers: [.contentType: export.contentType,
-                                                   .contentDisposition: "attachment; filename=\"\(export.fileName)\"",
-                                                   .cacheControl: "no-store"],
-                            body: ResponseBody { writer in
-                                defer { unlink(file) }
-                                guard let handle = FileHandle(forReadingAtPath: file) else { return }
-                                defer { try? handle.close() }
-                                while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
-                                    try await writer.write(ByteBuffer(bytes: chunk))
-                                }
-                                try await writer.finish(nil)
-                            })
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: export.contentType,
+                    .contentDisposition: "attachment; filename=\"\(export.fileName)\"",
+                    .cacheControl: "no-store",
+                ],
+                body: ResponseBody { writer in
+                    defer { unlink(file) }
+                    guard let handle = FileHandle(forReadingAtPath: file) else { return }
+                    defer { try? handle.close() }
+                    while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
+                    try await writer.finish(nil)
+                })
         }
 
         router.staff(.readOwnFigures, .page, accounts: accounts).get("/reports") { request, context in
@@ -80,8 +84,10 @@ enum ReportsPage {
             var parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
                 .filter { !($0.0 == "period" && $0.1.isEmpty) }
             if parameters.isEmpty {
-                parameters = [("from", LocalDay(year: today.year, month: today.month, day: 1).iso), ("to", today.iso),
-                              ("by", who.account.role.may(.readAllReports) ? "officer" : "month")]
+                parameters = [
+                    ("from", LocalDay(year: today.year, month: today.month, day: 1).iso), ("to", today.iso),
+                    ("by", who.account.role.may(.readAllReports) ? "officer" : "month"),
+                ]
             }
             var table = ""
             var query = ""
@@ -96,16 +102,22 @@ enum ReportsPage {
                 case .failure(let denied): table = "<p class=\"error\">\(StaffPage.escape(denied.reason))</p>"
                 case .success(let export):
                     var report = try await onWorker {
-                        try SatisfactionReport(database: daemon.database, config: daemon.config, filter: export.filter, by: export.by,
-                                               ownFigures: export.ownFigures)
+                        try SatisfactionReport(
+                            database: daemon.database, config: daemon.config, filter: export.filter, by: export.by,
+                            ownFigures: export.ownFigures)
                     }
                     report.period = export.period
                     table = "<h2>\(StaffPage.escape(report.title))</h2>" + html(report.table(.full))
-                    query = (export.period.map { "period=\($0)" } ?? "from=\(export.from.iso)&to=\(export.to.iso)") + "&by=\(export.by.rawValue)"
+                    query =
+                        (export.period.map { "period=\($0)" } ?? "from=\(export.from.iso)&to=\(export.to.iso)")
+                        + "&by=\(export.by.rawValue)"
                         + (wanted.officer.map { "&officer=\($0.rawValue)" } ?? "")
                 }
             }
-            let downloads = query.isEmpty ? "" : """
+            let downloads =
+                query.isEmpty
+                ? ""
+                : """
                 <p>Tải về:
                 <a href="/api/export?\(StaffPage.escape(query))&format=xlsx">Excel (XLSX)</a> ·
                 <a href="/api/export?\(StaffPage.escape(query))&format=csv">CSV</a> ·
@@ -118,14 +130,18 @@ enum ReportsPage {
                 .joined()
             // The periods provinces ask for, this year's and last year's; "Tự chọn" sends the two dates.
             let named = [today.year, today.year - 1].flatMap { year in
-                [ReportPeriod(year: year, span: .month(year == today.year ? today.month : 12)),
-                 ReportPeriod(year: year, span: .quarter(year == today.year ? (today.month + 2) / 3 : 4)),
-                 ReportPeriod(year: year, span: .half(1)), ReportPeriod(year: year, span: .half(2)),
-                 ReportPeriod(year: year, span: .nineMonths), ReportPeriod(year: year, span: .year)]
+                [
+                    ReportPeriod(year: year, span: .month(year == today.year ? today.month : 12)),
+                    ReportPeriod(year: year, span: .quarter(year == today.year ? (today.month + 2) / 3 : 4)),
+                    ReportPeriod(year: year, span: .half(1)), ReportPeriod(year: year, span: .half(2)),
+                    ReportPeriod(year: year, span: .nineMonths), ReportPeriod(year: year, span: .year),
+                ]
             }
-            let periods = "<option value=\"\">Tự chọn</option>" + named.map { p in
-                "<option value=\"\(p)\"\(value("period") == p.description ? " selected" : "")>\(StaffPage.escape(p.vietnameseName))</option>"
-            }.joined()
+            let periods =
+                "<option value=\"\">Tự chọn</option>"
+                + named.map { p in
+                    "<option value=\"\(p)\"\(value("period") == p.description ? " selected" : "")>\(StaffPage.escape(p.vietnameseName))</option>"
+                }.joined()
             let body = """
                 <form class="card" method="get" action="/reports" id="period">
                 <label>Kỳ báo cáo <select name="period" id="preset">\(periods)</select></label>
@@ -180,7 +196,8 @@ enum ReportsPage {
         try await onWorker {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-export-\(UUID().uuidString)").path
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let handle = FileHandle(forWritingAtPath: path) else {
+                let handle = FileHandle(forWritingAtPath: path)
+            else {
                 throw ExportFileError(path: path)
             }
             defer { try? handle.close() }

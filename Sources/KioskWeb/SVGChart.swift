@@ -13,7 +13,9 @@ enum SVGChart {
 
     /// Vertical bars (hours of the day, months of the year).
     static func columns(_ bars: [Bar], title: String, maximum: Double? = nil, width: Int = 720, height: Int = 260) -> String {
-        let top = 34.0, bottom = 36.0, left = 10.0
+        let top = 34.0
+        let bottom = 36.0
+        let left = 10.0
         let plotHeight = Double(height) - top - bottom
         let slot = (Double(width) - 2 * left) / Double(max(bars.count, 1))
         let largest = max(maximum ?? 0, bars.map(\.value).max() ?? 0, 1e-9)
@@ -22,16 +24,20 @@ enum SVGChart {
             let h = plotHeight * max(0, bar.value) / largest
             let x = left + Double(i) * slot
             let y = top + plotHeight - h
-            out += "<rect x=\"\(f(x + slot * 0.15))\" y=\"\(f(y))\" width=\"\(f(slot * 0.7))\" height=\"\(f(h))\" fill=\"#13315c\"><title>\(escape(bar.label)): \(escape(bar.text))</title></rect>"
+            out +=
+                "<rect x=\"\(f(x + slot * 0.15))\" y=\"\(f(y))\" width=\"\(f(slot * 0.7))\" height=\"\(f(h))\" fill=\"#13315c\"><title>\(escape(bar.label)): \(escape(bar.text))</title></rect>"
             out += "<text x=\"\(f(x + slot / 2))\" y=\"\(f(y - 4))\" text-anchor=\"middle\" font-size=\"12\">\(escape(bar.text))</text>"
-            out += "<text x=\"\(f(x + slot / 2))\" y=\"\(f(Double(height) - bottom + 16))\" text-anchor=\"middle\" font-size=\"12\">\(escape(bar.label))</text>"
+            out +=
+                "<text x=\"\(f(x + slot / 2))\" y=\"\(f(Double(height) - bottom + 16))\" text-anchor=\"middle\" font-size=\"12\">\(escape(bar.label))</text>"
         }
         return out + "</svg>"
     }
 
     /// Horizontal bars (one per officer), on a 0–100 % scale.
     static func rows(_ bars: [Bar], title: String, width: Int = 720) -> String {
-        let rowHeight = 26.0, top = 34.0, labelWidth = 220.0
+        let rowHeight = 26.0
+        let top = 34.0
+        let labelWidth = 220.0
         let height = Int(top + rowHeight * Double(max(bars.count, 1)) + 10)
         let plotWidth = Double(width) - labelWidth - 70
         var out = header(title: title, width: width, height: height)
@@ -39,7 +45,8 @@ enum SVGChart {
             let y = top + Double(i) * rowHeight
             let w = plotWidth * min(max(bar.value, 0), 100) / 100
             out += "<text x=\"\(f(labelWidth - 8))\" y=\"\(f(y + 17))\" text-anchor=\"end\" font-size=\"13\">\(escape(bar.label))</text>"
-            out += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 4))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 8))\" fill=\"#2b9348\"><title>\(escape(bar.label)): \(escape(bar.text))</title></rect>"
+            out +=
+                "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 4))\" width=\"\(f(w))\" height=\"\(f(rowHeight - 8))\" fill=\"#2b9348\"><title>\(escape(bar.label)): \(escape(bar.text))</title></rect>"
             out += "<text x=\"\(f(labelWidth + w + 6))\" y=\"\(f(y + 17))\" font-size=\"13\">\(escape(bar.text))</text>"
         }
         if bars.isEmpty {

@@ -27,7 +27,8 @@ public enum StaffAuth {
 
     static func signedIn(_ request: Request, accounts: AccountService) -> SignedIn? {
         guard let id = request.cookies[sessionCookie]?.value,
-              let found = try? accounts.session(id) else { return nil }
+            let found = try? accounts.session(id)
+        else { return nil }
         return SignedIn(session: found.session, account: found.account)
     }
 
@@ -43,7 +44,8 @@ public enum StaffAuth {
             }
         }
         guard who.account.role.may(permission) else {
-            let reason = "tài khoản \(who.account.id) (\(who.account.role.title)) không có quyền này (the \(who.account.role.rawValue) role may not do this)"
+            let reason =
+                "tài khoản \(who.account.id) (\(who.account.role.title)) không có quyền này (the \(who.account.role.rawValue) role may not do this)"
             return .failure(Refusal(kind == .page ? StaffPage.forbidden(who, reason) : WebServer.problem(.forbidden, reason)))
         }
         return .success(who)
@@ -52,8 +54,10 @@ public enum StaffAuth {
     /// The same, for a request that changes something: also same origin, the session's CSRF
     /// token in the `X-CSRF-Token` header or the form's `csrf` field, and within the account's
     /// and the address's share of changes per minute (429 past it).
-    static func requireChange(_ permission: Permission, _ request: Request, address: String, accounts: AccountService,
-                              kind: Kind, formToken: String? = nil) -> Result<SignedIn, Refusal> {
+    static func requireChange(
+        _ permission: Permission, _ request: Request, address: String, accounts: AccountService,
+        kind: Kind, formToken: String? = nil
+    ) -> Result<SignedIn, Refusal> {
         if let refusal = WebServer.crossSiteRefusal(request) { return .failure(Refusal(refusal)) }
         let who: SignedIn
         switch require(permission, request, accounts: accounts, kind: kind) {
@@ -65,8 +69,10 @@ public enum StaffAuth {
             return .failure(Refusal(WebServer.problem(.forbidden, "thiếu mã chống giả mạo (CSRF token missing or wrong): reload the page")))
         }
         if let wait = accounts.reserveAction(account: who.account.id, address: address) {
-            var response = WebServer.problem(.tooManyRequests, "Thao tác quá nhiều trong một phút. Vui lòng chờ \(wait) giây. "
-                                             + "(Too many changes in a minute: wait \(wait) s.)")
+            var response = WebServer.problem(
+                .tooManyRequests,
+                "Thao tác quá nhiều trong một phút. Vui lòng chờ \(wait) giây. "
+                    + "(Too many changes in a minute: wait \(wait) s.)")
             response.headers[.retryAfter] = String(wait)
             return .failure(Refusal(response))
         }
@@ -88,8 +94,9 @@ public enum StaffAuth {
     public static func constantTimeEqual(_ a: String, _ b: String) -> Bool { Responses.constantTimeEqual(a, b) }
 
     static func sessionCookie(_ session: StoredSession) -> Cookie {
-        Cookie(name: sessionCookie, value: session.id, maxAge: max(0, Int(session.expiresAt.timeIntervalSinceNow)), path: "/",
-               httpOnly: true, sameSite: .strict)
+        Cookie(
+            name: sessionCookie, value: session.id, maxAge: max(0, Int(session.expiresAt.timeIntervalSinceNow)), path: "/",
+            httpOnly: true, sameSite: .strict)
     }
 
     static var expiredSessionCookie: Cookie {
@@ -97,4 +104,3 @@ public enum StaffAuth {
     }
 
 }
-

@@ -10,7 +10,9 @@ struct StaffOverTLS: RouterMiddleware {
     typealias Context = KioskRequestContext
     let tlsPort: Int
 
-    static let staffPaths = ["/login", "/logout", "/officer", "/api/officer", "/dashboard", "/api/dashboard", "/reports", "/api/export", "/admin"]
+    static let staffPaths = [
+        "/login", "/logout", "/officer", "/api/officer", "/dashboard", "/api/dashboard", "/reports", "/api/export", "/admin",
+    ]
 
     static func isStaff(_ path: String) -> Bool {
         staffPaths.contains { path == $0 || path.hasPrefix($0 + "/") }
@@ -19,11 +21,14 @@ struct StaffOverTLS: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if !context.secure, Self.isStaff(request.uri.path) {
             guard request.method == .get || request.method == .head else {
-                return WebServer.problem(.forbidden, "trang cán bộ chỉ dùng qua https (the staff pages work over HTTPS only: port \(tlsPort))")
+                return WebServer.problem(
+                    .forbidden, "trang cán bộ chỉ dùng qua https (the staff pages work over HTTPS only: port \(tlsPort))")
             }
             // The same host, the HTTPS port: `[::1]:8080` → `[::1]`, `box:8080` → `box`.
             let authority = request.head.authority ?? "localhost"
-            let host = authority.hasPrefix("[") ? String(authority.prefix { $0 != "]" }) + "]"
+            let host =
+                authority.hasPrefix("[")
+                ? String(authority.prefix { $0 != "]" }) + "]"
                 : String(authority.split(separator: ":", maxSplits: 1).first ?? "localhost")
             return Response(status: .movedPermanently, headers: [.location: "https://\(host):\(tlsPort)\(request.uri)"])
         }

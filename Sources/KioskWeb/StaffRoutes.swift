@@ -29,8 +29,10 @@ extension Router<KioskRequestContext> {
     /// API, 403 for a role that may not), and for a request that changes something also
     /// checks the origin, the session's CSRF token (header or the form's `csrf` field) and
     /// the account's and address's changes per minute, before any handler sees it.
-    func staff(_ permission: Permission, _ kind: StaffAuth.Kind, accounts: AccountService,
-               bodyLimit: Int = 8192) -> RouterGroup<StaffRequestContext> {
+    func staff(
+        _ permission: Permission, _ kind: StaffAuth.Kind, accounts: AccountService,
+        bodyLimit: Int = 8192
+    ) -> RouterGroup<StaffRequestContext> {
         group(context: StaffRequestContext.self)
             .add(middleware: RequireStaff(permission: permission, kind: kind, accounts: accounts, bodyLimit: bodyLimit))
     }
@@ -56,8 +58,9 @@ struct RequireStaff: RouterMiddleware {
             do { body = try await request.collectBody(upTo: bodyLimit) } catch {
                 return WebServer.problem(.contentTooLarge, "request larger than \(bodyLimit) bytes")
             }
-            checked = StaffAuth.requireChange(permission, request, address: context.address, accounts: accounts, kind: kind,
-                                              formToken: Self.csrfField(in: body))
+            checked = StaffAuth.requireChange(
+                permission, request, address: context.address, accounts: accounts, kind: kind,
+                formToken: Self.csrfField(in: body))
         }
         switch checked {
         case .failure(let refusal): return refusal.response

@@ -19,39 +19,49 @@ public enum WebServer {
     /// The web server: one listener on `[http] bind`, and with `tls_certificate` a second one,
     /// HTTPS, on `tls_bind`, serving the same pages (the staff's only there). `readiness`
     /// gets one part per listener, ready once it listens.
-    public static func applications(daemon: KioskDaemon, metrics: KioskMetrics, logger: Logger, readiness: Readiness) throws -> [any Service] {
+    public static func applications(daemon: KioskDaemon, metrics: KioskMetrics, logger: Logger, readiness: Readiness) throws
+        -> [any Service]
+    {
         let http = daemon.config.http
         let limiter = AddressLimiter(limit: http.maxConnectionsPerAddress, logger: logger)
         let routes = router(daemon: daemon, metrics: metrics, logger: logger)
         let plainReady = readiness.part("web server")
-        let plain = HTTP1Channel.Configuration(additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
-                                               idleTimeout: .seconds(Int64(http.idleSeconds)))
-        var services: [any Service] = [QuietApplication(
-            router: routes, server: .http1(configuration: plain),
-            address: .hostname(http.host, port: http.port), serverName: "kiosk",
-            availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger),
-            onServerRunning: { channel in
-                logger.info("hall display ready", metadata: ["url": "http://\(http.host):\(channel.localAddress?.port ?? http.port)/display"])
-                plainReady.ready()
-            },
-            logger: logger)]
+        let plain = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [PerAddressConnectionLimit(limiter)],
+            idleTimeout: .seconds(Int64(http.idleSeconds)))
+        var services: [any Service] = [
+            QuietApplication(
+                router: routes, server: .http1(configuration: plain),
+                address: .hostname(http.host, port: http.port), serverName: "kiosk",
+                availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger),
+                onServerRunning: { channel in
+                    logger.info(
+                        "hall display ready", metadata: ["url": "http://\(http.host):\(channel.localAddress?.port ?? http.port)/display"])
+                    plainReady.ready()
+                },
+                logger: logger)
+        ]
         if let tls = http.tls {
             let configuration: TLSConfiguration
             do {
                 configuration = try HTTPS.serverConfiguration(certificate: tls.certificate, key: tls.key)
             } catch {
-                throw TLSFilesError(description: "[http] tls_certificate \(tls.certificate) and tls_key \(tls.key) cannot be used: \(error)")
+                throw TLSFilesError(
+                    description: "[http] tls_certificate \(tls.certificate) and tls_key \(tls.key) cannot be used: \(error)")
             }
             let tlsReady = readiness.part("web server (HTTPS)")
-            services.append(QuietApplication(
-                router: routes, server: try .tls(.http1(configuration: plain), tlsConfiguration: configuration),
-                address: .hostname(tls.host, port: tls.port), serverName: "kiosk",
-                availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger), secure: true,
-                onServerRunning: { channel in
-                    logger.info("staff pages ready over HTTPS", metadata: ["url": "https://\(tls.host):\(channel.localAddress?.port ?? tls.port)/login"])
-                    tlsReady.ready()
-                },
-                logger: logger))
+            services.append(
+                QuietApplication(
+                    router: routes, server: try .tls(.http1(configuration: plain), tlsConfiguration: configuration),
+                    address: .hostname(tls.host, port: tls.port), serverName: "kiosk",
+                    availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections, logger: logger), secure: true,
+                    onServerRunning: { channel in
+                        logger.info(
+                            "staff pages ready over HTTPS",
+                            metadata: ["url": "https://\(tls.host):\(channel.localAddress?.port ?? tls.port)/login"])
+                        tlsReady.ready()
+                    },
+                    logger: logger))
         }
         return services
     }
@@ -66,9 +76,11 @@ public enum WebServer {
         let engine = daemon.engine
         let http = daemon.config.http
         let displays = DisplayClients(limit: http.maxDisplayClients)
-        let ticketLimit = Mutex(PerAddress(forget: TimeInterval(http.ticketWindowSeconds)) {
-            TicketRateLimit(perService: http.ticketsPerService, overall: http.ticketsOverall, window: TimeInterval(http.ticketWindowSeconds))
-        })
+        let ticketLimit = Mutex(
+            PerAddress(forget: TimeInterval(http.ticketWindowSeconds)) {
+                TicketRateLimit(
+                    perService: http.ticketsPerService, overall: http.ticketsOverall, window: TimeInterval(http.ticketWindowSeconds))
+            })
         let centre = daemon.config.centreName
         let officers = OfficerCards(database: daemon.database, photos: daemon.config.officerPhotos)
         let encoder = JSONEncoder()
@@ -77,7 +89,11 @@ public enum WebServer {
 
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/display"]) }
         router.get("/display") { _, _ in
-            html(DisplayPage.html(initialState: String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)), as: UTF8.self)))
+            html(
+                DisplayPage.html(
+                    initialState: String(
+                        decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)),
+                        as: UTF8.self)))
         }
         router.get("/api/queue") { _, _ in
             json(try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)))
@@ -87,41 +103,53 @@ public enum WebServer {
                 logger.warning("display stream refused: too many open", metadata: ["limit": "\(http.maxDisplayClients)"])
                 return problem(.serviceUnavailable, "quá nhiều màn hình đang kết nối (more than \(http.maxDisplayClients) display streams)")
             }
-            return Response(status: .ok,
-                            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                            body: ResponseBody { writer in
-                                defer { withExtendedLifetime(seat) {} }
-                                try await DisplayStream.run(engine: engine, centre: centre, officers: officers, encoder: encoder, writer: &writer)
-                            })
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    defer { withExtendedLifetime(seat) {} }
+                    try await DisplayStream.run(engine: engine, centre: centre, officers: officers, encoder: encoder, writer: &writer)
+                })
         }
         router.get("/display/counter/{number}") { _, context in
             let number = try context.parameters.require("number", as: Int.self)
             guard daemon.config.rules.counter(CounterNumber(number)) != nil else {
                 return problem(.notFound, "không có quầy số \(number) (no counter \(number))")
             }
-            let state = String(decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)), as: UTF8.self)
-            return html(CounterPage.html(counter: number, initialState: state, thanks: daemon.config.thanks,
-                                         reasons: daemon.config.rules.ratingReasons))
+            let state = String(
+                decoding: try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers)), as: UTF8.self)
+            return html(
+                CounterPage.html(
+                    counter: number, initialState: state, thanks: daemon.config.thanks,
+                    reasons: daemon.config.rules.ratingReasons))
         }
         // The photo of the officer at the counter now: by counter, so the public screens never
         // carry account names in their URLs.
         router.get("/display/counter/{number}/photo") { _, context in
             let number = try context.parameters.require("number", as: Int.self)
             guard let officer = await engine.snapshot.counters[CounterNumber(number)]?.officer,
-                  let file = officers.card(officer)?.photo,
-                  let data = FileManager.default.contents(atPath: file) else {
+                let file = officers.card(officer)?.photo,
+                let data = FileManager.default.contents(atPath: file)
+            else {
                 return problem(.notFound, "quầy số \(number) không có ảnh cán bộ (no officer photo at counter \(number))")
             }
-            return Response(status: .ok, headers: [.contentType: file.hasSuffix(".png") ? "image/png" : "image/jpeg",
-                                                   .cacheControl: "max-age=3600"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: file.hasSuffix(".png") ? "image/png" : "image/jpeg",
+                    .cacheControl: "max-age=3600",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/kiosk") { _, _ in html(KioskPage.html) }
         router.get("/api/kiosk/services") { _, _ in
             let printer = daemon.health.entry("printer")
             let services = daemon.config.rules.services.map { ServiceButton(code: $0.code.rawValue, name: $0.name) }
-            return json(try encoder.encode(TouchKioskServices(services: services, printerReady: printer?.state != .unavailable,
-                                                         printerProblem: printer?.state == .unavailable ? printer?.detail : nil)))
+            return json(
+                try encoder.encode(
+                    TouchKioskServices(
+                        services: services, printerReady: printer?.state != .unavailable,
+                        printerProblem: printer?.state == .unavailable ? printer?.detail : nil)))
         }
         // The citizens' touch kiosk: it can take a ticket, and nothing else.
         router.post("/api/kiosk/tickets") { request, context in
@@ -146,8 +174,9 @@ public enum WebServer {
             if let wait = ticketLimit.withLock({ $0.with(context.address, at: now) { $0.take(service: code.rawValue, at: now) } }) {
                 logger.notice("touch kiosk ticket refused: too many", metadata: ["service": "\(code)", "address": "\(context.address)"])
                 daemon.router.refusals.count("rateLimit")
-                var response = problem(.tooManyRequests,
-                                       "Đã lấy quá nhiều phiếu. Vui lòng chờ \(wait) giây rồi thử lại. (Too many tickets: try again in \(wait) s.)")
+                var response = problem(
+                    .tooManyRequests,
+                    "Đã lấy quá nhiều phiếu. Vui lòng chờ \(wait) giây rồi thử lại. (Too many tickets: try again in \(wait) s.)")
                 response.headers[.retryAfter] = String(wait)
                 return response
             }
@@ -167,10 +196,13 @@ public enum WebServer {
                 }
             }
             guard let issued else { return problem(.internalServerError, "no ticket was issued") }
-            return json(try encoder.encode(IssuedTicket(number: issued.ticket.display, service: service.name,
-                                                        waitingAhead: issued.ahead,
-                                                        estimatedWait: issued.ticket.estimatedWait.map(WaitEstimate.vietnamese),
-                                                        printed: printed)), status: .created)
+            return json(
+                try encoder.encode(
+                    IssuedTicket(
+                        number: issued.ticket.display, service: service.name,
+                        waitingAhead: issued.ahead,
+                        estimatedWait: issued.ticket.estimatedWait.map(WaitEstimate.vietnamese),
+                        printed: printed)), status: .created)
         }
         // The staff pages: login, the officer's counter, reports and exports, the audit log.
         LoginPage.register(on: router, accounts: daemon.accounts)
@@ -186,13 +218,15 @@ public enum WebServer {
                 switch StaffAuth.require(.manageDevices, request, accounts: daemon.accounts, kind: .api) {
                 case .failure(let refusal):
                     return refusal.response.status == .unauthorized
-                        ? problem(.forbidden, "/metrics is read from \(http.metricsAddresses.joined(separator: ", ")) or with an admin's login")
+                        ? problem(
+                            .forbidden, "/metrics is read from \(http.metricsAddresses.joined(separator: ", ")) or with an admin's login")
                         : refusal.response
                 case .success: break
                 }
             }
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: await metrics.scrape(displayStreams: displays.current))))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: await metrics.scrape(displayStreams: displays.current))))
         }
 
         router.get("/health") { _, _ in
@@ -203,11 +237,13 @@ public enum WebServer {
                 .sorted { $0.id < $1.id }.map { PrintDoubt(number: $0.display, print: $0.print.rawValue) }
             let exhausted = state.exhaustedServices.map(rangeUsedUp)
             let space = daemon.space.check()
-            let healthy = devices.allSatisfy { $0.state != .unavailable } && doubtful.isEmpty && exhausted.isEmpty && (space?.level ?? 0) < 95
-            let report = HealthReport(status: healthy ? "ok" : "degraded", devices: devices, ticketsToReprintOrVoid: doubtful,
-                                      numbering: exhausted, clock: ClockReport(daemon.clockSteps, timeZone: daemon.config.timeZone),
-                                      databaseSpace: space,
-                                      displayStreams: displays.current, province: daemon.province.current)
+            let healthy =
+                devices.allSatisfy { $0.state != .unavailable } && doubtful.isEmpty && exhausted.isEmpty && (space?.level ?? 0) < 95
+            let report = HealthReport(
+                status: healthy ? "ok" : "degraded", devices: devices, ticketsToReprintOrVoid: doubtful,
+                numbering: exhausted, clock: ClockReport(daemon.clockSteps, timeZone: daemon.config.timeZone),
+                databaseSpace: space,
+                displayStreams: displays.current, province: daemon.province.current)
             return json(try encoder.encode(report))
         }
         return router
@@ -302,8 +338,10 @@ public enum WebServer {
 /// Server-Sent Events for the displays: the full state on connect (so a reconnect after a
 /// restart resynchronises), then a `call` event for each call and the new state after every change.
 enum DisplayStream {
-    static func run(engine: QueueEngine, centre: String, officers: OfficerCards, encoder: JSONEncoder,
-                    writer: inout any ResponseBodyWriter) async throws {
+    static func run(
+        engine: QueueEngine, centre: String, officers: OfficerCards, encoder: JSONEncoder,
+        writer: inout any ResponseBodyWriter
+    ) async throws {
         // A display that stops reading loses old events, not memory: each `state` message is whole.
         let (state, events) = await engine.subscribe(buffer: 64)
         try await writer.write(message("state", try encoder.encode(DisplaySnapshot(state, centreName: centre, officers: officers))))
@@ -312,20 +350,24 @@ enum DisplayStream {
         for await event in events {
             switch event.kind {
             case .ticketCalled(_, let number, let counter, _), .ticketRecalled(_, let number, let counter, _),
-                 .ticketReturned(_, let number, let counter):
-                let call = CallMessage(number: number, counter: counter.rawValue,
-                                       recall: { if case .ticketRecalled = event.kind { true } else { false } }())
+                .ticketReturned(_, let number, let counter):
+                let call = CallMessage(
+                    number: number, counter: counter.rawValue,
+                    recall: { if case .ticketRecalled = event.kind { true } else { false } }())
                 try await writer.write(message("call", try encoder.encode(call)))
             case .ratingRecorded(let rating):
                 // Which counter was thanked, never which button: officers see aggregates only.
                 // A press that asks for a reason makes that counter's screen ask instead.
-                try await writer.write(message(engine.rules.asksReason(rating) ? "reason" : "thanks", try encoder.encode(["counter": rating.counter.rawValue])))
+                try await writer.write(
+                    message(engine.rules.asksReason(rating) ? "reason" : "thanks", try encoder.encode(["counter": rating.counter.rawValue]))
+                )
             case .ratingReasonGiven(let counter, _, _, _):
                 try await writer.write(message("thanks", try encoder.encode(["counter": counter.rawValue])))
             default:
                 break
             }
-            try await writer.write(message("state", try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers))))
+            try await writer.write(
+                message("state", try encoder.encode(DisplaySnapshot(await engine.snapshot, centreName: centre, officers: officers))))
         }
         try await writer.finish(nil)
     }

@@ -3,14 +3,15 @@ import Foundation
 import KioskCore
 import KioskDevices
 import KioskProvince
+import KioskSampleData
 import KioskService
 import KioskStore
-import Logging
-import KioskSampleData
 import KioskTestSupport
+import Logging
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Measurements for `scripts/bench`, as tab-separated lines. Its own executable, which the
@@ -20,8 +21,10 @@ struct KioskBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-bench",
         abstract: "Print measurements as tab-separated lines (used by scripts/bench).",
-        subcommands: [Tickets.self, Keypads.self, Calls.self, MakeSampleYear.self, Reports.self, WaitEstimateBench.self,
-                      ProvinceSyncBench.self, ProvinceYearBench.self])
+        subcommands: [
+            Tickets.self, Keypads.self, Calls.self, MakeSampleYear.self, Reports.self, WaitEstimateBench.self,
+            ProvinceSyncBench.self, ProvinceYearBench.self,
+        ])
 
     struct Tickets: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time building one ticket per printer text mode.")
@@ -34,7 +37,7 @@ struct KioskBench: AsyncParsableCommand {
             for name in ["epson-tm-t82", "xprinter-80"] {
                 let profile = PrinterProfile.named(name)!
                 let renderer = try TicketRenderer(config: config, profile: profile)
-                var bytes = TestPrint.sampleTicket(config, renderer: renderer) // warm up: fonts, caches
+                var bytes = TestPrint.sampleTicket(config, renderer: renderer)  // warm up: fonts, caches
                 let clock = ContinuousClock()
                 let elapsed = clock.measure {
                     for _ in 0..<iterations { bytes = TestPrint.sampleTicket(config, renderer: renderer) }
@@ -52,7 +55,10 @@ struct KioskBench: AsyncParsableCommand {
         @Option(help: "Presses in all, round-robin over the keypads.") var presses = 10_000
         @Option(help: "Microseconds between two presses.") var intervalUs = 1000
         @Flag(help: "A printer that does not answer status queries.") var noStatus = false
-        @Option(help: "Days of a busy centre's events not yet sent to the province: they sync to a local PostgreSQL while the presses go on (0: no sync).")
+        @Option(
+            help:
+                "Days of a busy centre's events not yet sent to the province: they sync to a local PostgreSQL while the presses go on (0: no sync)."
+        )
         var provinceBacklogDays = 0
 
         /// One serial printer on a pseudo-terminal, as a centre's: the ticket journal (the
@@ -64,8 +70,9 @@ struct KioskBench: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let codes = (0..<keypads).map { ServiceCode(String(format: "S%02d", $0 + 1)) }
-            let rules = QueueRules(services: codes.map { ServiceDefinition(code: $0, name: "Dịch vụ \($0.rawValue)", prefix: $0.rawValue, lastNumber: 9999) },
-                                   counters: [CounterDefinition(number: CounterNumber(1), services: codes)])
+            let rules = QueueRules(
+                services: codes.map { ServiceDefinition(code: $0, name: "Dịch vụ \($0.rawValue)", prefix: $0.rawValue, lastNumber: 9999) },
+                counters: [CounterDefinition(number: CounterNumber(1), services: codes)])
             let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
             let health = DeviceHealth()
             let path = "\(folder)/bench.sqlite"
@@ -80,15 +87,19 @@ struct KioskBench: AsyncParsableCommand {
                 // The province's server is another machine: its disk writes must not queue behind
                 // (or ahead of) the hall's commits on this one's disk.
                 let server = try PrivatePostgres(durable: false)
-                _ = try await CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile).migrate(logger: quiet)
+                _ = try await CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile).migrate(
+                    logger: quiet)
                 let config = "\(folder)/province.toml"
-                try await provinceConfigText(code: "26.0001", database: path, server: server).write(toFile: config, atomically: true, encoding: .utf8)
+                try await provinceConfigText(code: "26.0001", database: path, server: server).write(
+                    toFile: config, atomically: true, encoding: .utf8)
                 // The generated backlog's pages go to the disk now, not under the presses.
                 Glibc.sync()
                 try await Task.sleep(for: .seconds(2))
                 let sync = Process()
                 sync.executableURL = URL(fileURLWithPath: "/usr/bin/ionice")
-                let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kiosk-province").path
+                let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                    "kiosk-province"
+                ).path
                 sync.arguments = ["-c", "3", "nice", "-n", "10", binary, "sync", "--config", config]
                 sync.standardError = FileHandle(forWritingAtPath: "/dev/null")
                 try sync.run()
@@ -98,34 +109,40 @@ struct KioskBench: AsyncParsableCommand {
             }
             defer { province?.sync.terminate() }
             let sentBefore = province?.link.current?.eventsSent ?? 0
-            let engine = try QueueEngine(rules: rules, database: KioskDatabase(path: path),
-                                         health: health, logger: quiet)
+            let engine = try QueueEngine(
+                rules: rules, database: KioskDatabase(path: path),
+                health: health, logger: quiet)
             let (_, events) = await engine.subscribe(buffer: presses * 4)
             let port = try PseudoTerminal()
             let far = FarPrinter(port)
             var profile = PrinterProfile.named("epson-tm-t82")!
             profile.answersStatus = !noStatus
-            let renderer = TicketRenderer(centreName: "Trung tâm xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: ["Xin cảm ơn!"]),
-                                          timeZone: rules.timeZone, profile: profile, rasterizer: nil)
-            let issuer = TicketIssuer(engine: engine, printer: DevicePathPrinter(path: port.slavePath, baud: 115200), renderer: renderer,
-                                      policy: .refuse, health: health, logger: quiet)
+            let renderer = TicketRenderer(
+                centreName: "Trung tâm xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: ["Xin cảm ơn!"]),
+                timeZone: rules.timeZone, profile: profile, rasterizer: nil)
+            let issuer = TicketIssuer(
+                engine: engine, printer: DevicePathPrinter(path: port.slavePath, baud: 115200), renderer: renderer,
+                policy: .refuse, health: health, logger: quiet)
             let router = CommandRouter(engine: engine, issuer: issuer)
             let key = KeyNames.code(of: "KEY_KP1")!
             var readers: [Task<Void, any Error>] = []
             for (i, code) in codes.enumerated() {
                 let fifo = "\(folder)/keypad-\(i)"
                 guard mkfifo(fifo, 0o600) == 0 else { throw ValidationError("cannot make \(fifo)") }
-                let settings = KeypadSettings(name: "k\(i)", locator: .path(fifo), grab: false,
-                                              filter: PressFilter.Settings(debounce: 0), role: .kiosk(keys: [key: KioskKey(service: code, priority: false)]),
-                                              keyNames: [key: "KEY_KP1"])
+                let settings = KeypadSettings(
+                    name: "k\(i)", locator: .path(fifo), grab: false,
+                    filter: PressFilter.Settings(debounce: 0), role: .kiosk(keys: [key: KioskKey(service: code, priority: false)]),
+                    keyNames: [key: "KEY_KP1"])
                 let service = KeypadService(settings: settings, router: router, health: health, logger: quiet)
                 readers.append(Task { try await service.run() })
             }
             defer { readers.forEach { $0.cancel() } }
-            while health.all.filter({ $0.device.hasPrefix("keypad") && $0.state == .ok }).count < keypads { try await Task.sleep(for: .milliseconds(20)) }
+            while health.all.filter({ $0.device.hasPrefix("keypad") && $0.state == .ok }).count < keypads {
+                try await Task.sleep(for: .milliseconds(20))
+            }
 
             let writers = (0..<keypads).map { open("\(folder)/keypad-\($0)", O_WRONLY | O_NONBLOCK) }
-            var pressed: [String: Double] = [:] // "S01-7" → press time
+            var pressed: [String: Double] = [:]  // "S01-7" → press time
             let collector = Task {
                 var committed: [String: Double] = [:]
                 for await event in events {
@@ -141,7 +158,8 @@ struct KioskBench: AsyncParsableCommand {
                 let bytes = InputEvent.tap(code: key, seconds: Int64(now.tv_sec), microseconds: Int64(now.tv_usec)).flatMap(\.bytes)
                 _ = bytes.withUnsafeBytes { write(writers[keypad], $0.baseAddress, $0.count) }
                 let service = rules.services[keypad]
-                pressed[service.display(number: service.number(forSequence: n / keypads + 1))] = Double(now.tv_sec) + Double(now.tv_usec) / 1e6
+                pressed[service.display(number: service.number(forSequence: n / keypads + 1))] =
+                    Double(now.tv_sec) + Double(now.tv_usec) / 1e6
                 usleep(UInt32(intervalUs))
             }
             let committed = await collector.value
@@ -150,7 +168,8 @@ struct KioskBench: AsyncParsableCommand {
             func latencies(_ at: [String: Double]) -> [Double] { pressed.compactMap { key, t in at[key].map { ($0 - t) * 1000 } }.sorted() }
             func row(_ name: String, _ values: [Double]) -> String {
                 func p(_ q: Double) -> String { String(format: "%.2f", ServiceTimes.percentile(values, q) ?? 0) }
-                return "\(name)\t\(keypads)\t\(presses)\t\(values.count)\t\(p(0.5))\t\(p(0.99))\t\(String(format: "%.2f", values.last ?? 0))"
+                return
+                    "\(name)\t\(keypads)\t\(presses)\t\(values.count)\t\(p(0.5))\t\(p(0.99))\t\(String(format: "%.2f", values.last ?? 0))"
             }
             print("path\tkeypads\tpresses\tdone\tp50_ms\tp99_ms\tmax_ms")
             print(row("press→reserved (durable)", latencies(committed)))
@@ -249,15 +268,18 @@ struct KioskBench: AsyncParsableCommand {
             let printerPort = try PseudoTerminal()
             let far = FarPrinter(printerPort)
             let port = freeLocalPort()
-            var config = "[centre]\nname = \"Bench\"\n[database]\npath = \"bench.sqlite\"\n[http]\nbind = \"127.0.0.1:\(port)\"\n"
+            var config =
+                "[centre]\nname = \"Bench\"\n[database]\npath = \"bench.sqlite\"\n[http]\nbind = \"127.0.0.1:\(port)\"\n"
                 + "[control]\nsocket = \"control.sock\"\n[[services]]\ncode = \"A\"\nname = \"A\"\nprefix = \"A\"\nlast_number = 9999\n"
                 + "[[services]]\ncode = \"B\"\nname = \"B\"\nprefix = \"B\"\nlast_number = 9999\n"
             if stuckPrinter {
                 // No status queries: the printer takes the ticket's first bytes and then nothing, the worst case.
-                config += "[printer]\npath = \"\(printerPort.slavePath)\"\nprofile = \"epson-tm-t82\"\nstatus_queries = false\nbaud = 115200\n"
+                config +=
+                    "[printer]\npath = \"\(printerPort.slavePath)\"\nprofile = \"epson-tm-t82\"\nstatus_queries = false\nbaud = 115200\n"
             }
             for c in 1...counters {
-                config += "[[counters]]\nnumber = \(c)\nservices = [\"A\"]\n[[boards]]\ncounter = \(c)\nport = \"\(bus.slavePath)\"\naddress = \(c)\ngap_ms = 2\n"
+                config +=
+                    "[[counters]]\nnumber = \(c)\nservices = [\"A\"]\n[[boards]]\ncounter = \(c)\nport = \"\(bus.slavePath)\"\naddress = \(c)\ngap_ms = 2\n"
             }
             let file = "\(folder)/bench.toml"
             try config.write(toFile: file, atomically: true, encoding: .utf8)
@@ -269,9 +291,12 @@ struct KioskBench: AsyncParsableCommand {
             let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
             daemon.executableURL = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("kiosk")
             daemon.arguments = ["run", "--config", file, "--log-level", "error"]
-            daemon.standardError = FileHandle(forWritingAtPath: "/dev/null") // the stuck printer's errors are expected
+            daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")  // the stuck printer's errors are expected
             try daemon.run()
-            defer { daemon.terminate(); daemon.waitUntilExit() }
+            defer {
+                daemon.terminate()
+                daemon.waitUntilExit()
+            }
             let socket = "\(folder)/control.sock"
             func send(_ request: String) throws {
                 let reply = try ControlClient.send(request, to: socket)
@@ -300,21 +325,27 @@ struct KioskBench: AsyncParsableCommand {
             }
             defer {
                 pressing.withLock { $0 = false }
-                if stall >= 0 { tcflow(stall, TCOON); close(stall) }
+                if stall >= 0 {
+                    tcflow(stall, TCOON)
+                    close(stall)
+                }
             }
             let sse = try openEventStream(port: port)
             defer { close(sse) }
-            var sseText = "", busBytes: [UInt8] = []
+            var sseText = ""
+            var busBytes: [UInt8] = []
             _ = waitFor(sse: sse, bus: bus.master, sseText: &sseText, busBytes: &busBytes) { text, _ in text.contains("event: state") }
 
-            var push: [Double] = [], led: [Double] = []
+            var push: [Double] = []
+            var led: [Double] = []
             for i in 0..<calls {
                 let counter = i % counters + 1
                 sseText = ""
                 busBytes = []
                 let start = ContinuousClock.now
                 try send("next \(counter)")
-                var pushAt: ContinuousClock.Instant?, ledAt: ContinuousClock.Instant?
+                var pushAt: ContinuousClock.Instant?
+                var ledAt: ContinuousClock.Instant?
                 var number: String?
                 let ok = waitFor(sse: sse, bus: bus.master, sseText: &sseText, busBytes: &busBytes) { text, bytes in
                     if pushAt == nil, let range = text.range(of: "event: call\ndata: "), text[range.upperBound...].contains("\n") {
@@ -323,7 +354,8 @@ struct KioskBench: AsyncParsableCommand {
                         number = json.components(separatedBy: "\"number\":\"").dropFirst().first?.components(separatedBy: "\"").first
                     }
                     if ledAt == nil, let number, let end = bytes.lastIndex(of: 0x07),
-                       String(decoding: bytes[..<end], as: UTF8.self).hasSuffix(number) {
+                        String(decoding: bytes[..<end], as: UTF8.self).hasSuffix(number)
+                    {
                         ledAt = .now
                     }
                     return pushAt != nil && ledAt != nil
@@ -346,15 +378,17 @@ struct KioskBench: AsyncParsableCommand {
                 }
                 guard reported else { throw ValidationError("the printer was not reported stuck: the measurement does not hold") }
             }
-            let while_ = stuckPrinter ? ", printer stuck" : ""
+            let condition = stuckPrinter ? ", printer stuck" : ""
             print("path\tcalls\tp50_ms\tp99_ms\tmax_ms")
-            print("call→push(SSE)\(while_)\t\(calls)\t\(p(push, 0.5))\t\(p(push, 0.99))\t\(p(push, 1))")
-            print("call→LED frame\(while_)\t\(calls)\t\(p(led, 0.5))\t\(p(led, 0.99))\t\(p(led, 1))")
+            print("call→push(SSE)\(condition)\t\(calls)\t\(p(push, 0.5))\t\(p(push, 0.99))\t\(p(push, 1))")
+            print("call→LED frame\(condition)\t\(calls)\t\(p(led, 0.5))\t\(p(led, 0.99))\t\(p(led, 1))")
         }
 
         /// Reads the display stream and the bus until `done` says so, or 5 s pass.
-        private func waitFor(sse: Int32, bus: Int32, sseText: inout String, busBytes: inout [UInt8],
-                             _ done: (String, [UInt8]) -> Bool) -> Bool {
+        private func waitFor(
+            sse: Int32, bus: Int32, sseText: inout String, busBytes: inout [UInt8],
+            _ done: (String, [UInt8]) -> Bool
+        ) -> Bool {
             let deadline = ContinuousClock.now + .seconds(5)
             var buffer = [UInt8](repeating: 0, count: 65536)
             while ContinuousClock.now < deadline {
@@ -377,7 +411,8 @@ struct KioskBench: AsyncParsableCommand {
         private func health(port: Int) throws -> String {
             let fd = try openConnection(port: port, path: "/health")
             defer { close(fd) }
-            var text = "", buffer = [UInt8](repeating: 0, count: 65536)
+            var text = ""
+            var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&pfd, 1, 2000) > 0 else { break }
@@ -418,15 +453,17 @@ struct KioskBench: AsyncParsableCommand {
         func run() throws {
             guard !FileManager.default.fileExists(atPath: database) else { throw ValidationError("\(database) exists already") }
             let services = (1...8).map { ServiceCode(String(UnicodeScalar(UInt8(64 + $0)))) }
-            let made = try SampleYear.fill(path: database, year: 2026, services: services, officers: 20, counters: 10,
-                                           ticketsPerDay: ticketsPerDay, ratedShare: rated)
+            let made = try SampleYear.fill(
+                path: database, year: 2026, services: services, officers: 20, counters: 10,
+                ticketsPerDay: ticketsPerDay, ratedShare: rated)
             print("tickets\tratings")
             print("\(made.tickets)\t\(made.ratings)")
         }
     }
 
     struct Reports: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Time the quarterly per-officer report and the year's summary by service.")
+        static let configuration = CommandConfiguration(
+            abstract: "Time the quarterly per-officer report and the year's summary by service.")
         @OptionGroup var options: ConfigOption
         @Option(help: "The database to report on.") var database: String
 
@@ -435,13 +472,16 @@ struct KioskBench: AsyncParsableCommand {
             config.databasePath = database
             let db = try KioskDatabase(path: database)
             print("report\trows\tfirst run (s)\tslowest of 3 (s)")
-            for (name, from, to, by) in [("Q2 per officer", "2026-04-01", "2026-06-30", ReportGrouping.officer),
-                                         ("2026 by service", "2026-01-01", "2026-12-31", ReportGrouping.service)] {
+            for (name, from, to, by) in [
+                ("Q2 per officer", "2026-04-01", "2026-06-30", ReportGrouping.officer),
+                ("2026 by service", "2026-01-01", "2026-12-31", ReportGrouping.service),
+            ] {
                 let clock = ContinuousClock()
                 var rows = 0
                 let times = try (0..<3).map { _ in
                     let elapsed = try clock.measure {
-                        let report = try SatisfactionReport(database: db, config: config, from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, by: by)
+                        let report = try SatisfactionReport(
+                            database: db, config: config, from: LocalDay(iso: from)!, to: LocalDay(iso: to)!, by: by)
                         rows = report.rows.count
                         _ = report.csv()
                     }

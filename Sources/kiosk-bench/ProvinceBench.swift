@@ -11,13 +11,15 @@ import Logging
 /// A box's config for the benchmarks' syncs: its code, its own login at the private server
 /// (enrolled as the province office does it), three services.
 func provinceConfig(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) async throws -> KioskConfig {
-    try ConfigLoader.parse(try await provinceConfigText(code: code, database: database, server: server, batch: batch), file: "\(database).toml")
+    try ConfigLoader.parse(
+        try await provinceConfigText(code: code, database: database, server: server, batch: batch), file: "\(database).toml")
 }
 
 func provinceConfigText(code: String, database: String, server: PrivatePostgres, batch: Int = 2_000) async throws -> String {
     let owner = try CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile)
     let passwordFile = "\(server.folder)/box-\(code)"
-    let login = try await CentreLogins.add(code: code, name: "Trung tâm \(code)", passwordOut: passwordFile, on: owner, logger: silent).login
+    let login = try await CentreLogins.add(code: code, name: "Trung tâm \(code)", passwordOut: passwordFile, on: owner, logger: silent)
+        .login
     return """
         [centre]
         name = "Trung tâm \(code)"
@@ -72,7 +74,8 @@ func syncUntilCaughtUp(_ database: KioskDatabase, config: KioskConfig, progress:
 struct ProvinceSyncBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "province-sync",
-        abstract: "Sync a busy centre's year of events (through the daemon's event log) into a local PostgreSQL: events/s, a month's catch-up.")
+        abstract:
+            "Sync a busy centre's year of events (through the daemon's event log) into a local PostgreSQL: events/s, a month's catch-up.")
     @Option(help: "Tickets per working day (313 days a year).") var ticketsPerDay = 1917
     @Option(help: "Working days.") var days = 313
     @Option(help: "Events per batch.") var batch = 2_000
@@ -89,7 +92,9 @@ struct ProvinceSyncBench: AsyncParsableCommand {
         sample.officers = 20
         let clock = ContinuousClock()
         var made = SampleEvents.Made()
-        let generated = try clock.measure { made = try sample.append(to: database, from: LocalDay(year: 2026, month: 1, day: 1), days: days) }
+        let generated = try clock.measure {
+            made = try sample.append(to: database, from: LocalDay(year: 2026, month: 1, day: 1), days: days)
+        }
         // The first month's last event: how long a box back after a month away takes to catch up.
         let monthEnd = try database.syncBatch(after: 0, limit: 1).events.isEmpty ? 0 : try lastSeq(database, before: "2026-02-01")
 
@@ -105,8 +110,10 @@ struct ProvinceSyncBench: AsyncParsableCommand {
         let total = clock.now - start
         let size = try server.psql("SELECT pg_size_pretty(pg_database_size('province'))")
         print("tickets\tevents\tgenerated (s)\tsynced (s)\tevents/s\tfirst month's events\tfirst month caught up (s)\tcentral size")
-        print("\(made.tickets)\t\(made.events)\t\(String(format: "%.1f", seconds(generated)))\t\(String(format: "%.1f", seconds(total)))\t"
-              + "\(Int(Double(made.events) / seconds(total)))\t\(monthEnd)\t\(String(format: "%.1f", monthAt.map(seconds) ?? 0))\t\(size)")
+        print(
+            "\(made.tickets)\t\(made.events)\t\(String(format: "%.1f", seconds(generated)))\t\(String(format: "%.1f", seconds(total)))\t"
+                + "\(Int(Double(made.events) / seconds(total)))\t\(monthEnd)\t\(String(format: "%.1f", monthAt.map(seconds) ?? 0))\t\(size)"
+        )
     }
 
     func lastSeq(_ database: KioskDatabase, before day: String) throws -> Int64 {
@@ -144,13 +151,16 @@ struct ProvinceYearBench: AsyncParsableCommand {
                 sample.seed = UInt64(100 + i)
                 // Centres differ: their satisfaction too.
                 sample.ratedShare = 0.55 + 0.05 * Double(i % 5)
-                years.append((path, try sample.append(to: KioskDatabase(path: path), from: LocalDay(year: 2026, month: 1, day: 2), days: days)))
+                years.append(
+                    (path, try sample.append(to: KioskDatabase(path: path), from: LocalDay(year: 2026, month: 1, day: 2), days: days)))
             }
         }
         let server = try PrivatePostgres(durable: true)
         let central = try CentralServer(address: ProvinceServerAddress(server.url), passwordFile: server.passwordFile)
         _ = try await central.migrate(logger: silent)
-        var tickets = 0, ratings = 0, events = 0
+        var tickets = 0
+        var ratings = 0
+        var events = 0
         let start = clock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for c in 0..<centres {
@@ -168,21 +178,27 @@ struct ProvinceYearBench: AsyncParsableCommand {
         // What autovacuum does soon after a load: statistics and the visibility map.
         let vacuum = try clock.measure { try server.psql("VACUUM ANALYZE") }
         print("centres\ttickets\tratings\tevents\tgenerated (s)\tloaded (s)\tevents/s\tvacuum analyze (s)\tcentral size")
-        print("\(centres)\t\(tickets)\t\(ratings)\t\(events)\t\(String(format: "%.1f", seconds(generated)))\t\(String(format: "%.1f", seconds(loaded)))\t"
-              + "\(Int(Double(events) / seconds(loaded)))\t\(String(format: "%.1f", seconds(vacuum)))\t"
-              + (try server.psql("SELECT pg_size_pretty(pg_database_size('province'))")))
+        print(
+            "\(centres)\t\(tickets)\t\(ratings)\t\(events)\t\(String(format: "%.1f", seconds(generated)))\t\(String(format: "%.1f", seconds(loaded)))\t"
+                + "\(Int(Double(events) / seconds(loaded)))\t\(String(format: "%.1f", seconds(vacuum)))\t"
+                + (try server.psql("SELECT pg_size_pretty(pg_database_size('province'))")))
         print("")
         print("table\trows\tsize with indexes")
         for table in ["event", "ticket", "rating"] {
-            print("\(table)\t" + (try server.psql("SELECT count(*) || E'\\t' || pg_size_pretty(pg_total_relation_size('\(table)')) FROM \(table)")))
+            print(
+                "\(table)\t"
+                    + (try server.psql("SELECT count(*) || E'\\t' || pg_size_pretty(pg_total_relation_size('\(table)')) FROM \(table)")))
         }
         print("")
         print("report\trows\tfirst run (s)\tslowest of 3 (s)")
-        let first = LocalDay(year: 2026, month: 1, day: 1), last = LocalDay(year: 2026, month: 12, day: 31)
-        for (name, by, centre, rank) in [("2026 by centre", ProvinceGrouping.centre, nil as String?, false),
-                                         ("2026 ranking of centres", .centre, nil, true),
-                                         ("2026 by officer, one centre", .officer, "38.0083", false),
-                                         ("2026 by month, the province", .month, nil, false)] {
+        let first = LocalDay(year: 2026, month: 1, day: 1)
+        let last = LocalDay(year: 2026, month: 12, day: 31)
+        for (name, by, centre, rank) in [
+            ("2026 by centre", ProvinceGrouping.centre, nil as String?, false),
+            ("2026 ranking of centres", .centre, nil, true),
+            ("2026 by officer, one centre", .officer, "38.0083", false),
+            ("2026 by month, the province", .month, nil, false),
+        ] {
             var rows = 0
             var times: [Double] = []
             for _ in 0..<3 {

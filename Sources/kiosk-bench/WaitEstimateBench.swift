@@ -25,13 +25,17 @@ struct WaitEstimateBench: ParsableCommand {
         // Finished tickets only: their issue time and how long they took at the counter.
         var days: [String: [Arrival]] = [:]
         try queue.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT day, service, issued_at, finished_at - called_at FROM ticket
-                WHERE status = 'finished' AND finished_at IS NOT NULL ORDER BY id
-                """)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT day, service, issued_at, finished_at - called_at FROM ticket
+                    WHERE status = 'finished' AND finished_at IS NOT NULL ORDER BY id
+                    """)
             while let row = try rows.next() {
-                days[row[0], default: []].append(Arrival(service: ServiceCode(row[1] as String),
-                                                         issued: Date(timeIntervalSince1970: row[2]), duration: row[3]))
+                days[row[0], default: []].append(
+                    Arrival(
+                        service: ServiceCode(row[1] as String),
+                        issued: Date(timeIntervalSince1970: row[2]), duration: row[3]))
             }
         }
         let all = days.values.flatMap { $0 }
@@ -43,7 +47,9 @@ struct WaitEstimateBench: ParsableCommand {
         let openSeconds = 9.0 * 3600
         let counterCount = Int((perDay * meanService / (openSeconds * load)).rounded(.up))
 
-        var errors: [ServiceCode: [Double]] = [:], waits: [ServiceCode: [Double]] = [:], issued: [ServiceCode: Int] = [:]
+        var errors: [ServiceCode: [Double]] = [:]
+        var waits: [ServiceCode: [Double]] = [:]
+        var issued: [ServiceCode: Int] = [:]
         for (_, arrivals) in days.sorted(by: { $0.key < $1.key }) {
             let result = Self.replay(arrivals.sorted { $0.issued < $1.issued }, services: services, counters: counterCount)
             for (service, estimate, wait) in result {
@@ -54,17 +60,22 @@ struct WaitEstimateBench: ParsableCommand {
         }
         print("service\ttickets\twith an estimate\tmean wait (min)\tmean absolute error (min)")
         for service in services {
-            let e = errors[service] ?? [], w = waits[service] ?? []
-            print("\(service.rawValue)\t\(issued[service] ?? 0)\t\(String(format: "%.0f %%", 100 * Double(e.count) / Double(max(1, w.count))))"
-                  + "\t\(String(format: "%.1f", w.reduce(0, +) / Double(max(1, w.count)) / 60))"
-                  + "\t\(String(format: "%.1f", e.reduce(0, +) / Double(max(1, e.count)) / 60))")
+            let e = errors[service] ?? []
+            let w = waits[service] ?? []
+            print(
+                "\(service.rawValue)\t\(issued[service] ?? 0)\t\(String(format: "%.0f %%", 100 * Double(e.count) / Double(max(1, w.count))))"
+                    + "\t\(String(format: "%.1f", w.reduce(0, +) / Double(max(1, w.count)) / 60))"
+                    + "\t\(String(format: "%.1f", e.reduce(0, +) / Double(max(1, e.count)) / 60))")
         }
-        let e = errors.values.flatMap { $0 }, w = waits.values.flatMap { $0 }
-        print("all\t\(w.count)\t\(String(format: "%.0f %%", 100 * Double(e.count) / Double(max(1, w.count))))"
-              + "\t\(String(format: "%.1f", w.reduce(0, +) / Double(max(1, w.count)) / 60))"
-              + "\t\(String(format: "%.1f", e.reduce(0, +) / Double(max(1, e.count)) / 60))")
-        print("(\(days.count) days, \(counterCount) counters serving every service in rotated orders, busy \(Int(load * 100)) % of the day,"
-              + " mean service \(String(format: "%.1f", meanService / 60)) min)")
+        let e = errors.values.flatMap { $0 }
+        let w = waits.values.flatMap { $0 }
+        print(
+            "all\t\(w.count)\t\(String(format: "%.0f %%", 100 * Double(e.count) / Double(max(1, w.count))))"
+                + "\t\(String(format: "%.1f", w.reduce(0, +) / Double(max(1, w.count)) / 60))"
+                + "\t\(String(format: "%.1f", e.reduce(0, +) / Double(max(1, e.count)) / 60))")
+        print(
+            "(\(days.count) days, \(counterCount) counters serving every service in rotated orders, busy \(Int(load * 100)) % of the day,"
+                + " mean service \(String(format: "%.1f", meanService / 60)) min)")
     }
 
     /// One day: (service, the estimate given at issue, the wait it had) for each ticket.
@@ -82,7 +93,7 @@ struct WaitEstimateBench: ParsableCommand {
         for c in numbers { _ = state.handle(.signIn(counter: c, officer: OfficerID("officer\(c.rawValue)")), at: opening) }
         var duration: [TicketID: TimeInterval] = [:]
         var estimate: [TicketID: (ServiceCode, TimeInterval?, Date)] = [:]
-        var freeAt: [CounterNumber: Date] = [:]   // busy counters, until when
+        var freeAt: [CounterNumber: Date] = [:]  // busy counters, until when
         var results: [(ServiceCode, TimeInterval?, TimeInterval)] = []
 
         func call(_ c: CounterNumber, at now: Date) {
@@ -100,7 +111,8 @@ struct WaitEstimateBench: ParsableCommand {
                 let arrival = arrivals[next]
                 next += 1
                 guard case .success(let events) = state.handle(.issueTicket(service: arrival.service, priority: false), at: arrival.issued),
-                      case .ticketIssued(let ticket, _)? = events.last?.kind else { continue }
+                    case .ticketIssued(let ticket, _)? = events.last?.kind
+                else { continue }
                 duration[ticket.id] = arrival.duration
                 estimate[ticket.id] = (arrival.service, ticket.estimatedWait, arrival.issued)
                 if let idle = numbers.first(where: { freeAt[$0] == nil }) { call(idle, at: arrival.issued) }

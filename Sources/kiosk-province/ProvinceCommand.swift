@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import KioskCore
 import KioskProvince
 import KioskService
-import Hummingbird
 import KioskStore
 import Logging
 import PostgresNIO
@@ -20,10 +20,13 @@ extension ExportRequest.Format: ExpressibleByArgument {}
 struct ProvinceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-province",
-        abstract: "The province's central database: each box's sync; create its schema, report across centres, serve its page, manage its accounts.",
+        abstract:
+            "The province's central database: each box's sync; create its schema, report across centres, serve its page, manage its accounts.",
         version: kioskVersion,
-        subcommands: [ProvinceSyncCommand.self, ProvinceMigrate.self, ProvinceCentre.self, ProvincePageLogin.self, ProvinceReportCommand.self,
-                      ProvinceServe.self, ProvinceAccount.self])
+        subcommands: [
+            ProvinceSyncCommand.self, ProvinceMigrate.self, ProvinceCentre.self, ProvincePageLogin.self, ProvinceReportCommand.self,
+            ProvinceServe.self, ProvinceAccount.self,
+        ])
 }
 
 /// `kiosk-province sync --config FILE`: on the hall's box, sends its events to the province
@@ -49,17 +52,23 @@ struct ProvinceSyncCommand: AsyncParsableCommand {
             return
         }
         let database = try KioskDatabase(path: settings.databasePath)
-        let link = ProvinceLink(server: province.server.description, statusFile: ProvinceSettings.statusFile(database: settings.databasePath))
+        let link = ProvinceLink(
+            server: province.server.description, statusFile: ProvinceSettings.statusFile(database: settings.databasePath))
         let sync = ProvinceSync(database: database, config: settings, link: link, version: kioskVersion, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: sync)], gracefulShutdownSignals: [.sigterm, .sigint],
-                                                      logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: sync)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
     }
 }
 
 /// Where the central database is, as every `kiosk-province` command takes it.
 struct CentralOptions: ParsableArguments {
-    @Option(help: "The central PostgreSQL: postgres://user@host:5432/database (TLS with the certificate checked; ?sslrootcert=CA.crt for the province's own CA, ?sslmode=disable for none).")
+    @Option(
+        help:
+            "The central PostgreSQL: postgres://user@host:5432/database (TLS with the certificate checked; ?sslrootcert=CA.crt for the province's own CA, ?sslmode=disable for none)."
+    )
     var url: String
 
     @Option(help: "A file holding the password (else the URL's own, else PGPASSWORD).")
@@ -101,8 +110,11 @@ struct ProvinceMigrate: AsyncParsableCommand {
 
     func run() async throws {
         let applied = try await withCentral(central) { try await $0.migrate(logger: quietLogger) }
-        print(applied.isEmpty ? "the central schema is up to date (version \(CentralSchema.version))"
-                              : "applied migration \(applied.map(String.init).joined(separator: ", ")); the central schema is at version \(CentralSchema.version)")
+        print(
+            applied.isEmpty
+                ? "the central schema is up to date (version \(CentralSchema.version))"
+                : "applied migration \(applied.map(String.init).joined(separator: ", ")); the central schema is at version \(CentralSchema.version)"
+        )
     }
 }
 
@@ -127,10 +139,14 @@ struct ProvinceReportCommand: AsyncParsableCommand {
     func days() throws -> (LocalDay, LocalDay, ReportPeriod?) {
         if let period {
             guard from == nil, to == nil else { throw ValidationError("give --period or --from and --to, not both") }
-            guard let p = ReportPeriod(period) else { throw ValidationError("--period \(period) is not a period: use 2026-07, 2026-Q3, 2026-H1, 2026-H2, 2026-9M or 2026") }
+            guard let p = ReportPeriod(period) else {
+                throw ValidationError("--period \(period) is not a period: use 2026-07, 2026-Q3, 2026-H1, 2026-H2, 2026-9M or 2026")
+            }
             return (p.first, p.last, p)
         }
-        guard let from, let first = LocalDay(iso: from) else { throw ValidationError("--from: give the first day as YYYY-MM-DD (or --period)") }
+        guard let from, let first = LocalDay(iso: from) else {
+            throw ValidationError("--from: give the first day as YYYY-MM-DD (or --period)")
+        }
         guard let to, let last = LocalDay(iso: to) else { throw ValidationError("--to: give the last day as YYYY-MM-DD") }
         guard first <= last else { throw ValidationError("--from \(from) is after --to \(to)") }
         return (first, last, nil)
@@ -148,11 +164,12 @@ struct ProvinceReportCommand: AsyncParsableCommand {
             try await $0.report(from: first, to: last, by: by, centre: centre, rank: rank, logger: quietLogger)
         }
         report.period = period
-        let data: Data = switch format {
-        case .csv: report.csv(layout)
-        case .json: try report.json()
-        case .xlsx: report.xlsx()
-        }
+        let data: Data =
+            switch format {
+            case .csv: report.csv(layout)
+            case .json: try report.json()
+            case .xlsx: report.xlsx()
+            }
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: data) else { throw ValidationError("cannot write \(out)") }
         } else {
@@ -199,10 +216,14 @@ struct ProvinceServe: AsyncParsableCommand {
         }
         // The login and the schema are checked at the start: a page that cannot work says so now.
         let check = Checked(client: client)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: client),
-                                                                 .init(service: check, successTerminationBehavior: .ignore),
-                                                                 .init(service: app)],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: client),
+                    .init(service: check, successTerminationBehavior: .ignore),
+                    .init(service: app),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as CentralError {
@@ -284,7 +305,8 @@ struct ProvinceCentre: AsyncParsableCommand {
             let enrolment = try await withCentral(central) {
                 try await CentreLogins.rotate(code: code, passwordOut: boxPasswordOut, on: $0, logger: quietLogger)
             }
-            print("# centre \(code)'s login \(enrolment.login) has a new password, in \(boxPasswordOut): copy it to the box's password_file,")
+            print(
+                "# centre \(code)'s login \(enrolment.login) has a new password, in \(boxPasswordOut): copy it to the box's password_file,")
             print("# then systemctl restart kiosk-province there.")
         }
     }
@@ -299,12 +321,16 @@ struct ProvincePageLogin: AsyncParsableCommand {
     @Option(help: "Where to write its password (mode 0600).") var passwordOut: String
 
     func run() async throws {
-        let login = try await withCentral(central) { try await CentreLogins.pageLogin(passwordOut: passwordOut, on: $0, logger: quietLogger) }
+        let login = try await withCentral(central) {
+            try await CentreLogins.pageLogin(passwordOut: passwordOut, on: $0, logger: quietLogger)
+        }
         var url = try ProvinceServerAddress(central.url)
         url.user = login
         url.password = nil
         print("the page's login is \(login); its password is in \(passwordOut). Serve with:")
-        print("kiosk-province serve --url '\(url.description)\(url.caFile.map { "?sslrootcert=\($0)" } ?? "")' --password-file \(passwordOut) --bind 0.0.0.0:8090")
+        print(
+            "kiosk-province serve --url '\(url.description)\(url.caFile.map { "?sslrootcert=\($0)" } ?? "")' --password-file \(passwordOut) --bind 0.0.0.0:8090"
+        )
     }
 }
 
@@ -314,7 +340,8 @@ struct ProvinceAccount: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Disable.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an account, or give an existing one a new password (read from standard input).")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account, or give an existing one a new password (read from standard input).")
         @OptionGroup var central: CentralOptions
         @Option(help: "admin or leader.") var role: String = "leader"
         @Argument(help: "Login name: lower-case letters, digits, dots, dashes.") var id: String
@@ -325,7 +352,9 @@ struct ProvinceAccount: AsyncParsableCommand {
             guard let password = readLine(strippingNewline: true), !password.isEmpty else {
                 throw ValidationError("give the password on standard input (one line)")
             }
-            try await withCentral(central) { try await ProvinceAccounts.save(id: id, name: name, role: role, password: password, on: $0, logger: quietLogger) }
+            try await withCentral(central) {
+                try await ProvinceAccounts.save(id: id, name: name, role: role, password: password, on: $0, logger: quietLogger)
+            }
             print("saved \(id) (\(name)), role \(role.rawValue)")
         }
     }

@@ -31,7 +31,9 @@ struct AccountCommand: ParsableCommand {
             } catch let error as AccountService.AccountError {
                 throw ValidationError(error.description)
             }
-            print("added \(id) (\(name)), role \(role.rawValue)" + (password == nil ? "; no password yet: set one with `kiosk account password`" : ""))
+            print(
+                "added \(id) (\(name)), role \(role.rawValue)"
+                    + (password == nil ? "; no password yet: set one with `kiosk account password`" : ""))
         }
     }
 
@@ -52,7 +54,8 @@ struct AccountCommand: ParsableCommand {
     }
 
     struct Disable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable an account: it can no longer log in or sign in; its history stays.")
+        static let configuration = CommandConfiguration(
+            abstract: "Disable an account: it can no longer log in or sign in; its history stays.")
         @OptionGroup var options: ConfigOption
         @Argument var id: String
 
@@ -112,8 +115,9 @@ struct AccountCommand: ParsableCommand {
 
 private func accountService(_ options: ConfigOption) throws -> AccountService {
     let config = try loadConfig(options.config)
-    return AccountService(database: try KioskDatabase(path: config.databasePath), settings: config.accounts,
-                          timeZone: config.timeZone, logger: Logger(label: "kiosk.account"))
+    return AccountService(
+        database: try KioskDatabase(path: config.databasePath), settings: config.accounts,
+        timeZone: config.timeZone, logger: Logger(label: "kiosk.account"))
 }
 
 private func change(_ options: ConfigOption, _ action: (AccountService) throws -> Void) throws {

@@ -56,7 +56,9 @@ struct Restore: ParsableCommand {
         let partial = target + ".restoring"
         try? fm.removeItem(atPath: partial)
         try fm.copyItem(atPath: from, toPath: partial)
-        guard rename(partial, target) == 0 else { throw ValidationError("cannot move the restored copy into place: \(String(cString: strerror(errno)))") }
+        guard rename(partial, target) == 0 else {
+            throw ValidationError("cannot move the restored copy into place: \(String(cString: strerror(errno)))")
+        }
         _ = try KioskDatabase(path: target)  // brings an older backup's schema up to date
         withExtendedLifetime(lock) {}
         print("restored \(from) into \(target): \(summary.events) events, \(summary.tickets) tickets, last day \(summary.lastDay ?? "-")")

@@ -15,7 +15,9 @@ struct CheckConfig: ParsableCommand {
         print("\(file): ok")
         print("  centre: \(config.centreName) (\(config.timeZone.identifier))")
         print("  services: \(config.rules.services.map { "\($0.code) \($0.name)" }.joined(separator: ", "))")
-        print("  counters: \(config.rules.counters.map { "\($0.number) [\($0.services.map(\.rawValue).joined(separator: " "))]" }.joined(separator: ", "))")
+        print(
+            "  counters: \(config.rules.counters.map { "\($0.number) [\($0.services.map(\.rawValue).joined(separator: " "))]" }.joined(separator: ", "))"
+        )
         print("  keypads: \(config.keypads.map { "\($0.name) (\($0.roleName), \($0.keyNames.count) keys)" }.joined(separator: ", "))")
         print("  printer: \(config.printer?.path ?? "none")")
         print("  database: \(config.databasePath)")

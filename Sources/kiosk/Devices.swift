@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import KioskDevices
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Devices: ParsableCommand {
@@ -12,7 +13,8 @@ struct Devices: ParsableCommand {
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List /dev/input devices: node, stable links, name, phys, uniq, vendor:product, keys.")
+        static let configuration = CommandConfiguration(
+            abstract: "List /dev/input devices: node, stable links, name, phys, uniq, vendor:product, keys.")
 
         func run() throws {
             let devices = InputDevices.scan()

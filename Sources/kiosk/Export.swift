@@ -21,7 +21,10 @@ struct Export: ParsableCommand {
     @Option(help: "Last day (included), YYYY-MM-DD.")
     var to: String?
 
-    @Option(help: "A named period instead of --from/--to: 2026-07 (a month), 2026-Q3 (a quarter), 2026-H1 or 2026-H2 (6 months), 2026-9M (January to September) or 2026 (the year).")
+    @Option(
+        help:
+            "A named period instead of --from/--to: 2026-07 (a month), 2026-Q3 (a quarter), 2026-H1 or 2026-H2 (6 months), 2026-9M (January to September) or 2026 (the year)."
+    )
     var period: String?
 
     @Option(help: "officer, counter, service, day, month, quarter or year.")
@@ -36,7 +39,10 @@ struct Export: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.")
     var out: String?
 
-    @Option(help: "Raw rows instead of a summary: tickets (with all their times), ratings (with their flags) or dossiers (with their ticket's rating); CSV or JSON.")
+    @Option(
+        help:
+            "Raw rows instead of a summary: tickets (with all their times), ratings (with their flags) or dossiers (with their ticket's rating); CSV or JSON."
+    )
     var rows: RawExport.Kind?
 
     @Option(help: "Only this officer's account.") var officer: String?

@@ -56,7 +56,8 @@ struct OfficerCommand: ParsableCommand {
     }
 
     struct SignIn: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "sign-in", abstract: "Sign an officer in at a counter (the daemon must run).")
+        static let configuration = CommandConfiguration(
+            commandName: "sign-in", abstract: "Sign an officer in at a counter (the daemon must run).")
         @OptionGroup var options: ConfigOption
         @Option(help: "The counter number.") var counter: Int
         @Argument var id: String
@@ -76,7 +77,9 @@ struct OfficerCommand: ParsableCommand {
 struct CounterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "counter",
-        abstract: "Act at a counter without a keypad: next 3, call 3 A015, recall 3, finish 3, hold 3, return 3, no-show 3, transfer 3 service B.")
+        abstract:
+            "Act at a counter without a keypad: next 3, call 3 A015, recall 3, finish 3, hold 3, return 3, no-show 3, transfer 3 service B."
+    )
 
     @OptionGroup var options: ConfigOption
     @Argument(parsing: .captureForPassthrough, help: "The request, e.g. `next 1`.") var request: [String]

@@ -20,7 +20,9 @@ struct TicketPreview: ParsableCommand {
         let elements = try EscPosDecoder(tcvn3Pages: chosen.tcvn3Pages).decode(bytes)
         let paper = PaperPreview.render(elements, width: chosen.widthDots, rasterizer: try TextRasterizer())
         try PNGWriter.png(paper).write(to: URL(fileURLWithPath: out))
-        print("\(out): \(chosen.name) (\(chosen.widthDots) dots, \(chosen.textMode.rawValue)), \(bytes.count) bytes of ESC/POS, \(paper.height) dots long")
+        print(
+            "\(out): \(chosen.name) (\(chosen.widthDots) dots, \(chosen.textMode.rawValue)), \(bytes.count) bytes of ESC/POS, \(paper.height) dots long"
+        )
     }
 }
 
@@ -90,7 +92,9 @@ struct ReadPrint: ParsableCommand {
 struct VoidTicket: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "void",
-        abstract: "Take today's waiting ticket with this number out of the queue (a ticket nobody holds, e.g. print unknown); the daemon must run.")
+        abstract:
+            "Take today's waiting ticket with this number out of the queue (a ticket nobody holds, e.g. print unknown); the daemon must run."
+    )
 
     @OptionGroup var options: ConfigOption
     @Option(help: "Why, for the record.") var reason: String?

@@ -50,9 +50,10 @@ struct Run: AsyncParsableCommand {
         try await generation.daemon.engine.resolveUnfinishedPrints()
         let systemd = generation.systemd
         let group = ServiceGroup(
-            configuration: .init(services: generation.services.map { .init(service: $0) },
-                                 gracefulShutdownSignals: [.sigterm, .sigint],
-                                 logger: logger))
+            configuration: .init(
+                services: generation.services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         let reloaded = Mutex<KioskConfig?>(nil)
         let file = options.config
         let watcher = Task {
@@ -61,8 +62,9 @@ struct Run: AsyncParsableCommand {
                 do {
                     let next = try ConfigLoader.load(file: file)
                     guard next.databasePath == config.databasePath else {
-                        logger.error("configuration not reloaded: the database path changed (restart the daemon for that)",
-                                     metadata: ["config": "\(file)"])
+                        logger.error(
+                            "configuration not reloaded: the database path changed (restart the daemon for that)",
+                            metadata: ["config": "\(file)"])
                         continue
                     }
                     reloaded.withLock { $0 = next }

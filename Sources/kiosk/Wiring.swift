@@ -23,29 +23,39 @@ enum Wiring {
 
     static func generation(config: KioskConfig, logger: Logger, lock: InstanceLock) throws -> Generation {
         let readiness = Readiness()
-        let daemon = try KioskDaemon(config: config, logger: logger, lock: lock, printer: config.printer.map { printer in
-            let ready = readiness.part("printer")
-            return { engine, health in
-                TicketIssuer(engine: engine, printer: PrinterTransport.make(address: printer.path, baud: printer.baud, rtsCts: printer.rtsCts),
-                             renderer: try TicketRenderer(config: config, profile: printer.profile), policy: printer.onFailure,
-                             health: health, logger: logger, deadline: .seconds(printer.deadlineSeconds), ready: ready)
-            }
-        })
+        let daemon = try KioskDaemon(
+            config: config, logger: logger, lock: lock,
+            printer: config.printer.map { printer in
+                let ready = readiness.part("printer")
+                return { engine, health in
+                    TicketIssuer(
+                        engine: engine, printer: PrinterTransport.make(address: printer.path, baud: printer.baud, rtsCts: printer.rtsCts),
+                        renderer: try TicketRenderer(config: config, profile: printer.profile), policy: printer.onFailure,
+                        health: health, logger: logger, deadline: .seconds(printer.deadlineSeconds), ready: ready)
+                }
+            })
         let (engine, health, router) = (daemon.engine, daemon.health, daemon.router)
-        var services: [any Service] = [ClockService(engine: engine, steps: daemon.clockSteps, logger: logger, ready: readiness.part("clock"))]
+        var services: [any Service] = [
+            ClockService(engine: engine, steps: daemon.clockSteps, logger: logger, ready: readiness.part("clock"))
+        ]
         if let issuer = router.issuer { services.append(issuer) }
         for keypad in config.keypads {
-            services.append(KeypadService(settings: keypad, router: router, health: health, logger: logger,
-                                          ready: readiness.part("keypad \(keypad.name)")))
+            services.append(
+                KeypadService(
+                    settings: keypad, router: router, health: health, logger: logger,
+                    ready: readiness.part("keypad \(keypad.name)")))
         }
         if !config.boards.isEmpty {
-            services.append(LEDBoardService(engine: engine, boards: config.boards, thanks: config.thanks, health: health, logger: logger,
-                                            ready: { readiness.part("LED bus \($0)") }))
+            services.append(
+                LEDBoardService(
+                    engine: engine, boards: config.boards, thanks: config.thanks, health: health, logger: logger,
+                    ready: { readiness.part("LED bus \($0)") }))
         }
         if let voice = config.voice { services.append(VoiceService(engine: engine, settings: voice, logger: logger)) }
         services.append(ControlServer(path: config.controlSocket, router: router, logger: logger, ready: readiness.part("control socket")))
         if let backup = config.backup {
-            services.append(BackupService(database: daemon.database, settings: backup, timeZone: config.timeZone, health: health, logger: logger))
+            services.append(
+                BackupService(database: daemon.database, settings: backup, timeZone: config.timeZone, health: health, logger: logger))
         }
         let metrics = KioskMetrics(daemon: daemon, ready: readiness.part("metrics"))
         services.append(metrics)

@@ -1,7 +1,7 @@
 import Foundation
-import KioskTestSupport
 import Glibc
 import KioskDevices
+import KioskTestSupport
 import Testing
 
 /// What any machine on the hall's LAN can send: the daemon binds 0.0.0.0 for the TV, and
@@ -11,8 +11,11 @@ import Testing
 
     @Test func theTicketEndpointTakesOnlySameOriginJSONWithinItsLimits() throws {
         let centre = try TestCentre("abuse")
-        try centre.rewrite { $0.replacingOccurrences(of: "bind = \"127.0.0.1:\(centre.port)\"",
-                                                    with: "bind = \"127.0.0.1:\(centre.port)\"\ntickets_per_service = 3\ntickets_overall = 5\nticket_window_seconds = 60") }
+        try centre.rewrite {
+            $0.replacingOccurrences(
+                of: "bind = \"127.0.0.1:\(centre.port)\"",
+                with: "bind = \"127.0.0.1:\(centre.port)\"\ntickets_per_service = 3\ntickets_overall = 5\nticket_window_seconds = 60")
+        }
         try centre.start()
         let body = #"{"service": "A", "priority": false}"#
         let own = "http://127.0.0.1:\(centre.port)"
@@ -22,20 +25,25 @@ import Testing
         let anonymous = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: Self.json, body: body)
         #expect(anonymous.status == 403 && anonymous.body.contains("no Origin"), "\(anonymous.body)")
         // What a page elsewhere can send without asking (a "simple" cross-site request).
-        let plain = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: ["Content-Type": "text/plain", "Origin": own],
-                                     body: body)
+        let plain = try HTTP.request(
+            port: centre.port, "POST", "/api/kiosk/tickets", headers: ["Content-Type": "text/plain", "Origin": own],
+            body: body)
         #expect(plain.status == 415, "\(plain.head)")
-        let form = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets",
-                                    headers: ["Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"], body: body)
+        let form = try HTTP.request(
+            port: centre.port, "POST", "/api/kiosk/tickets",
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Origin": "http://evil.example"], body: body)
         #expect(form.status == 403 || form.status == 415)
-        let foreign = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets",
-                                       headers: Self.json.merging(["Origin": "http://192.168.1.66"]) { $1 }, body: body)
+        let foreign = try HTTP.request(
+            port: centre.port, "POST", "/api/kiosk/tickets",
+            headers: Self.json.merging(["Origin": "http://192.168.1.66"]) { $1 }, body: body)
         #expect(foreign.status == 403 && foreign.body.contains("cross-site"), "\(foreign.body)")
-        let fetched = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets",
-                                       headers: Self.json.merging(["Sec-Fetch-Site": "cross-site"]) { $1 }, body: body)
+        let fetched = try HTTP.request(
+            port: centre.port, "POST", "/api/kiosk/tickets",
+            headers: Self.json.merging(["Sec-Fetch-Site": "cross-site"]) { $1 }, body: body)
         #expect(fetched.status == 403)
-        let huge = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: Self.json.merging(["Origin": own]) { $1 },
-                                    body: #"{"service": "A", "x": ""# + String(repeating: "x", count: 5000) + #""}"#)
+        let huge = try HTTP.request(
+            port: centre.port, "POST", "/api/kiosk/tickets", headers: Self.json.merging(["Origin": own]) { $1 },
+            body: #"{"service": "A", "x": ""# + String(repeating: "x", count: 5000) + #""}"#)
         #expect(huge.status == 413)
         #expect(try numbersOnPaper(centre.printed()).isEmpty, "nothing printed so far")
 
@@ -55,7 +63,8 @@ import Testing
         #expect(!retryAfter.isEmpty)
         // B has its own share, until the overall limit (5) is reached.
         let other = #"{"service": "B"}"#
-        let b = try (0..<3).map { _ in try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: page, body: other).status }
+        let b = try (0..<3).map { _ in try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: page, body: other).status
+        }
         #expect(b == [201, 201, 429])
         // The limits are per machine: the one that took too many waits alone, and the hall's
         // touch kiosk (another address) goes on.
@@ -79,21 +88,21 @@ import Testing
         let site = "\(centre.folder)/site"
         try FileManager.default.createDirectory(atPath: site, withIntermediateDirectories: true)
         try """
-            <!DOCTYPE html><html><body><p id="done">sending</p><script>
-            // Synchronous, so the requests have gone out before the browser hands over the page.
-            const target = "http://127.0.0.1:\(centre.port)/api/kiosk/tickets";
-            const body = JSON.stringify({ service: "A", priority: false });
-            let sent = 0;
-            for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/json"]) {
-              const xhr = new XMLHttpRequest();
-              xhr.open("POST", target, false);
-              xhr.setRequestHeader("Content-Type", type);
-              try { xhr.send(body); } catch (e) { /* the browser hides the reply from this page */ }
-              sent += 1;
-            }
-            document.getElementById("done").textContent = "sent " + sent;
-            </script></body></html>
-            """.write(toFile: "\(site)/attack.html", atomically: true, encoding: .utf8)
+        <!DOCTYPE html><html><body><p id="done">sending</p><script>
+        // Synchronous, so the requests have gone out before the browser hands over the page.
+        const target = "http://127.0.0.1:\(centre.port)/api/kiosk/tickets";
+        const body = JSON.stringify({ service: "A", priority: false });
+        let sent = 0;
+        for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/json"]) {
+          const xhr = new XMLHttpRequest();
+          xhr.open("POST", target, false);
+          xhr.setRequestHeader("Content-Type", type);
+          try { xhr.send(body); } catch (e) { /* the browser hides the reply from this page */ }
+          sent += 1;
+        }
+        document.getElementById("done").textContent = "sent " + sent;
+        </script></body></html>
+        """.write(toFile: "\(site)/attack.html", atomically: true, encoding: .utf8)
         let sitePort = freeLocalPort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -110,8 +119,10 @@ import Testing
 
         let browser = Process()
         browser.executableURL = URL(fileURLWithPath: chromium)
-        browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--timeout=5000", "--dump-dom",
-                             "http://127.0.0.1:\(sitePort)/attack.html"]
+        browser.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--timeout=5000", "--dump-dom",
+            "http://127.0.0.1:\(sitePort)/attack.html",
+        ]
         let out = Pipe()
         browser.standardOutput = out
         browser.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -128,14 +139,17 @@ import Testing
     /// a citizen still gets a ticket, from the keypad and from the touch page.
     @Test func floodsOfConnectionsDoNotKeepACitizenFromATicket() throws {
         let limit = raiseOpenFileLimit()
-        let idle = min(2000, limit - 1000), streams = min(500, max(0, limit - 1000 - idle))
-        let centre = try TestCentre("flood", extra: """
-            [[keypads]]
-            name = "kiosk"
-            role = "kiosk"
-            path = "kiosk.keypad"
-            keys = { KEY_KP1 = "A" }
-            """)
+        let idle = min(2000, limit - 1000)
+        let streams = min(500, max(0, limit - 1000 - idle))
+        let centre = try TestCentre(
+            "flood",
+            extra: """
+                [[keypads]]
+                name = "kiosk"
+                role = "kiosk"
+                path = "kiosk.keypad"
+                keys = { KEY_KP1 = "A" }
+                """)
         #expect(mkfifo("\(centre.folder)/kiosk.keypad", 0o600) == 0)
         try centre.start()
         let pid = centre.daemon!.processIdentifier
@@ -167,10 +181,12 @@ import Testing
         // press goes straight into the keypad's FIFO, as `kiosk simulate press` writes it: with
         // thousands of descriptors open here, Foundation's Process.run has crashed now and then.
         let now = Date().timeIntervalSince1970
-        try InputEventWriter.write(InputEvent.tap(code: 79, seconds: Int64(now), microseconds: Int64(now.truncatingRemainder(dividingBy: 1) * 1e6)),
-                                   to: "\(centre.folder)/kiosk.keypad")
-        let touch = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets",
-                                     headers: AbuseTests.json.merging(["Origin": "http://127.0.0.1:\(centre.port)"]) { $1 }, body: #"{"service": "A"}"#)
+        try InputEventWriter.write(
+            InputEvent.tap(code: 79, seconds: Int64(now), microseconds: Int64(now.truncatingRemainder(dividingBy: 1) * 1e6)),
+            to: "\(centre.folder)/kiosk.keypad")
+        let touch = try HTTP.request(
+            port: centre.port, "POST", "/api/kiosk/tickets",
+            headers: AbuseTests.json.merging(["Origin": "http://127.0.0.1:\(centre.port)"]) { $1 }, body: #"{"service": "A"}"#)
         #expect(touch.status == 201, "\(touch.head) \(touch.body)")
         try eventually(10, "two tickets on paper") { (try? numbersOnPaper(centre.printed()))?.count == 2 }
         #expect(try numbersOnPaper(centre.printed()) == ["A001", "A002"])

@@ -23,28 +23,41 @@ import Testing
             return ("kiosk_login=\(token)", String(token))
         }
 
-        static func loginRequest(port: Int, user: String, password: String, form: (cookie: String, token: String),
-                                 next: String? = nil) -> (String, String, [String: String], String) {
+        static func loginRequest(
+            port: Int, user: String, password: String, form: (cookie: String, token: String),
+            next: String? = nil
+        ) -> (String, String, [String: String], String) {
             let encode = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
-            let body = "username=\(encode(user))&password=\(encode(password))&csrf=\(form.token)" + (next.map { "&next=\(encode($0))" } ?? "")
-            return ("POST", "/login", ["Content-Type": "application/x-www-form-urlencoded", "Cookie": form.cookie,
-                                       "Origin": "http://127.0.0.1:\(port)"], body)
+            let body =
+                "username=\(encode(user))&password=\(encode(password))&csrf=\(form.token)" + (next.map { "&next=\(encode($0))" } ?? "")
+            return (
+                "POST", "/login",
+                [
+                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": form.cookie,
+                    "Origin": "http://127.0.0.1:\(port)",
+                ], body
+            )
         }
 
         /// Logs in; the reply to the form, and the signed-in browser when it worked.
         static func login(port: Int, user: String, password: String, next: String? = nil) throws -> (HTTP.Reply, Staff?) {
-            let (method, path, headers, body) = loginRequest(port: port, user: user, password: password, form: try loginForm(port: port), next: next)
+            let (method, path, headers, body) = loginRequest(
+                port: port, user: user, password: password, form: try loginForm(port: port), next: next)
             let reply = try HTTP.request(port: port, method, path, headers: headers, body: body)
-            guard reply.status == 303, let session = reply.head.split(separator: "\r\n")
-                .first(where: { $0.lowercased().hasPrefix("set-cookie: kiosk_session=") })
-                .map({ String($0.dropFirst("set-cookie: ".count).split(separator: ";")[0]) }) else { return (reply, nil) }
+            guard reply.status == 303,
+                let session = reply.head.split(separator: "\r\n")
+                    .first(where: { $0.lowercased().hasPrefix("set-cookie: kiosk_session=") })
+                    .map({ String($0.dropFirst("set-cookie: ".count).split(separator: ";")[0]) })
+            else { return (reply, nil) }
             let home = try HTTP.request(port: port, "GET", location(reply) ?? "/", headers: ["Cookie": session])
             let csrf = home.body.components(separatedBy: "name=\"csrf\" content=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
             return (reply, Staff(port: port, cookie: session, csrf: String(csrf)))
         }
 
         static func location(_ reply: HTTP.Reply) -> String? {
-            reply.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("location: ") }.map { String($0.dropFirst("location: ".count)) }
+            reply.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("location: ") }.map {
+                String($0.dropFirst("location: ".count))
+            }
         }
 
         func get(_ path: String) throws -> HTTP.Reply {
@@ -52,15 +65,19 @@ import Testing
         }
 
         func action(_ json: String) throws -> HTTP.Reply {
-            try HTTP.request(port: port, "POST", "/api/officer/action",
-                             headers: ["Cookie": cookie, "X-CSRF-Token": csrf, "Content-Type": "application/json", "Origin": "http://127.0.0.1:\(port)"],
-                             body: json)
+            try HTTP.request(
+                port: port, "POST", "/api/officer/action",
+                headers: [
+                    "Cookie": cookie, "X-CSRF-Token": csrf, "Content-Type": "application/json", "Origin": "http://127.0.0.1:\(port)",
+                ],
+                body: json)
         }
     }
 
     func account(_ centre: TestCentre, _ id: String, role: String, password: String) throws {
-        let added = try centre.kiosk.run(["account", "add", "--config", centre.config, "--role", role, "--password-stdin", id, "Người \(id)"],
-                                         input: password + "\n")
+        let added = try centre.kiosk.run(
+            ["account", "add", "--config", centre.config, "--role", role, "--password-stdin", id, "Người \(id)"],
+            input: password + "\n")
         guard added.status == 0 else { throw TestFailure("account add \(id): \(added.err)") }
     }
 
@@ -78,7 +95,8 @@ import Testing
         let checked = replies.filter { $0.status == 401 }.count
         #expect(checked <= 5 && checked >= 1, "wrong passwords checked: \(checked) of 30")
         #expect(replies.filter { $0.status == 429 }.count == 30 - checked, "\(replies.map(\.status))")
-        #expect(try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT count(*) FROM event WHERE kind = 'audit.loginFailed'") == String(checked))
+        #expect(
+            try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT count(*) FROM event WHERE kind = 'audit.loginFailed'") == String(checked))
         let (locked, _) = try Staff.login(port: centre.port, user: "lanh.dao", password: "mật khẩu đúng 2026")
         #expect(locked.status == 429, "the right password waits out the lock")
 
@@ -96,17 +114,22 @@ import Testing
         try account(centre, "lanh.dao", role: "leader", password: "mật khẩu đúng 2026")
         try centre.start()
         defer { centre.stop() }
-        for next in ["/\t/evil.example/", "/\\evil.example", "//evil.example", "/\n/evil.example", "/\r\n/evil.example", " //evil.example",
-                     "/%09/evil.example/", "\\\\evil.example", "https://evil.example/", "/\u{0}/evil.example", "/ /evil.example"] {
+        for next in [
+            "/\t/evil.example/", "/\\evil.example", "//evil.example", "/\n/evil.example", "/\r\n/evil.example", " //evil.example",
+            "/%09/evil.example/", "\\\\evil.example", "https://evil.example/", "/\u{0}/evil.example", "/ /evil.example",
+        ] {
             let (reply, staff) = try Staff.login(port: centre.port, user: "lanh.dao", password: "mật khẩu đúng 2026", next: next)
             #expect(reply.status == 303 && staff != nil)
             let location = Staff.location(reply) ?? ""
-            #expect(location == "/dashboard" || (location.hasPrefix("/") && !location.hasPrefix("//") && !location.contains("\\")
-                    && !location.contains("\t") && URL(string: location, relativeTo: URL(string: "http://box/"))?.host == "box"),
-                    "next=\(next.debugDescription) → Location: \(location.debugDescription)")
+            #expect(
+                location == "/dashboard"
+                    || (location.hasPrefix("/") && !location.hasPrefix("//") && !location.contains("\\")
+                        && !location.contains("\t") && URL(string: location, relativeTo: URL(string: "http://box/"))?.host == "box"),
+                "next=\(next.debugDescription) → Location: \(location.debugDescription)")
         }
         // An ordinary path is kept.
-        let (kept, _) = try Staff.login(port: centre.port, user: "lanh.dao", password: "mật khẩu đúng 2026", next: "/reports?period=2026-Q3")
+        let (kept, _) = try Staff.login(
+            port: centre.port, user: "lanh.dao", password: "mật khẩu đúng 2026", next: "/reports?period=2026-Q3")
         #expect(Staff.location(kept) == "/reports?period=2026-Q3")
     }
 
@@ -114,17 +137,19 @@ import Testing
     /// every route (the export in each format, the reports page, the officer page) moves in blocks
     /// of five, and no route gives a day's figures or a row.
     @Test func anOfficerCannotReadASingleVote() throws {
-        let centre = try TestCentre("votes", extra: """
-            [[keypads]]
-            name = "rating-1"
-            role = "rating"
-            counter = 1
-            path = "rating-1.keypad"
-            keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
-            [rating]
-            handover_seconds = 0
-            burst_presses = 0
-            """)
+        let centre = try TestCentre(
+            "votes",
+            extra: """
+                [[keypads]]
+                name = "rating-1"
+                role = "rating"
+                counter = 1
+                path = "rating-1.keypad"
+                keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
+                [rating]
+                handover_seconds = 0
+                burst_presses = 0
+                """)
         #expect(mkfifo("\(centre.folder)/rating-1.keypad", 0o600) == 0)
         try account(centre, "an", role: "officer", password: "cán bộ An 2026")
         try centre.start()
@@ -145,14 +170,19 @@ import Testing
             #expect(try centre.request("issue A").hasPrefix("ok"))
             #expect(try centre.request("next 1").contains("(calling "))
             let now = Date().timeIntervalSince1970
-            try InputEventWriter.write(InputEvent.tap(code: UInt16(78 + level), seconds: Int64(now),
-                                                      microseconds: Int64(now.truncatingRemainder(dividingBy: 1) * 1e6)),
-                                       to: "\(centre.folder)/rating-1.keypad")
+            try InputEventWriter.write(
+                InputEvent.tap(
+                    code: UInt16(78 + level), seconds: Int64(now),
+                    microseconds: Int64(now.truncatingRemainder(dividingBy: 1) * 1e6)),
+                to: "\(centre.folder)/rating-1.keypad")
             try eventually(5, "vote \(i + 1) stored") {
                 try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT count(*) FROM rating WHERE flag IS NULL") == String(i + 1)
             }
-            for path in ["/api/export?from=\(today)&to=\(today)&by=month&format=json", "/api/export?from=\(today)&to=\(today)&by=officer&format=json",
-                         "/api/export?from=\(today)&to=\(today)&by=year&format=json"] {
+            for path in [
+                "/api/export?from=\(today)&to=\(today)&by=month&format=json",
+                "/api/export?from=\(today)&to=\(today)&by=officer&format=json",
+                "/api/export?from=\(today)&to=\(today)&by=year&format=json",
+            ] {
                 let c = try counts(path)
                 #expect(c.reduce(0, +) == (i + 1) / 5 * 5, "after press \(i + 1), \(path): \(c)")
                 if path.contains("month") { seen.append(c) }
@@ -165,7 +195,10 @@ import Testing
         let state = try officer.get("/api/officer/state").body
         #expect(state.contains("\"ratingsShown\":5") || state.contains("\"ratingsShown\" : 5"), "\(state.prefix(600))")
         // No day's figures, no rows, no other grouping.
-        for path in ["by=day", "rows=tickets", "rows=ratings", "rows=dossiers", "by=service", "by=counter", "by=month&service=A", "by=month&counter=1"] {
+        for path in [
+            "by=day", "rows=tickets", "rows=ratings", "rows=dossiers", "by=service", "by=counter", "by=month&service=A",
+            "by=month&counter=1",
+        ] {
             let reply = try officer.get("/api/export?from=\(today)&to=\(today)&\(path)&format=json")
             #expect(reply.status == 403, "\(path): \(reply.status)")
         }
@@ -198,9 +231,12 @@ import Testing
         try account(centre, "quan.tri", role: "admin", password: "quản trị 2026!")
         let admin = try #require(try Staff.login(port: centre.port, user: "quan.tri", password: "quản trị 2026!").1)
         #expect(try admin.get("/admin/devices").body.contains("Cho rời quầy"))
-        let freed = try HTTP.request(port: centre.port, "POST", "/admin/counters/sign-out",
-                                     headers: ["Cookie": admin.cookie, "Content-Type": "application/x-www-form-urlencoded",
-                                               "Origin": "http://127.0.0.1:\(centre.port)"], body: "csrf=\(admin.csrf)&counter=1")
+        let freed = try HTTP.request(
+            port: centre.port, "POST", "/admin/counters/sign-out",
+            headers: [
+                "Cookie": admin.cookie, "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": "http://127.0.0.1:\(centre.port)",
+            ], body: "csrf=\(admin.csrf)&counter=1")
         #expect(freed.status == 303 && (Staff.location(freed) ?? "").contains("message="), "\(freed.head)")
         #expect(try an.action(#"{"action": "sign-in", "counter": 1}"#).status == 200)
     }
@@ -225,16 +261,25 @@ import Testing
         // Another program fills the file (the daemon's own cap holds only its own writes).
         let database = "\(centre.folder)/kiosk.sqlite"
         func fill(to percent: Int) throws {
-            let used = Int(try sqlite(database, "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()")) ?? 0
+            let used =
+                Int(
+                    try sqlite(
+                        database,
+                        "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()"
+                    )) ?? 0
             let wanted = 2 * 1_048_576 * percent / 100 - used
-            if wanted > 0 { _ = try sqlite(database, "CREATE TABLE IF NOT EXISTS filler (x BLOB); INSERT INTO filler VALUES (zeroblob(\(wanted)))") }
+            if wanted > 0 {
+                _ = try sqlite(database, "CREATE TABLE IF NOT EXISTS filler (x BLOB); INSERT INTO filler VALUES (zeroblob(\(wanted)))")
+            }
         }
         func health() throws -> [String: Any] {
-            (try JSONSerialization.jsonObject(with: Data(try HTTP.request(port: centre.port, "GET", "/health").body.utf8)) as? [String: Any]) ?? [:]
+            (try JSONSerialization.jsonObject(with: Data(try HTTP.request(port: centre.port, "GET", "/health").body.utf8)) as? [String: Any])
+                ?? [:]
         }
         try fill(to: 82)
         let origin = ["Content-Type": "application/json", "Origin": "http://127.0.0.1:\(centre.port)"]
-        #expect(try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: origin, body: #"{"service": "A"}"#).status == 201)
+        #expect(
+            try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: origin, body: #"{"service": "A"}"#).status == 201)
         let at80 = try health()["databaseSpace"] as? [String: Any]
         #expect(at80?["level"] as? Int == 80, "\(String(describing: at80))")
         #expect(centre.runLog.contains("the database is filling up"))
@@ -252,7 +297,9 @@ import Testing
         #expect(replies.last?.contains("database or disk is full") == true, "\(replies.suffix(2))")
         let refused = try HTTP.request(port: centre.port, "POST", "/api/kiosk/tickets", headers: origin, body: #"{"service": "B"}"#)
         #expect(refused.status == 500)
-        #expect(refused.body.contains("Vui lòng báo cán bộ") && !refused.body.contains("SQLite") && !refused.body.contains("full"), "\(refused.body)")
+        #expect(
+            refused.body.contains("Vui lòng báo cán bộ") && !refused.body.contains("SQLite") && !refused.body.contains("full"),
+            "\(refused.body)")
         let admin = try HTTP.request(port: centre.port, "GET", "/health").body
         #expect(admin.contains("database or disk is full"), "staff still see why: \(admin.prefix(800))")
     }
@@ -274,11 +321,17 @@ import Testing
         // A2 leaves; the next number after A3 skips A1, still waiting, and takes A2 again.
         #expect(try centre.request("void A2 nobody").hasPrefix("ok"))
         #expect(try centre.request("issue A").hasPrefix("ok"))
-        #expect(try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT group_concat(display || ':' || status, ' ') FROM (SELECT * FROM ticket ORDER BY id)")
+        #expect(
+            try sqlite(
+                "\(centre.folder)/kiosk.sqlite",
+                "SELECT group_concat(display || ':' || status, ' ') FROM (SELECT * FROM ticket ORDER BY id)")
                 == "A1:waiting A2:voided A3:waiting A2:waiting")
         // "void A2" names the waiting A2, not the voided one.
         #expect(try centre.request("void A2 nobody came").hasPrefix("ok"))
-        #expect(try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT group_concat(status, ' ') FROM (SELECT * FROM ticket WHERE display = 'A2' ORDER BY id)")
+        #expect(
+            try sqlite(
+                "\(centre.folder)/kiosk.sqlite",
+                "SELECT group_concat(status, ' ') FROM (SELECT * FROM ticket WHERE display = 'A2' ORDER BY id)")
                 == "voided voided")
     }
 
@@ -294,7 +347,9 @@ import Testing
         }
         let centre = try TestCentre("clock")
         let clock = "\(centre.folder)/faketime"
-        let faked = ["LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1"]
+        let faked = [
+            "LD_PRELOAD": library, "FAKETIME_TIMESTAMP_FILE": clock, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        ]
         // Two days ahead: 5 December, 09:00 in Hanoi.
         try "@2026-12-05 02:00:00\n".write(toFile: clock, atomically: true, encoding: .utf8)
         try centre.start(environment: faked)
@@ -311,7 +366,8 @@ import Testing
         defer { centre.stop() }
         #expect(try issue() == "2026-12-03 A001", "3 December starts now, not when the 5th is over")
         #expect(centre.runLog.contains("the system clock is behind the newest stored event"))
-        let health = try JSONSerialization.jsonObject(with: Data(try HTTP.request(port: centre.port, "GET", "/health").body.utf8)) as? [String: Any]
+        let health =
+            try JSONSerialization.jsonObject(with: Data(try HTTP.request(port: centre.port, "GET", "/health").body.utf8)) as? [String: Any]
         let step = health?["clock"] as? [String: Any]
         #expect(step?["steps"] as? Int == 1 && (step?["lastStepSeconds"] as? Double ?? 0) < -86400, "\(String(describing: step))")
         #expect((step?["detail"] as? String ?? "").contains("chỉnh lùi 1 ngày 23 giờ 30 phút"), "\(String(describing: step))")
@@ -363,7 +419,9 @@ import Testing
                 for line in csv.split(separator: "\r\n") {
                     let cells = line.split(separator: Character(separator), omittingEmptySubsequences: false)
                         .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
-                    #expect(!cells.contains { $0.hasPrefix("=") || $0.hasPrefix("+") || $0.hasPrefix("@") }, "\(rows), split on \(separator): \(line)")
+                    #expect(
+                        !cells.contains { $0.hasPrefix("=") || $0.hasPrefix("+") || $0.hasPrefix("@") },
+                        "\(rows), split on \(separator): \(line)")
                 }
             }
         }
@@ -388,7 +446,8 @@ import Testing
             // 16 at a time: well within the 32 connections one address may hold, whatever the
             // daemon has not closed yet of the burst before.
             let burst = (0..<min(16, attempts - sent)).map { i in
-                Staff.loginRequest(port: centre.port, user: i % 2 == 0 ? "lanh.dao" : "khong.co.\(sent + i)", password: "đoán \(sent + i)", form: form)
+                Staff.loginRequest(
+                    port: centre.port, user: i % 2 == 0 ? "lanh.dao" : "khong.co.\(sent + i)", password: "đoán \(sent + i)", form: form)
             }
             for reply in try HTTP.burst(port: centre.port, burst, from: "127.0.0.4") { statuses[reply.status, default: 0] += 1 }
             sent += burst.count
@@ -401,9 +460,11 @@ import Testing
         let seconds = Date().timeIntervalSince(started)
         let checked = statuses[401, default: 0]
         let allowed = 20 * Int((seconds / 600).rounded(.up))
-        print("login flood: \(sent) attempts in \(String(format: "%.0f", seconds)) s (\(String(format: "%.0f", Double(sent) / seconds))/s), "
-              + "passwords checked \(checked) (the limits allow \(allowed)), answered locked \(statuses[429, default: 0]), "
-              + "other \(sent - checked - statuses[429, default: 0]), slowest /health meanwhile \(String(format: "%.0f", slowestHealth * 1000)) ms")
+        print(
+            "login flood: \(sent) attempts in \(String(format: "%.0f", seconds)) s (\(String(format: "%.0f", Double(sent) / seconds))/s), "
+                + "passwords checked \(checked) (the limits allow \(allowed)), answered locked \(statuses[429, default: 0]), "
+                + "other \(sent - checked - statuses[429, default: 0]), slowest /health meanwhile \(String(format: "%.0f", slowestHealth * 1000)) ms"
+        )
         #expect(checked <= allowed, "\(statuses)")
         #expect(statuses[429, default: 0] == sent - checked, "every other attempt answered 429: \(statuses)")
         #expect(Int(try sqlite("\(centre.folder)/kiosk.sqlite", "SELECT count(*) FROM event WHERE kind = 'audit.loginSucceeded'")) == 0)
@@ -431,20 +492,28 @@ import Testing
         let centre = try TestCentre("https")
         try TestCertificates.make(in: centre.folder)
         let tlsPort = freeLocalPort()
-        try centre.rewrite { $0.replacingOccurrences(of: "bind = \"127.0.0.1:\(centre.port)\"", with: """
-            bind = "127.0.0.1:\(centre.port)"
-            tls_bind = "127.0.0.1:\(tlsPort)"
-            tls_certificate = "server.crt"
-            tls_key = "server.key"
-            """) }
+        try centre.rewrite {
+            $0.replacingOccurrences(
+                of: "bind = \"127.0.0.1:\(centre.port)\"",
+                with: """
+                    bind = "127.0.0.1:\(centre.port)"
+                    tls_bind = "127.0.0.1:\(tlsPort)"
+                    tls_certificate = "server.crt"
+                    tls_key = "server.key"
+                    """)
+        }
         try account(centre, "lanh.dao", role: "leader", password: "mật khẩu đúng 2026")
         try centre.start()
         defer { centre.stop() }
         try eventually(10, "the HTTPS listener") { centre.runLog.contains("staff pages ready over HTTPS") }
         let plain = try HTTP.request(port: centre.port, "GET", "/login")
         #expect(plain.status == 301 && plain.head.contains("Location: https://127.0.0.1:\(tlsPort)/login"), "\(plain.head)")
-        let posted = try HTTP.request(port: centre.port, "POST", "/login", headers: ["Origin": "http://127.0.0.1:\(centre.port)",
-                                      "Content-Type": "application/x-www-form-urlencoded"], body: "username=lanh.dao&password=x")
+        let posted = try HTTP.request(
+            port: centre.port, "POST", "/login",
+            headers: [
+                "Origin": "http://127.0.0.1:\(centre.port)",
+                "Content-Type": "application/x-www-form-urlencoded",
+            ], body: "username=lanh.dao&password=x")
         #expect(posted.status == 403, "no password travels in clear")
         #expect(try HTTP.request(port: centre.port, "GET", "/display").status == 200, "the hall's TV stays on plain HTTP")
         let login = try Self.httpsLogin(port: tlsPort, ca: "\(centre.folder)/ca.crt", user: "lanh.dao", password: "mật khẩu đúng 2026")

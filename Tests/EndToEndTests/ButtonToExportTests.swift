@@ -1,7 +1,7 @@
 import Foundation
-import KioskTestSupport
 import Glibc
 import KioskDevices
+import KioskTestSupport
 import Testing
 
 /// The whole path with the real binary: a kiosk key prints a ticket, an officer's "next"
@@ -15,51 +15,51 @@ import Testing
         let port = freeLocalPort()
         let config = "\(folder)/centre.toml"
         try """
-            [centre]
-            name = "Trung tâm Phục vụ hành chính công xã Thử Nghiệm"
-            [database]
-            path = "kiosk.sqlite"
-            [http]
-            bind = "127.0.0.1:\(port)"
-            [control]
-            socket = "control.sock"
-            [[services]]
-            code = "A"
-            name = "Chứng thực"
-            prefix = "A"
-            [[counters]]
-            number = 1
-            services = ["A"]
-            [[counters]]
-            number = 2
-            services = ["A"]
-            [printer]
-            path = "printer.bin"
-            profile = "epson-tm-t82"
-            [[keypads]]
-            name = "kiosk"
-            role = "kiosk"
-            path = "kiosk.keypad"
-            keys = { KEY_KP1 = "A" }
-            [[keypads]]
-            name = "officer-1"
-            role = "officer"
-            counter = 1
-            path = "officer-1.keypad"
-            keys = { KEY_KPENTER = "next", KEY_KPASTERISK = "finish" }
-            [[keypads]]
-            name = "rating-1"
-            role = "rating"
-            counter = 1
-            path = "rating-1.keypad"
-            keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
-            [[keypads]]
-            name = "rating-2"
-            role = "rating"
-            counter = 2
-            path = "rating-2.keypad"
-            keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        [centre]
+        name = "Trung tâm Phục vụ hành chính công xã Thử Nghiệm"
+        [database]
+        path = "kiosk.sqlite"
+        [http]
+        bind = "127.0.0.1:\(port)"
+        [control]
+        socket = "control.sock"
+        [[services]]
+        code = "A"
+        name = "Chứng thực"
+        prefix = "A"
+        [[counters]]
+        number = 1
+        services = ["A"]
+        [[counters]]
+        number = 2
+        services = ["A"]
+        [printer]
+        path = "printer.bin"
+        profile = "epson-tm-t82"
+        [[keypads]]
+        name = "kiosk"
+        role = "kiosk"
+        path = "kiosk.keypad"
+        keys = { KEY_KP1 = "A" }
+        [[keypads]]
+        name = "officer-1"
+        role = "officer"
+        counter = 1
+        path = "officer-1.keypad"
+        keys = { KEY_KPENTER = "next", KEY_KPASTERISK = "finish" }
+        [[keypads]]
+        name = "rating-1"
+        role = "rating"
+        counter = 1
+        path = "rating-1.keypad"
+        keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
+        [[keypads]]
+        name = "rating-2"
+        role = "rating"
+        counter = 2
+        path = "rating-2.keypad"
+        keys = { KEY_KP1 = 1, KEY_KP2 = 2, KEY_KP3 = 3 }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         for keypad in ["kiosk", "officer-1", "rating-1", "rating-2"] {
             #expect(mkfifo("\(folder)/\(keypad).keypad", 0o600) == 0)
         }
@@ -114,7 +114,7 @@ import Testing
             logText().components(separatedBy: "ratingRecorded").count == 3 && logText().contains("ticketFinished")
         }
 
-        daemon.terminate() // SIGTERM
+        daemon.terminate()  // SIGTERM
         daemon.waitUntilExit()
         #expect(daemon.terminationReason == .exit)
         #expect(daemon.terminationStatus == 0, "\(logText())")
@@ -125,7 +125,8 @@ import Testing
         #expect(Array(export.out.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM, for Excel")
         let rows = String(decoding: export.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
         #expect(rows[0] == "Báo cáo mức độ hài lòng theo cán bộ – từ 01/01/2000 đến 31/12/2100", "a title row says what and when")
-        #expect(rows[1] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Rất hài lòng (%),Hài lòng (%),Không hài lòng (%),"
+        #expect(
+            rows[1] == "Mã cán bộ,Họ và tên,Rất hài lòng,Hài lòng,Không hài lòng,Rất hài lòng (%),Hài lòng (%),Không hài lòng (%),"
                 + "Số lượt đánh giá,Số phiếu đã phục vụ,Số phiếu đã phục vụ được đánh giá,Tỷ lệ hài lòng (%),Tỷ lệ đánh giá (%),"
                 + "Chờ trung bình (phút),Chờ P90 (phút),Phục vụ trung bình (phút),Vắng mặt,Chuyển")
         let cells = rows[2].components(separatedBy: ",")
@@ -133,9 +134,14 @@ import Testing
         #expect(Array(cells.suffix(2)) == ["0", "0"], "no no-show, no transfer")
         #expect(cells.count == 18 && Double(cells[13]) != nil && Double(cells[15]) != nil, "waits and service time in minutes")
 
-        let filing = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "officer", "--layout", "filing"])
+        let filing = try kiosk.run([
+            "export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "officer", "--layout", "filing",
+        ])
         let filed = String(decoding: filing.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
-        #expect(filed[1] == "Mã cán bộ,Họ và tên,Tổng số lượt đánh giá,Rất hài lòng,Rất hài lòng (%),Hài lòng,Hài lòng (%),Không hài lòng,Không hài lòng (%)")
+        #expect(
+            filed[1]
+                == "Mã cán bộ,Họ và tên,Tổng số lượt đánh giá,Rất hài lòng,Rất hài lòng (%),Hài lòng,Hài lòng (%),Không hài lòng,Không hài lòng (%)"
+        )
         #expect(filed[2] == "an,Nguyễn Văn An,1,1,100.0,0,0.0,0,0.0")
 
         // A named period: the year the test runs in, named in the title row.
@@ -152,7 +158,9 @@ import Testing
 
         // The workbook, read back by LibreOffice: both sheets, numbers as numbers ("100", not the text "100.0").
         let workbook = "\(folder)/report.xlsx"
-        let xlsx = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "xlsx", "--out", workbook])
+        let xlsx = try kiosk.run([
+            "export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--format", "xlsx", "--out", workbook,
+        ])
         #expect(xlsx.status == 0, "\(xlsx.err)")
         let sheets = try LibreOffice.sheetsAsCSV(workbook, into: "\(folder)/lo")
         #expect(sheets["Mẫu báo cáo"]?.first?.hasPrefix("Báo cáo mức độ hài lòng theo cán bộ") == true, "the sheet's title row")
@@ -165,11 +173,14 @@ import Testing
             let result = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31"] + extra)
             return String(decoding: result.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         }
-        #expect(try summaryRows(["--by", "officer", "--counter", "2"]).count == 2, "nobody served at counter 2: the title and the header only")
+        #expect(
+            try summaryRows(["--by", "officer", "--counter", "2"]).count == 2, "nobody served at counter 2: the title and the header only")
         #expect(try summaryRows(["--by", "counter", "--service", "A"]).dropFirst(2).map { $0.components(separatedBy: ",")[0] } == ["1"])
         #expect(rows.count == 4 && rows[3].isEmpty, "one officer row only: the stray press is not counted")
 
-        let byCounter = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "counter", "--format", "json"])
+        let byCounter = try kiosk.run([
+            "export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--by", "counter", "--format", "json",
+        ])
         let json = try JSONSerialization.jsonObject(with: byCounter.out) as? [String: Any]
         let counterRows = json?["rows"] as? [[String: Any]] ?? []
         #expect(counterRows.count == 1)
@@ -184,8 +195,10 @@ import Testing
         #expect(ratingLines[1].hasSuffix(",1,A001,A,an,1,Rất hài lòng,3,1,,,"), "\(ratingLines[1])")
         #expect(ratingLines[2].hasSuffix(",2,,,,3,Không hài lòng,3,0,unlinked,,"), "\(ratingLines[2])")
         // The same rows as JSON, for other programs: English keys, numbers as numbers, null for nothing.
-        let ratingsJSON = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "ratings",
-                                         "--format", "json"])
+        let ratingsJSON = try kiosk.run([
+            "export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "ratings",
+            "--format", "json",
+        ])
         let presses = try JSONSerialization.jsonObject(with: ratingsJSON.out) as? [[String: Any]] ?? []
         #expect(presses.count == 2)
         #expect(presses.first?["ticket"] as? String == "A001" && presses.first?["officer"] as? String == "an")
@@ -193,18 +206,24 @@ import Testing
         #expect(presses.first?["level"] as? Int == 1 && presses.first?["label"] as? String == "Rất hài lòng")
         #expect(presses.first?["satisfied"] as? Bool == true && presses.first?["flag"] is NSNull)
         #expect(presses.last?["flag"] as? String == "unlinked" && presses.last?["officer"] is NSNull)
-        let rowsWorkbook = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets",
-                                      "--format", "xlsx", "--out", "/dev/null"])
+        let rowsWorkbook = try kiosk.run([
+            "export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets",
+            "--format", "xlsx", "--out", "/dev/null",
+        ])
         #expect(rowsWorkbook.status != 0 && rowsWorkbook.err.contains("CSV or JSON"), "\(rowsWorkbook.err)")
-        let tickets = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets",
-                                     "--officer", "an"])
+        let tickets = try kiosk.run([
+            "export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets",
+            "--officer", "an",
+        ])
         let ticketLines = String(decoding: tickets.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(ticketLines.count == 2)
         let ticket = ticketLines[1].components(separatedBy: ",")
         #expect(ticket[2...7] == ["A", "A001", "0", "finished", "1", "an"])
         #expect(ticket[13] == "served" && ticket[16] == "printed" && ticket[17] == "", "\(ticket)")
         #expect(Int(ticket[11]) != nil && Int(ticket[12]) != nil, "wait and service in seconds")
-        let nobody = try kiosk.run(["export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets", "--counter", "2"])
+        let nobody = try kiosk.run([
+            "export", "--config", config, "--from", "2000-01-01", "--to", "2100-12-31", "--rows", "tickets", "--counter", "2",
+        ])
         #expect(String(decoding: nobody.out.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)
 
         // Started again on the same database, the daemon shows the same queue.
@@ -229,23 +248,23 @@ import Testing
         let kiosk = try KioskBinary()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bad-\(UUID().uuidString).toml").path
         try """
-            [centre]
-            name = "Xã Tân Phú"
-            [[services]]
-            code = "A"
-            name = "Chứng thực"
-            [[counters]]
-            number = 1
-            services = ["A"]
-            [[keypads]]
-            name = "rating-1"
-            role = "rating"
-            counter = 1
-            path = "/dev/input/by-path/rating-1"
-            [keypads.keys]
-            KEY_KP1 = 1
-            KEY_KP_2 = 2
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        [centre]
+        name = "Xã Tân Phú"
+        [[services]]
+        code = "A"
+        name = "Chứng thực"
+        [[counters]]
+        number = 1
+        services = ["A"]
+        [[keypads]]
+        name = "rating-1"
+        role = "rating"
+        counter = 1
+        path = "/dev/input/by-path/rating-1"
+        [keypads.keys]
+        KEY_KP1 = 1
+        KEY_KP_2 = 2
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try kiosk.run(["check-config", file])
         #expect(result.status == 2)
         #expect(result.err.hasPrefix("error: \(file):16: keypads[1].keys.KEY_KP_2: KEY_KP_2 is not a kernel key name"), "\(result.err)")
@@ -257,7 +276,8 @@ import Testing
         let kiosk = try KioskBinary()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tools-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hardware/examples/demo.toml").path
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hardware/examples/demo.toml")
+            .path
 
         let preview = try kiosk.run(["ticket-preview", "--config", demo, "--profile", "xprinter-80", "--out", "\(folder)/ticket.png"])
         #expect(preview.status == 0, "\(preview.err)")
@@ -305,7 +325,8 @@ import Testing
         func text() -> String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
         try eventually(10, "watch to start") { text().contains("watching") }
         var events = InputEvent.tap(code: KeyNames.code(of: "KEY_KP7")!, seconds: 1_800_000_000, microseconds: 0)
-        events.insert(InputEvent(seconds: 1_800_000_000, microseconds: 40_000, type: 1, code: KeyNames.code(of: "KEY_KP7")!, value: 2), at: 2)
+        events.insert(
+            InputEvent(seconds: 1_800_000_000, microseconds: 40_000, type: 1, code: KeyNames.code(of: "KEY_KP7")!, value: 2), at: 2)
         events += InputEvent.tap(code: KeyNames.code(of: "KEY_KPENTER")!, seconds: 1_800_000_001, microseconds: 0)
         // The watcher opens the keypad on its own thread: write once it reads.
         try eventually(10, "the watcher to open the keypad") { (try? InputEventWriter.write(events, to: fifo)) != nil }
@@ -319,15 +340,18 @@ import Testing
 /// a spreadsheet user would see in each sheet, as CSV lines.
 enum LibreOffice {
     static func sheetsAsCSV(_ workbook: String, into folder: String) throws -> [String: [String]] {
-        guard let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
             throw TestFailure("LibreOffice is not installed: scripts/test installs it (apt-get install libreoffice-calc-nogui)")
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: soffice)
         // A profile of its own, so parallel runs do not wait for each other; -1: every sheet to its own file.
-        process.arguments = ["-env:UserInstallation=file://\(folder)/profile", "--headless", "--convert-to",
-                             "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", folder, workbook]
+        process.arguments = [
+            "-env:UserInstallation=file://\(folder)/profile", "--headless", "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", folder, workbook,
+        ]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()

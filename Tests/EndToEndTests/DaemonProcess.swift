@@ -25,7 +25,8 @@ struct KioskBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         let stdin = Pipe()
@@ -77,7 +78,6 @@ func eventually(_ seconds: Double = 10, _ what: String, _ condition: () throws -
     }
     throw TestFailure("timed out waiting for \(what)")
 }
-
 
 /// A plain HTTP/1.1 connection over a socket: what a browser's EventSource does, without a browser.
 final class HTTPConnection {
@@ -157,32 +157,32 @@ final class TestCentre: @unchecked Sendable {
         port = freeLocalPort()
         config = "\(folder)/centre.toml"
         try """
-            [centre]
-            name = "Trung tâm xã Thử Nghiệm"
-            [database]
-            path = "kiosk.sqlite"
-            [http]
-            bind = "127.0.0.1:\(port)"
-            [control]
-            socket = "control.sock"
-            [[services]]
-            code = "A"
-            name = "Chứng thực"
-            prefix = "A"
-            [[services]]
-            code = "B"
-            name = "Hộ tịch"
-            prefix = "B"
-            [[counters]]
-            number = 1
-            services = ["A", "B"]
-            [[counters]]
-            number = 2
-            services = ["B", "A"]
-            [printer]
-            \(printer)
-            \(extra)
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        [centre]
+        name = "Trung tâm xã Thử Nghiệm"
+        [database]
+        path = "kiosk.sqlite"
+        [http]
+        bind = "127.0.0.1:\(port)"
+        [control]
+        socket = "control.sock"
+        [[services]]
+        code = "A"
+        name = "Chứng thực"
+        prefix = "A"
+        [[services]]
+        code = "B"
+        name = "Hộ tịch"
+        prefix = "B"
+        [[counters]]
+        number = 1
+        services = ["A", "B"]
+        [[counters]]
+        number = 2
+        services = ["B", "A"]
+        [printer]
+        \(printer)
+        \(extra)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
     }
 
     /// Changes the config file.
@@ -196,7 +196,11 @@ final class TestCentre: @unchecked Sendable {
         let process = try kiosk.start(["run", "--config", config], log: logFile, environment: environment)
         daemon = process
         try eventually(20, "the daemon's web server") {
-            if !process.isRunning { throw TestFailure("the daemon ended (status \(process.terminationStatus), \(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \(runLog)") }
+            if !process.isRunning {
+                throw TestFailure(
+                    "the daemon ended (status \(process.terminationStatus), \(process.terminationReason == .uncaughtSignal ? "signal" : "exit")): \(runLog)"
+                )
+            }
             return runLog.contains("hall display ready")
         }
     }
@@ -229,7 +233,9 @@ final class TestCentre: @unchecked Sendable {
         addr.sun_family = sa_family_t(AF_UNIX)
         let path = Array("\(folder)/control.sock".utf8)
         withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, b) in path.enumerated() { raw[i] = b } }
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
         guard ok == 0 else { throw TestFailure("cannot connect to the control socket: errno \(errno)") }
         let bytes = Array((line + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -264,8 +270,10 @@ enum HTTP {
         var body: String
     }
 
-    static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String = "",
-                        from source: String? = nil) throws -> Reply {
+    static func request(
+        port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String = "",
+        from source: String? = nil
+    ) throws -> Reply {
         let fd = try connect(port: port, from: source)
         defer { close(fd) }
         send(fd, port: port, method, path, headers, body)
@@ -301,11 +309,15 @@ enum HTTP {
         let parts = whole.components(separatedBy: "\r\n\r\n")
         let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
         var body = parts.dropFirst().joined(separator: "\r\n\r\n")
-        if parts[0].lowercased().contains("transfer-encoding: chunked"), let start = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
+        if parts[0].lowercased().contains("transfer-encoding: chunked"),
+            let start = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound
+        {
             var bytes = Array(received[start...])
             var decoded: [UInt8] = []
-            while let line = bytes.firstRange(of: Array("\r\n".utf8)), let size = Int(String(decoding: bytes[..<line.lowerBound], as: UTF8.self), radix: 16),
-                  size > 0, bytes.count >= line.upperBound + size {
+            while let line = bytes.firstRange(of: Array("\r\n".utf8)),
+                let size = Int(String(decoding: bytes[..<line.lowerBound], as: UTF8.self), radix: 16),
+                size > 0, bytes.count >= line.upperBound + size
+            {
                 decoded += bytes[line.upperBound..<(line.upperBound + size)]
                 bytes = Array(bytes[min(bytes.count, line.upperBound + size + 2)...])
             }
@@ -333,15 +345,25 @@ enum HTTP {
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)
             local.sin_addr.s_addr = inet_addr(source)
-            let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            guard bound == 0 else { close(fd); throw TestFailure("bind \(source): errno \(errno)") }
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(fd)
+                throw TestFailure("bind \(source): errno \(errno)")
+            }
         }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = UInt16(port).bigEndian
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else { close(fd); throw TestFailure("connect to \(port) from \(source ?? "127.0.0.1"): errno \(errno)") }
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard ok == 0 else {
+            close(fd)
+            throw TestFailure("connect to \(port) from \(source ?? "127.0.0.1"): errno \(errno)")
+        }
         return fd
     }
 }

@@ -16,7 +16,9 @@ import Testing
         reader.arguments = [pipe]
         reader.standardOutput = received
         try reader.run()
-        let export = try centre.kiosk.run(["export", "--config", centre.config, "--from", "2026-01-01", "--to", "2026-12-31", "--out", pipe])
+        let export = try centre.kiosk.run([
+            "export", "--config", centre.config, "--from", "2026-01-01", "--to", "2026-12-31", "--out", pipe,
+        ])
         #expect(export.status == 0, "\(export.err)")
         var info = stat()
         let stillAPipe = lstat(pipe, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO

@@ -15,12 +15,14 @@ import Testing
         let far = SimulatedPrinter()
         far.serve(port)
         defer { far.stop() }
-        let centre = try TestCentre("stuck", printer: """
-            path = "\(port.slavePath)"
-            profile = "epson-tm-t82"
-            status_queries = false
-            deadline_seconds = 2
-            """)
+        let centre = try TestCentre(
+            "stuck",
+            printer: """
+                path = "\(port.slavePath)"
+                profile = "epson-tm-t82"
+                status_queries = false
+                deadline_seconds = 2
+                """)
         try centre.start()
         try centre.officer("an", signInAt: 1)
         #expect(try centre.request("issue A").hasPrefix("ok"), "A001 prints while the printer works")
@@ -62,7 +64,11 @@ import Testing
     /// The database cannot grow (a full disk; here its `max_size_mb`): presses print nothing
     /// and are reported, the display keeps working, `/health` says why.
     @Test func aFullDatabaseIsReportedAndPrintsNothing() throws {
-        let centre = try TestCentre("full", extra: "[[keypads]]\nname = \"kiosk\"\nrole = \"kiosk\"\npath = \"kiosk.keypad\"\nrate_limit_presses = 100\nkeys = { KEY_KP1 = \"A\" }")
+        let centre = try TestCentre(
+            "full",
+            extra:
+                "[[keypads]]\nname = \"kiosk\"\nrole = \"kiosk\"\npath = \"kiosk.keypad\"\nrate_limit_presses = 100\nkeys = { KEY_KP1 = \"A\" }"
+        )
         #expect(mkfifo("\(centre.folder)/kiosk.keypad", 0o600) == 0)
         try centre.rewrite { $0.replacingOccurrences(of: "path = \"kiosk.sqlite\"", with: "path = \"kiosk.sqlite\"\nmax_size_mb = 2") }
         try centre.start()
@@ -91,8 +97,10 @@ import Testing
         let queue = try HTTP.request(port: centre.port, "GET", "/api/queue")
         #expect(queue.status == 200, "the displays still show the queue")
         // Every ticket on paper is in the store.
-        let stored = try centre.kiosk.run(["export", "--config", centre.config, "--from", "2000-01-01", "--to", "2100-12-31",
-                                           "--rows", "tickets", "--format", "json"])
+        let stored = try centre.kiosk.run([
+            "export", "--config", centre.config, "--from", "2000-01-01", "--to", "2100-12-31",
+            "--rows", "tickets", "--format", "json",
+        ])
         let rows = try JSONSerialization.jsonObject(with: stored.out) as? [[String: Any]] ?? []
         let numbers = Set(rows.compactMap { $0["number"] as? String })
         #expect(Set(before).isSubset(of: numbers) && !before.isEmpty)
@@ -113,7 +121,8 @@ import Testing
         holder.standardInput = input
         holder.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try holder.run()
-        input.fileHandleForWriting.write(Data(".timeout 5000\nBEGIN EXCLUSIVE;\nINSERT INTO officer (id, name, created_at) VALUES ('x', 'x', 0);\n".utf8))
+        input.fileHandleForWriting.write(
+            Data(".timeout 5000\nBEGIN EXCLUSIVE;\nINSERT INTO officer (id, name, created_at) VALUES ('x', 'x', 0);\n".utf8))
         // (tickets asked for before the other program has its lock print as usual)
         try eventually(30, "the other writer's lock") { (try? centre.request("issue A"))?.contains("database is locked") == true }
         let paper = try numbersOnPaper(centre.printed())
@@ -141,7 +150,8 @@ import Testing
         let first = centre.daemon!.processIdentifier
         let second = try centre.kiosk.run(["run", "--config", centre.config])
         #expect(second.status == 1)
-        #expect(second.err.contains("another kiosk daemon is running on this database") && second.err.contains("pid \(first)"), "\(second.err)")
+        #expect(
+            second.err.contains("another kiosk daemon is running on this database") && second.err.contains("pid \(first)"), "\(second.err)")
         #expect(FileManager.default.fileExists(atPath: "\(centre.folder)/control.sock"), "the first one's socket is untouched")
         #expect(try centre.request("issue A").hasPrefix("ok"), "the first one still serves")
         centre.stop()

@@ -36,7 +36,8 @@ import Testing
 
             """
         for c in 1...5 {
-            config += "[[counters]]\nnumber = \(c)\nservices = [\"A\"]\n[[boards]]\ncounter = \(c)\nport = \"\(bus.slavePath)\"\naddress = \(c)\ngap_ms = 5\n"
+            config +=
+                "[[counters]]\nnumber = \(c)\nservices = [\"A\"]\n[[boards]]\ncounter = \(c)\nport = \"\(bus.slavePath)\"\naddress = \(c)\ngap_ms = 5\n"
         }
         let file = "\(folder)/centre.toml"
         try config.write(toFile: file, atomically: true, encoding: .utf8)
@@ -59,9 +60,14 @@ import Testing
         var i = 0
         while calls < 50 {
             let c = i % 5 + 1
-            if i % 7 == 3 && i > 5 { try send("recall \(c)") }
-            else if i % 11 == 6 { try send("transfer \(c) counter \(c % 5 + 1)"); try send("next \(c % 5 + 1)") }
-            else { try send("next \(c)") }
+            if i % 7 == 3 && i > 5 {
+                try send("recall \(c)")
+            } else if i % 11 == 6 {
+                try send("transfer \(c) counter \(c % 5 + 1)")
+                try send("next \(c % 5 + 1)")
+            } else {
+                try send("next \(c)")
+            }
             calls += 1
             i += 1
         }
@@ -88,7 +94,7 @@ import Testing
         func voiced() -> [Int: String] {
             var last: [Int: String] = [:]
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/voice")) ?? []).sorted() {
-                let parts = name.dropLast(4).split(separator: "-") // 20261201-081503-000012-A007-quay3
+                let parts = name.dropLast(4).split(separator: "-")  // 20261201-081503-000012-A007-quay3
                 last[Int(parts[4].dropFirst(4))!] = String(parts[3])
             }
             return last

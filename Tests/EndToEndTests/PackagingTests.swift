@@ -58,7 +58,8 @@ import Testing
         let text = try String(contentsOfFile: "packaging/systemd/kiosk-province.service", encoding: .utf8)
         #expect(text.contains("Nice=10") && text.contains("IOSchedulingClass=idle"))
         let file = unit.appendingPathComponent("kiosk-province.service").path
-        try text.replacingOccurrences(of: "/usr/bin/kiosk-province", with: province.path).write(toFile: file, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "/usr/bin/kiosk-province", with: province.path).write(
+            toFile: file, atomically: true, encoding: .utf8)
         let verify = try run(analyze, ["verify", file])
         #expect(verify.status == 0 && verify.text.isEmpty, "systemd-analyze verify: \(verify.text)")
         let security = try run(analyze, ["security", "--offline=true", file])

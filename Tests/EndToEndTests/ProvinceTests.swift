@@ -14,11 +14,15 @@ import Testing
     /// A centre of the province: `TestCentre` with its code and a `[province]` section, enrolled
     /// as the province office does it (`kiosk-province centre add`, whose printed URL the box
     /// takes, with the province's CA as `ca_file`). `configCode`: another code in its config.
-    func centre(_ name: String, code: String, server: PrivatePostgres, passwordFile: String? = nil, configCode: String? = nil) throws -> TestCentre {
+    func centre(_ name: String, code: String, server: PrivatePostgres, passwordFile: String? = nil, configCode: String? = nil) throws
+        -> TestCentre
+    {
         let centre = try TestCentre(name)
         let own = "\(centre.folder)/province-password"
-        let added = try KioskBinary("kiosk-province").run(["centre", "add", "--url", server.url, "--password-file", server.passwordFile,
-                                                           "--box-password-out", own, code, "Trung tâm \(name)"])
+        let added = try KioskBinary("kiosk-province").run([
+            "centre", "add", "--url", server.url, "--password-file", server.passwordFile,
+            "--box-password-out", own, code, "Trung tâm \(name)",
+        ])
         guard added.status == 0 else { throw TestFailure("centre add \(code): \(added.err)") }
         let printed = String(decoding: added.out, as: UTF8.self)
         guard let url = printed.split(separator: "\n").first(where: { $0.hasPrefix("url = ") }) else {
@@ -100,7 +104,11 @@ import Testing
         try north.start()
         try south.start()
         let syncs = [try Sync(north), try Sync(south)]
-        defer { north.stop(); south.stop(); syncs.forEach { $0.stop() } }
+        defer {
+            north.stop()
+            south.stop()
+            syncs.forEach { $0.stop() }
+        }
         // Today's hall, on both: tickets issued, called and finished while the sync runs.
         for c in [north, south] {
             try c.officer("an", signInAt: 1)
@@ -112,7 +120,9 @@ import Testing
         try caughtUp(south)
         for (c, code) in [(north, "26.0101"), (south, "26.0102")] {
             let local = try localEvents(c)
-            #expect(try server.psql("SELECT count(*), count(DISTINCT seq), max(seq) FROM event WHERE centre = '\(code)'") == "\(local)|\(local)|\(local)")
+            #expect(
+                try server.psql("SELECT count(*), count(DISTINCT seq), max(seq) FROM event WHERE centre = '\(code)'")
+                    == "\(local)|\(local)|\(local)")
             for by in ["officer", "service", "counter", "day", "month"] {
                 let period = ["--from", "2026-01-01", "--to", "2026-12-31", "--by", by]
                 let own = try c.kiosk.run(["export", "--config", c.config] + period)
@@ -139,7 +149,10 @@ import Testing
         let hall = try centre("outage", code: "26.0301", server: server)
         try hall.start()
         let sync = try Sync(hall)
-        defer { hall.stop(); sync.stop() }
+        defer {
+            hall.stop()
+            sync.stop()
+        }
         try hall.officer("an", signInAt: 1)
         try caughtUp(hall)
 
@@ -181,11 +194,13 @@ import Testing
         let metrics = try HTTP.request(port: hall.port, "GET", "/metrics").body
         #expect(metrics.contains("kiosk_province_connected 1") && metrics.contains("kiosk_province_events_behind 0"), "\(metrics)")
         let local = try localEvents(hall)
-        #expect(try server.psql("SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM event WHERE centre = '26.0301'")
+        #expect(
+            try server.psql("SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM event WHERE centre = '26.0301'")
                 == "\(local)|\(local)|1|\(local)", "every event once")
         let t = timings.withLock { $0 }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        let before = median(t[0] ?? [1]), during = median(t[1] ?? [1])
+        let before = median(t[0] ?? [1])
+        let during = median(t[1] ?? [1])
         #expect((t[1] ?? []).count > 50, "presses went on while the server was away")
         #expect(during <= before * 2 + 0.02, "median command \(during * 1000) ms while away, \(before * 1000) ms before")
         // The sync waits up to 10 s for a connection and 30 s for an answer: a command that
@@ -207,7 +222,10 @@ import Testing
         let made = try history(hall, from: first, days: 3, seed: 21)
         try hall.start()
         let sync = try Sync(hall)
-        defer { hall.stop(); sync.stop() }
+        defer {
+            hall.stop()
+            sync.stop()
+        }
         try eventually(15, "the box to report the server away") {
             try (link(hall)["lastError"] as? String ?? "").contains("cannot reach the server")
         }
@@ -236,15 +254,19 @@ import Testing
         try caughtUp(b)
         syncB.stop()
         b.stop()
-        let held = "SELECT name, last_seq, (SELECT count(*) || '/' || sum(level) FROM rating WHERE centre = '26.0702'), " +
-            "(SELECT string_agg(display, ' ' ORDER BY id) FROM ticket WHERE centre = '26.0702') FROM centre WHERE code = '26.0702'"
+        let held =
+            "SELECT name, last_seq, (SELECT count(*) || '/' || sum(level) FROM rating WHERE centre = '26.0702'), "
+            + "(SELECT string_agg(display, ' ' ORDER BY id) FROM ticket WHERE centre = '26.0702') FROM centre WHERE code = '26.0702'"
         let before = try server.psql(held)
 
         let a = try centre("collision-a", code: "26.0701", server: server, configCode: "26.0702")
         try history(a, from: LocalDay(year: 2026, month: 6, day: 1), days: 4, seed: 72)
         try a.start()
         let syncA = try Sync(a)
-        defer { a.stop(); syncA.stop() }
+        defer {
+            a.stop()
+            syncA.stop()
+        }
         try eventually(20, "A's sync to refuse") {
             ((try? link(a))?["lastError"] as? String ?? "").contains("the login of centre 26.0701, but its [centre] code is 26.0702")
         }
@@ -267,7 +289,10 @@ import Testing
         #expect(try tools.run(["page-login", "--password-out", pagePassword] + owner).status == 0)
         let halls = [try centre("crowd-n", code: "26.0801", server: server), try centre("crowd-s", code: "26.0802", server: server)]
         var syncs: [Sync] = []
-        defer { halls.forEach { $0.stop() }; syncs.forEach { $0.stop() } }
+        defer {
+            halls.forEach { $0.stop() }
+            syncs.forEach { $0.stop() }
+        }
         for (i, hall) in halls.enumerated() {
             try history(hall, from: LocalDay(year: 2026, month: 5, day: 4), days: 3, seed: UInt64(80 + i))
             try hall.start()
@@ -277,17 +302,28 @@ import Testing
         let cap = 6
         let port = freeLocalPort()
         let log = "\(server.folder)/pages.log"
-        let pages = try tools.start(["serve", "--bind", "127.0.0.1:\(port)", "--max-connections", "\(cap)",
-                                     "--url", server.url(login: "province_page"), "--password-file", pagePassword], log: log)
-        defer { pages.terminate(); pages.waitUntilExit() }
-        try eventually(20, "the province pages") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready") }
+        let pages = try tools.start(
+            [
+                "serve", "--bind", "127.0.0.1:\(port)", "--max-connections", "\(cap)",
+                "--url", server.url(login: "province_page"), "--password-file", pagePassword,
+            ], log: log)
+        defer {
+            pages.terminate()
+            pages.waitUntilExit()
+        }
+        try eventually(20, "the province pages") {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready")
+        }
         for hall in halls { try caughtUp(hall) }
 
         // The halls work on while the crowd comes, so the syncs have batches to send.
         let stop = Atomic(false)
         let work = Thread {
             while !stop.load(ordering: .relaxed) {
-                for hall in halls { _ = try? hall.request("issue A"); _ = try? hall.request("next 1") }
+                for hall in halls {
+                    _ = try? hall.request("issue A")
+                    _ = try? hall.request("next 1")
+                }
                 usleep(50_000)
             }
         }
@@ -306,8 +342,11 @@ import Testing
             switch i % 3 {
             case 0: ("GET", "/health", [:], "")
             case 1: ("GET", "/report?period=2026", [:], "")
-            default: ("POST", "/login", ["Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:\(port)"],
-                      "username=ai.do&password=khong-biet")
+            default:
+                (
+                    "POST", "/login", ["Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:\(port)"],
+                    "username=ai.do&password=khong-biet"
+                )
             }
         }
         let replies = try HTTP.burst(port: port, requests, from: "127.0.0.5")
@@ -316,8 +355,9 @@ import Testing
         stop.store(true, ordering: .relaxed)
         while !work.isFinished || !watch.isFinished { usleep(10_000) }
         let statuses = Dictionary(grouping: replies.map(\.status), by: { $0 }).mapValues(\.count)
-        print("province page crowd: \(crowd) requests at once answered in \(String(format: "%.1f", seconds)) s, statuses \(statuses.sorted { $0.key < $1.key }), "
-              + "the page's PostgreSQL connections at most \(peak.withLock { $0 }) (cap \(cap))")
+        print(
+            "province page crowd: \(crowd) requests at once answered in \(String(format: "%.1f", seconds)) s, statuses \(statuses.sorted { $0.key < $1.key }), "
+                + "the page's PostgreSQL connections at most \(peak.withLock { $0 }) (cap \(cap))")
         #expect(replies.allSatisfy { $0.status != 0 }, "every request answered: \(statuses)")
         #expect(statuses[200, default: 0] == (crowd + 2) / 3, "every /health answered ok: \(statuses)")
         #expect(peak.withLock { $0 } <= cap)
@@ -335,7 +375,10 @@ import Testing
         let hall = try centre("refused", code: "26.0501", server: server, passwordFile: wrong)
         try hall.start()
         var sync = try Sync(hall)
-        defer { hall.stop(); sync.stop() }
+        defer {
+            hall.stop()
+            sync.stop()
+        }
 
         func refusal(_ words: String) throws {
             do {
@@ -372,7 +415,9 @@ import Testing
         // The sync stopped: the daemon says so.
         sync.stop()
         try FileManager.default.removeItem(atPath: "\(hall.folder)/kiosk.sqlite.province.json")
-        try eventually(5, "the daemon to see the sync gone") { ((try? link(hall))?["lastError"] as? String ?? "").contains("the sync is not running") }
+        try eventually(5, "the daemon to see the sync gone") {
+            ((try? link(hall))?["lastError"] as? String ?? "").contains("the sync is not running")
+        }
     }
 }
 
@@ -394,29 +439,41 @@ import Testing
         try tests.history(hall, from: LocalDay(year: 2026, month: 3, day: 2), days: 5, seed: 31)
         try hall.start()
         let sync = try ProvinceTests.Sync(hall)
-        defer { hall.stop(); sync.stop() }
+        defer {
+            hall.stop()
+            sync.stop()
+        }
         try tests.caughtUp(hall)
         // A centre whose box last reported three days ago.
-        try server.psql("""
+        try server.psql(
+            """
             INSERT INTO centre (code, name, last_contact, events) VALUES ('26.0602', 'Trung tâm xã Im Lặng', now() - interval '3 days', 0)
             """)
 
         let added = try kiosk.run(["account", "add", "--role", "leader", "binh", "Trần Thị Bình"] + url, input: "mật khẩu tỉnh 2026\n")
         #expect(added.status == 0, "\(added.err)")
-        let tooLong = try kiosk.run(["account", "add", "--role", "leader", "long", "Quá Dài"] + url, input: String(repeating: "dài", count: 30) + "\n")
+        let tooLong = try kiosk.run(
+            ["account", "add", "--role", "leader", "long", "Quá Dài"] + url, input: String(repeating: "dài", count: 30) + "\n")
         #expect(tooLong.status != 0 && tooLong.err.contains("72"), "bcrypt reads 72 bytes: a longer password is refused: \(tooLong.err)")
 
         let refusedLog = "\(hall.folder)/province-pages-owner.log"
         let asOwner = try kiosk.start(["serve", "--bind", "127.0.0.1:\(freeLocalPort())"] + url, log: refusedLog)
         asOwner.waitUntilExit()
         #expect(asOwner.terminationStatus != 0)
-        #expect(((try? String(contentsOfFile: refusedLog, encoding: .utf8)) ?? "").contains("province_owner can"), "serve refuses the owner's login")
+        #expect(
+            ((try? String(contentsOfFile: refusedLog, encoding: .utf8)) ?? "").contains("province_owner can"),
+            "serve refuses the owner's login")
 
         let port = freeLocalPort()
         let log = "\(hall.folder)/province-pages.log"
         let pages = try kiosk.start(["serve", "--bind", "127.0.0.1:\(port)"] + pageURL, log: log)
-        defer { pages.terminate(); pages.waitUntilExit() }
-        try eventually(20, "the province pages") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready") }
+        defer {
+            pages.terminate()
+            pages.waitUntilExit()
+        }
+        try eventually(20, "the province pages") {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("province pages ready")
+        }
 
         #expect(try HTTP.request(port: port, "GET", "/report").head.contains("Location: /login"), "no page without a login")
         #expect(try HTTP.request(port: port, "GET", "/api/report?period=2026").status == 401)
@@ -425,7 +482,8 @@ import Testing
         func login(_ form: String, origin: String? = origin, token: Bool = true) throws -> HTTP.Reply {
             let page = try HTTP.request(port: port, "GET", "/login")
             let csrf = page.body.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
-            let cookie = page.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_login=") }
+            let cookie =
+                page.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_login=") }
                 .map { String($0.dropFirst("set-cookie: ".count).split(separator: ";")[0]) } ?? ""
             var headers = ["Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie]
             if let origin { headers["Origin"] = origin }
@@ -439,7 +497,8 @@ import Testing
         #expect(wrong.status == 401 && wrong.body.contains("Sai tên đăng nhập hoặc mật khẩu"))
         let signedIn = try login(right)
         #expect(signedIn.status == 303, "\(signedIn.head)")
-        let session = signedIn.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_session=") }
+        let session =
+            signedIn.head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: province_session=") }
             .map { String($0.dropFirst("set-cookie: ".count).split(separator: ";")[0]) } ?? ""
         #expect(!session.isEmpty && signedIn.head.contains("HttpOnly"))
         let cookie = ["Cookie": session]
@@ -467,15 +526,23 @@ import Testing
         // Over HTTPS: the same login, its cookie Secure, HSTS.
         let tlsPort = freeLocalPort()
         let tlsLog = "\(hall.folder)/province-pages-https.log"
-        let secure = try kiosk.start(["serve", "--bind", "127.0.0.1:\(tlsPort)", "--tls-certificate", "\(server.folder)/server.crt",
-                                      "--tls-key", "\(server.folder)/server.key"] + pageURL, log: tlsLog)
-        defer { secure.terminate(); secure.waitUntilExit() }
+        let secure = try kiosk.start(
+            [
+                "serve", "--bind", "127.0.0.1:\(tlsPort)", "--tls-certificate", "\(server.folder)/server.crt",
+                "--tls-key", "\(server.folder)/server.key",
+            ] + pageURL, log: tlsLog)
+        defer {
+            secure.terminate()
+            secure.waitUntilExit()
+        }
         try eventually(20, "the province pages over HTTPS") {
             ((try? String(contentsOfFile: tlsLog, encoding: .utf8)) ?? "").contains("https://127.0.0.1:\(tlsPort)/report")
         }
         let overTLS = try AttackTests.httpsLogin(port: tlsPort, ca: server.caFile, user: "binh", password: "mật khẩu tỉnh 2026")
         #expect(overTLS["get"] as? Int == 200 && overTLS["post"] as? Int == 303, "\(overTLS)")
         #expect((overTLS["hsts"] as? String ?? "").hasPrefix("max-age="))
-        #expect((overTLS["cookies"] as? [String] ?? []).contains { $0.hasPrefix("province_session=") && $0.hasSuffix("; Secure") }, "\(overTLS)")
+        #expect(
+            (overTLS["cookies"] as? [String] ?? []).contains { $0.hasPrefix("province_session=") && $0.hasSuffix("; Secure") }, "\(overTLS)"
+        )
     }
 }

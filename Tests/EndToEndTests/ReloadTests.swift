@@ -29,7 +29,9 @@ import Testing
         // A broken file: refused with its line, the daemon goes on with the old one.
         try centre.rewrite { $0 + "\n[[services]]\ncode = \"C\"\nname = \"Đất đai\"\nprefix = \"c\"\n" }
         kill(pid, SIGHUP)
-        try eventually(10, "the refusal in the log") { centre.runLog.contains("configuration not reloaded, still running on the previous one") }
+        try eventually(10, "the refusal in the log") {
+            centre.runLog.contains("configuration not reloaded, still running on the previous one")
+        }
         #expect(centre.runLog.contains("centre.toml:"), "the error names the file and line")
         #expect(try centre.request("issue C").contains("no service with code C"))
 

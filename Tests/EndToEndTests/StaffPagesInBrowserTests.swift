@@ -23,39 +23,45 @@ import Testing
         let port = freeLocalPort()
         let file = "\(folder)/centre.toml"
         try """
-            [centre]
-            name = "Trung tâm Phục vụ hành chính công xã Tân Phú"
-            [database]
-            path = "kiosk.sqlite"
-            [http]
-            bind = "127.0.0.1:\(port)"
-            [control]
-            socket = "control.sock"
-            [accounts]
-            bcrypt_cost = 10
-            [display]
-            photos = "photos"
-            [[services]]
-            code = "A"
-            name = "Chứng thực"
-            prefix = "A"
-            [[counters]]
-            number = 1
-            services = ["A"]
-            [[counters]]
-            number = 2
-            services = ["A"]
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        [centre]
+        name = "Trung tâm Phục vụ hành chính công xã Tân Phú"
+        [database]
+        path = "kiosk.sqlite"
+        [http]
+        bind = "127.0.0.1:\(port)"
+        [control]
+        socket = "control.sock"
+        [accounts]
+        bcrypt_cost = 10
+        [display]
+        photos = "photos"
+        [[services]]
+        code = "A"
+        name = "Chứng thực"
+        prefix = "A"
+        [[counters]]
+        number = 1
+        services = ["A"]
+        [[counters]]
+        number = 2
+        services = ["A"]
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         // The officer the admin is about to create has a photo waiting (a drawn stand-in, 120×160).
         try FileManager.default.createDirectory(atPath: "\(folder)/photos", withIntermediateDirectories: true)
         var photo = MonoBitmap(width: 120, height: 160)
-        for y in 0..<160 { for x in 0..<120 where (x - 60) * (x - 60) + (y - 60) * (y - 60) < 900 || (y > 100 && abs(x - 60) < y - 70) { photo[x, y] = true } }
+        for y in 0..<160 {
+            for x in 0..<120 where (x - 60) * (x - 60) + (y - 60) * (y - 60) < 900 || (y > 100 && abs(x - 60) < y - 70) {
+                photo[x, y] = true
+            }
+        }
         try PNGWriter.png(photo).write(to: URL(fileURLWithPath: "\(folder)/photos/le.thi.cuc.png"))
-        let admin = try kiosk.run(["account", "add", "--config", file, "--role", "admin", "--password-stdin", "admin", "Quản Trị Viên"],
-                                  input: "admin-password-1\n")
+        let admin = try kiosk.run(
+            ["account", "add", "--config", file, "--role", "admin", "--password-stdin", "admin", "Quản Trị Viên"],
+            input: "admin-password-1\n")
         #expect(admin.status == 0, "\(admin.err)")
-        _ = try kiosk.run(["account", "add", "--config", file, "--role", "leader", "--password-stdin", "leader", "Lãnh Đạo"],
-                          input: "leader-password-1\n")
+        _ = try kiosk.run(
+            ["account", "add", "--config", file, "--role", "leader", "--password-stdin", "leader", "Lãnh Đạo"],
+            input: "leader-password-1\n")
         let log = "\(folder)/daemon.log"
         let daemon = try kiosk.start(["run", "--config", file], log: log)
         defer { if daemon.isRunning { daemon.terminate() } }
@@ -84,8 +90,10 @@ import Testing
         // The workbook from the page opens in LibreOffice with the figures `kiosk export` gives.
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         let cli = "\(folder)/from-the-cli.xlsx"
-        let export = try kiosk.run(["export", "--config", file, "--period", "\(year)", "--by", "officer",
-                                    "--format", "xlsx", "--out", cli])
+        let export = try kiosk.run([
+            "export", "--config", file, "--period", "\(year)", "--by", "officer",
+            "--format", "xlsx", "--out", cli,
+        ])
         #expect(export.status == 0, "\(export.err)")
         let fromPage = try LibreOffice.sheetsAsCSV(download, into: "\(folder)/page")
         let fromCLI = try LibreOffice.sheetsAsCSV(cli, into: "\(folder)/cli")
@@ -99,8 +107,10 @@ import Testing
         daemon.terminate()
         daemon.waitUntilExit()
         let events = try sqlite("\(folder)/kiosk.sqlite", "SELECT actor || ' ' || kind FROM event WHERE actor IS NOT NULL ORDER BY seq")
-        for line in ["admin audit.accountAdded", "le.thi.cuc officerSignedIn", "le.thi.cuc ticketCalled", "le.thi.cuc ticketFinished",
-                     "leader audit.exportDownloaded"] {
+        for line in [
+            "admin audit.accountAdded", "le.thi.cuc officerSignedIn", "le.thi.cuc ticketCalled", "le.thi.cuc ticketFinished",
+            "leader audit.exportDownloaded",
+        ] {
             #expect(events.contains(line), "\(line) in the event log")
         }
     }

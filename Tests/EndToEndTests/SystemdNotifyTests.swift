@@ -58,7 +58,10 @@ import Testing
         defer { notify.close() }
         setenv("NOTIFY_SOCKET", notify.path, 1)
         setenv("WATCHDOG_USEC", "400000", 1)
-        defer { unsetenv("NOTIFY_SOCKET"); unsetenv("WATCHDOG_USEC") }
+        defer {
+            unsetenv("NOTIFY_SOCKET")
+            unsetenv("WATCHDOG_USEC")
+        }
         let daemon = try kiosk.start(["run", "--config", file], log: "\(folder)/daemon.log")
         defer { if daemon.isRunning { daemon.terminate() } }
 
@@ -74,13 +77,16 @@ import Testing
         // keeps the engine waiting: no ping goes out while it waits.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", """
+        holder.arguments = [
+            "-c",
+            """
             import sqlite3, sys, time
             db = sqlite3.connect(sys.argv[1], isolation_level=None)
             db.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             time.sleep(6)
-            """, "\(folder)/kiosk.sqlite"]
+            """, "\(folder)/kiosk.sqlite",
+        ]
         let out = Pipe()
         holder.standardOutput = out
         try holder.run()
@@ -145,27 +151,27 @@ import Testing
 func writeCentreWithAMissingKeypad(in folder: String, port: Int) throws -> String {
     let file = "\(folder)/centre.toml"
     try """
-        [centre]
-        name = "Thử"
-        [database]
-        path = "kiosk.sqlite"
-        [http]
-        bind = "127.0.0.1:\(port)"
-        [control]
-        socket = "control.sock"
-        [[services]]
-        code = "A"
-        name = "Chứng thực"
-        prefix = "A"
-        [[counters]]
-        number = 1
-        services = ["A"]
-        [[keypads]]
-        name = "kiosk"
-        role = "kiosk"
-        path = "\(folder)/missing-keypad"
-        [keypads.keys]
-        KEY_KP1 = "A"
-        """.write(toFile: file, atomically: true, encoding: .utf8)
+    [centre]
+    name = "Thử"
+    [database]
+    path = "kiosk.sqlite"
+    [http]
+    bind = "127.0.0.1:\(port)"
+    [control]
+    socket = "control.sock"
+    [[services]]
+    code = "A"
+    name = "Chứng thực"
+    prefix = "A"
+    [[counters]]
+    number = 1
+    services = ["A"]
+    [[keypads]]
+    name = "kiosk"
+    role = "kiosk"
+    path = "\(folder)/missing-keypad"
+    [keypads.keys]
+    KEY_KP1 = "A"
+    """.write(toFile: file, atomically: true, encoding: .utf8)
     return file
 }

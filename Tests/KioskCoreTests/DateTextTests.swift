@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import KioskCore
 
 @Suite struct DateTextTests {
     /// Dates spread over 1970–2100, a few on each side of daylight-saving changes.
-    let dates: [Date] = (0..<2000).map { Date(timeIntervalSince1970: Double($0) * 2_069_123.457) }
+    let dates: [Date] =
+        (0..<2000).map { Date(timeIntervalSince1970: Double($0) * 2_069_123.457) }
         + [1_710_054_000, 1_710_053_999, 1_730_613_600, 1_730_613_599, 1_798_761_599].map { Date(timeIntervalSince1970: $0) }
 
     func formatter(_ pattern: String, _ zone: TimeZone) -> DateFormatter {

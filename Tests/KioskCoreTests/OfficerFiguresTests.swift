@@ -11,8 +11,9 @@ import Testing
     }
 
     func figures(_ votes: [RatingSteps.Vote], from: LocalDay, to: LocalDay) -> OfficerFigures {
-        OfficerFigures(finished: votes.count, noShows: 0, meanServiceSeconds: nil,
-                       shown: RatingSteps.shown(votes, from: from, to: to).map(\.vote), waiting: RatingSteps.waiting(votes, to: to), scaleSize: 3)
+        OfficerFigures(
+            finished: votes.count, noShows: 0, meanServiceSeconds: nil,
+            shown: RatingSteps.shown(votes, from: from, to: to).map(\.vote), waiting: RatingSteps.waiting(votes, to: to), scaleSize: 3)
     }
 
     /// An officer must not read one citizen's vote from a change in their figures.
@@ -57,15 +58,18 @@ import Testing
         for day in 1...20 {
             for i in 0..<(day % 7) {
                 // The reason's words carry the vote's place, to follow each vote through.
-                all.append(RatingSteps.Vote(day: LocalDay(year: 2026, month: 7, day: day), level: (i + day) % 3 + 1,
-                                            satisfied: true, ticketFinished: true, reasonLabel: String(all.count)))
+                all.append(
+                    RatingSteps.Vote(
+                        day: LocalDay(year: 2026, month: 7, day: day), level: (i + day) % 3 + 1,
+                        satisfied: true, ticketFinished: true, reasonLabel: String(all.count)))
             }
         }
         // The blocks by hand: fives in order; the last, unfinished one is never shown.
         let blocks = stride(from: 0, to: all.count / 5 * 5, by: 5).map { Array(all[$0..<$0 + 5]) }
         for a in 1...20 {
             for b in a...20 {
-                let from = LocalDay(year: 2026, month: 7, day: a), to = LocalDay(year: 2026, month: 7, day: b)
+                let from = LocalDay(year: 2026, month: 7, day: a)
+                let to = LocalDay(year: 2026, month: 7, day: b)
                 let shown = RatingSteps.shown(all, from: from, to: to)
                 let expected = blocks.filter { (from...to).contains($0[4].day) }
                 #expect(shown.map { $0.vote.reasonLabel } == expected.flatMap { $0.map(\.reasonLabel) }, "\(a)–\(b)")

@@ -1,5 +1,5 @@
-import Testing
 import KioskCore
+import Testing
 
 @Suite struct PressFilterTests {
     /// Presses of one key at the given times (seconds), judged in order.
@@ -28,8 +28,11 @@ import KioskCore
         let settings = PressFilter.Settings(debounce: 0.05, limit: 3, window: 20)
         // A child pressing every half second: three tickets, then refusals until the window moves on.
         let times = (0..<8).map { 100 + Double($0) * 0.5 } + [120.0, 121.0]
-        #expect(verdicts(times, settings) == [.accepted, .accepted, .accepted, .rateLimited, .rateLimited, .rateLimited,
-                                              .rateLimited, .rateLimited, .accepted, .accepted])
+        #expect(
+            verdicts(times, settings) == [
+                .accepted, .accepted, .accepted, .rateLimited, .rateLimited, .rateLimited,
+                .rateLimited, .rateLimited, .accepted, .accepted,
+            ])
     }
 
     @Test func aClockStepBackDoesNotBlockAKey() {

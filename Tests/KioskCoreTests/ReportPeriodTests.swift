@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KioskCore
 
 @Suite struct ReportPeriodTests {
@@ -22,8 +23,10 @@ import Testing
     }
 
     @Test func everythingElseIsRefused() {
-        for text in ["", "26", "2026-", "2026-7", "2026-13", "2026-00", "2026-Q0", "2026-Q5", "2026-H3", "2026-8M", "2026-9m-1",
-                     "2026-07-01", "abcd", "٢٠٢٦", "2026-Q", "-2026"] {
+        for text in [
+            "", "26", "2026-", "2026-7", "2026-13", "2026-00", "2026-Q0", "2026-Q5", "2026-H3", "2026-8M", "2026-9m-1",
+            "2026-07-01", "abcd", "٢٠٢٦", "2026-Q", "-2026",
+        ] {
             #expect(ReportPeriod(text) == nil, "\(text)")
         }
     }

@@ -33,8 +33,9 @@ struct ScenarioRunner {
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            do { try step(line) } catch let failure as Failure { throw Failure(line: index + 1, message: failure.message) }
-            catch { throw Failure(line: index + 1, message: "\(error)") }
+            do { try step(line) } catch let failure as Failure { throw Failure(line: index + 1, message: failure.message) } catch {
+                throw Failure(line: index + 1, message: "\(error)")
+            }
         }
         try checkReplay()
     }
@@ -60,7 +61,8 @@ struct ScenarioRunner {
                 }
             }
             services.append(definition)
-        case "counter": counters.append(CounterDefinition(number: CounterNumber(Int(words[1])!), services: words.dropFirst(2).map { ServiceCode($0) }))
+        case "counter":
+            counters.append(CounterDefinition(number: CounterNumber(Int(words[1])!), services: words.dropFirst(2).map { ServiceCode($0) }))
         case "policy": policy = words[1] == "strict" ? .strict : .interleave(normalCalls: Int(words[2])!)
         case "recall-limit": recallLimit = Int(words[1])!
         case "rating-window": ratingWindow = TimeInterval(words[1])!
@@ -71,7 +73,11 @@ struct ScenarioRunner {
             // reasons SECONDS ask=3[,4] "first reason" "second reason" …
             let asking = words[2].dropFirst("ask=".count).split(separator: ",").map { Int($0)! }
             reasons = RatingReasons(labels: Array(words.dropFirst(3)), askLevels: Set(asking), seconds: TimeInterval(words[1])!)
-        case "scale": scale = RatingScale(levels: words.dropFirst().map { RatingLevel(label: $0.hasSuffix("+") ? String($0.dropLast()) : $0, satisfied: $0.hasSuffix("+")) })
+        case "scale":
+            scale = RatingScale(
+                levels: words.dropFirst().map {
+                    RatingLevel(label: $0.hasSuffix("+") ? String($0.dropLast()) : $0, satisfied: $0.hasSuffix("+"))
+                })
         case "day":
             currentDay = words[1]
             _ = try perform(.tick, at: date(words[1], "00:00"))
@@ -94,7 +100,7 @@ struct ScenarioRunner {
                 }
             case .failure(let rejection):
                 guard let expected, expected.hasPrefix("refused"),
-                      rejection.description.contains(expected.dropFirst("refused".count).trimmingCharacters(in: .whitespaces))
+                    rejection.description.contains(expected.dropFirst("refused".count).trimmingCharacters(in: .whitespaces))
                 else { throw Failure(line: 0, message: "refused: \(rejection)") }
             }
         }
@@ -118,8 +124,10 @@ struct ScenarioRunner {
         }
         if case .success(let produced) = result { events += produced }
         // The kept count of waiting tickets per service is what a look at every ticket gives.
-        let counted = Dictionary(grouping: state!.waiting.compactMap { state!.tickets[$0] }.filter { $0.queueCounter == nil }, by: \.queueService)
-            .mapValues(\.count)
+        let counted = Dictionary(
+            grouping: state!.waiting.compactMap { state!.tickets[$0] }.filter { $0.queueCounter == nil }, by: \.queueService
+        )
+        .mapValues(\.count)
         if counted != state!.waitingInServiceQueue.filter({ $0.value != 0 }) {
             throw Failure(line: 0, message: "waiting per service kept as \(state!.waitingInServiceQueue), counted \(counted)")
         }
@@ -127,8 +135,9 @@ struct ScenarioRunner {
     }
 
     private func rules() -> QueueRules {
-        var rules = QueueRules(services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
-                               ratingScale: scale, ratingWindow: ratingWindow, timeZone: timeZone)
+        var rules = QueueRules(
+            services: services, counters: counters, priorityPolicy: policy, recallLimit: recallLimit,
+            ratingScale: scale, ratingWindow: ratingWindow, timeZone: timeZone)
         rules.ratingVote = vote
         rules.ratingBurst = burst
         rules.ratingHandover = handover
@@ -148,8 +157,10 @@ struct ScenarioRunner {
         case "issue": return .issueTicket(service: ServiceCode(words[1]), priority: words.count > 2 && words[2] == "priority")
         case "reserve": return .reserveTicket(service: ServiceCode(words[1]), priority: words.count > 2 && words[2] == "priority")
         case "printed": return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .printed)
-        case "print-failed": return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .failedKept(reason: reason))
-        case "print-voided": return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .failedVoided(reason: reason))
+        case "print-failed":
+            return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .failedKept(reason: reason))
+        case "print-voided":
+            return .recordPrint(ticket: try ticket().id, display: try ticket().display, outcome: .failedVoided(reason: reason))
         case "print-unknown": return .markPrintUnknown(ticket: try ticket().id, display: try ticket().display)
         case "void": return .void(display: words[1], reason: reason)
         case "next": return .callNext(counter: counter(1))
@@ -161,7 +172,8 @@ struct ScenarioRunner {
         case "return": return .returnHeld(counter: counter(1), display: words.count > 2 ? words[2] : nil)
         case "transfer":
             // transfer C service B | transfer C counter 2
-            let target: QueueEvent.TransferTarget = words[2] == "service"
+            let target: QueueEvent.TransferTarget =
+                words[2] == "service"
                 ? .service(ServiceCode(words[3])) : .counter(CounterNumber(Int(words[3])!))
             return .transfer(counter: counter(1), to: target)
         case "sign-in": return .signIn(counter: counter(1), officer: OfficerID(words[2]))
@@ -186,7 +198,9 @@ struct ScenarioRunner {
         case "officer": got = state.counters[CounterNumber(Int(words[1])!)]?.officer?.rawValue ?? "none"
         case "ticket":
             got = state.tickets.values.filter { $0.display == words[1] }.sorted { $0.id < $1.id }
-                .map { "\($0.status.rawValue)\($0.outcome.map { " \($0.rawValue)" } ?? "")\($0.print == .noPrinter ? "" : " \($0.print.rawValue)")" }
+                .map {
+                    "\($0.status.rawValue)\($0.outcome.map { " \($0.rawValue)" } ?? "")\($0.print == .noPrinter ? "" : " \($0.print.rawValue)")"
+                }
                 .joined(separator: ", ")
         case "id": got = state.tickets.values.first { $0.display == words[1] }.map { String($0.id.rawValue) } ?? "none"
         case "next": got = state.nextTicket(for: CounterNumber(Int(words[1])!))?.display ?? "none"
@@ -247,8 +261,10 @@ struct ScenarioRunner {
         let hms = time.split(separator: ":").map { Int($0)! }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        return calendar.date(from: DateComponents(year: d.year, month: d.month, day: d.day, hour: hms[0], minute: hms[1],
-                                                  second: hms.count > 2 ? hms[2] : 0))!
+        return calendar.date(
+            from: DateComponents(
+                year: d.year, month: d.month, day: d.day, hour: hms[0], minute: hms[1],
+                second: hms.count > 2 ? hms[2] : 0))!
     }
 
     /// Splits on spaces, keeping "quoted words" whole.
@@ -257,9 +273,15 @@ struct ScenarioRunner {
         var current = ""
         var quoted = false
         for ch in text {
-            if ch == "\"" { quoted.toggle(); continue }
+            if ch == "\"" {
+                quoted.toggle()
+                continue
+            }
             if ch == " " && !quoted {
-                if !current.isEmpty { result.append(current); current = "" }
+                if !current.isEmpty {
+                    result.append(current)
+                    current = ""
+                }
             } else {
                 current.append(ch)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KioskCore
 
 @Suite struct WaitEstimateTests {
@@ -8,9 +9,11 @@ import Testing
 
     func state(counters: [[ServiceCode]]) -> QueueState {
         let services = [a, b].map { ServiceDefinition(code: $0, name: $0.rawValue, prefix: $0.rawValue) }
-        let rules = QueueRules(services: services, counters: counters.enumerated().map {
-            CounterDefinition(number: CounterNumber($0.offset + 1), services: $0.element)
-        }, priorityPolicy: .strict)
+        let rules = QueueRules(
+            services: services,
+            counters: counters.enumerated().map {
+                CounterDefinition(number: CounterNumber($0.offset + 1), services: $0.element)
+            }, priorityPolicy: .strict)
         return QueueState(rules: rules)
     }
 

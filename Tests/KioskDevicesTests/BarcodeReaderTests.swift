@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KioskDevices
 
 @Suite struct BarcodeReaderTests {
@@ -6,7 +7,10 @@ import Testing
     func typing(_ text: String, from start: Double = 100, step: Double = 0.004) -> [(UInt16, Int32, Double)] {
         var events: [(UInt16, Int32, Double)] = []
         var t = start
-        func key(_ name: String, _ value: Int32) { events.append((KeyNames.code(of: name)!, value, t)); t += step / 2 }
+        func key(_ name: String, _ value: Int32) {
+            events.append((KeyNames.code(of: name)!, value, t))
+            t += step / 2
+        }
         for ch in text {
             let name = ch == "." ? "KEY_DOT" : ch == "-" ? "KEY_MINUS" : "KEY_\(ch.uppercased())"
             if ch.isUppercase { key("KEY_LEFTSHIFT", 1) }

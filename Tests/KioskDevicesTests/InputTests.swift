@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import KioskRuntime
 import Testing
+
 @testable import KioskDevices
 
 @Suite struct InputTests {
@@ -53,7 +54,10 @@ import Testing
         let source = InputSource(path: path, retryInterval: .milliseconds(100))
         var updates = source.updates().makeAsyncIterator()
 
-        guard case .unavailable(let error) = await updates.next() else { Issue.record("missing device not reported"); return }
+        guard case .unavailable(let error) = await updates.next() else {
+            Issue.record("missing device not reported")
+            return
+        }
         #expect(error.errno == ENOENT)
         #expect(error.path == path)
 
@@ -76,14 +80,18 @@ import Testing
         let folder = parent.appendingPathComponent("kiosk")
         let path = folder.appendingPathComponent("keypad-kiosk").path
         var updates = InputSource(path: path, retryInterval: .seconds(60)).updates().makeAsyncIterator()
-        guard case .unavailable? = await updates.next() else { Issue.record("missing device not reported"); return }
+        guard case .unavailable? = await updates.next() else {
+            Issue.record("missing device not reported")
+            return
+        }
         try await Task.sleep(for: .milliseconds(100))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-        try await Task.sleep(for: .milliseconds(100)) // the folder first, the link a moment later, as udev does
+        try await Task.sleep(for: .milliseconds(100))  // the folder first, the link a moment later, as udev does
         let started = Date()
         #expect(mkfifo(path, 0o600) == 0)
         #expect(await updates.next() == .opened(path: path))
-        #expect(Date().timeIntervalSince(started) < 10, "opened at once (seconds on a loaded machine), not at the next retry a minute later")
+        #expect(
+            Date().timeIntervalSince(started) < 10, "opened at once (seconds on a loaded machine), not at the next retry a minute later")
     }
 
     @Test func writingToAKeypadNobodyReadsFailsAtOnce() throws {
@@ -110,7 +118,7 @@ import Testing
                 let end = min(offset + chunk, bytes.count)
                 _ = bytes[offset..<end].withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
                 offset = end
-                usleep(200) // separate reads on the other side
+                usleep(200)  // separate reads on the other side
             }
             var got: [InputEvent] = []
             while got.count < sample.count, case .event(let e)? = await updates.next() { got.append(e) }
@@ -133,12 +141,15 @@ import Testing
 
         // Unplugged: the node goes away, and comes back.
         unlink(path)
-        guard case .unavailable(let error)? = await updates.next() else { Issue.record("unplug not reported"); return }
+        guard case .unavailable(let error)? = await updates.next() else {
+            Issue.record("unplug not reported")
+            return
+        }
         #expect(error.errno == ENODEV)
         #expect(mkfifo(path, 0o600) == 0)
         let started = Date()
         var next = await updates.next()
-        while case .unavailable? = next { next = await updates.next() } // "not there" while it was away
+        while case .unavailable? = next { next = await updates.next() }  // "not there" while it was away
         #expect(next == .opened(path: path))
         #expect(Date().timeIntervalSince(started) < 1, "reopened within a second")
 

@@ -3,12 +3,13 @@ import Glibc
 import KioskRuntime
 import KioskTestSupport
 import Testing
+
 @testable import KioskDevices
 
 @Suite struct LEDBoardTests {
     @Test func checksumsMatchKnownVectors() {
-        #expect(LEDFrameFormat.checksum(.crc16Modbus, Array("123456789".utf8)) == [0x37, 0x4B]) // CRC-16/MODBUS check value 0x4B37
-        #expect(LEDFrameFormat.checksum(.lrc, [0x11, 0x03, 0x00, 0x6B, 0x00, 0x03]) == [0x7E]) // the Modbus ASCII spec's example
+        #expect(LEDFrameFormat.checksum(.crc16Modbus, Array("123456789".utf8)) == [0x37, 0x4B])  // CRC-16/MODBUS check value 0x4B37
+        #expect(LEDFrameFormat.checksum(.lrc, [0x11, 0x03, 0x00, 0x6B, 0x00, 0x03]) == [0x7E])  // the Modbus ASCII spec's example
         #expect(LEDFrameFormat.checksum(.xor, [0x01, 0x02, 0x04, 0x10]) == [0x17])
         #expect(LEDFrameFormat.checksum(.sum8, [0xFF, 0x02, 0x10]) == [0x11])
         #expect(LEDFrameFormat.checksum(.none, [1, 2, 3]) == [])
@@ -25,7 +26,8 @@ import Testing
         #expect(LEDFrameFormat.modbus16.frame(address: 2, number: "A1", counter: 1)[5] == 1)
         #expect(LEDFrameFormat.modbus16.frame(address: 2, number: "A12", counter: 1)[5] == 2)
         // A generic format: payload template, ASCII address, XOR over address and payload.
-        let custom = LEDFrameFormat(prefix: [0x02], address: .ascii(width: 2), payload: "{number}>{counter}", checksum: .xor, suffix: [0x03])
+        let custom = LEDFrameFormat(
+            prefix: [0x02], address: .ascii(width: 2), payload: "{number}>{counter}", checksum: .xor, suffix: [0x03])
         let frame = custom.frame(address: 5, number: "Đ12", counter: 4)
         #expect(Array(frame.dropLast(2)) == [0x02] + Array("05D12>4".utf8))
         #expect(frame[frame.count - 2] == Array("05D12>4".utf8).reduce(0, ^))
@@ -49,12 +51,13 @@ import Testing
         for n in 2...10 { await bus.show(format.frame(address: 1, number: String(format: "A%03d", n), counter: 1), on: 1) }
         await bus.show(format.frame(address: 2, number: "B001", counter: 2), on: 2)
         try await waitUntil("three frames written") { await bus.written.count >= 3 }
-        try await Task.sleep(for: .milliseconds(300)) // nothing more may follow: only time shows it
+        try await Task.sleep(for: .milliseconds(300))  // nothing more may follow: only time shows it
         try await waitUntil("the frames at the far end") { far.received.count >= 20 }
         let written = await bus.written
         #expect(written.map(\.board) == [1, 1, 2], "A001 at once, then only A010 and board 2's B001")
         for (a, b) in zip(written, written.dropFirst()) { #expect(b.at - a.at >= .milliseconds(150)) }
-        #expect(far.received == format.frame(address: 1, number: "A001", counter: 1) + format.frame(address: 1, number: "A010", counter: 1)
+        #expect(
+            far.received == format.frame(address: 1, number: "A001", counter: 1) + format.frame(address: 1, number: "A010", counter: 1)
                 + format.frame(address: 2, number: "B001", counter: 2))
     }
 
@@ -127,6 +130,14 @@ extension LEDBoardTests {
 final class ReportLog: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [DeviceError?] = []
-    func add(_ item: DeviceError?) { lock.lock(); items.append(item); lock.unlock() }
-    var all: [DeviceError?] { lock.lock(); defer { lock.unlock() }; return items }
+    func add(_ item: DeviceError?) {
+        lock.lock()
+        items.append(item)
+        lock.unlock()
+    }
+    var all: [DeviceError?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
 }

@@ -3,6 +3,7 @@ import Glibc
 import KioskRuntime
 import KioskTestSupport
 import Testing
+
 @testable import KioskDevices
 
 @Suite struct PrinterLinkTests {
@@ -29,7 +30,7 @@ import Testing
         let far = SimulatedPrinter()
         var condition = SimulatedPrinter.Condition()
         condition.paperEnd = true
-        condition.chatter = [0x00, 0xFF] // unsolicited bytes are skipped
+        condition.chatter = [0x00, 0xFF]  // unsolicited bytes are skipped
         far.condition = condition
         far.serve(pty)
         defer { far.stop() }
@@ -56,7 +57,8 @@ import Testing
         #expect(tcflow(stall, TCOOFF) == 0)
         let started = ContinuousClock.now
         #expect(throws: DeviceError.self) {
-            try DevicePathPrinter(path: pty.slavePath, baud: 115200).send([UInt8](repeating: 0x41, count: 20_000), by: .after(.milliseconds(300)))
+            try DevicePathPrinter(path: pty.slavePath, baud: 115200).send(
+                [UInt8](repeating: 0x41, count: 20_000), by: .after(.milliseconds(300)))
         }
         let took = ContinuousClock.now - started
         #expect(took >= .milliseconds(290) && took < .seconds(2), "\(took)")
@@ -115,7 +117,7 @@ import Testing
     @Test func anUnreachableNetworkPrinterFailsFast() throws {
         let network = try SimulatedNetworkPrinter()
         let port = network.port
-        network.stop() // nothing listens there any more
+        network.stop()  // nothing listens there any more
         let started = Date()
         #expect(throws: DeviceError.self) { try TCPPrinter(host: "127.0.0.1", port: port, connectTimeoutMs: 500).send([0x0A]) }
         #expect(Date().timeIntervalSince(started) < 2)

@@ -1,5 +1,6 @@
 import KioskTestSupport
 import Testing
+
 @testable import KioskDevices
 
 @Suite struct QRSymbolTests {

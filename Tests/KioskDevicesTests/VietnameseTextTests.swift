@@ -1,6 +1,7 @@
 import Foundation
 import KioskRuntime
 import Testing
+
 @testable import KioskDevices
 
 /// Every Vietnamese letter, lower case and capitals.
@@ -37,7 +38,10 @@ private let allLetters: String = {
         var text: [UInt8] = []
         var i = 2
         while i < doc.bytes.count {
-            if doc.bytes[i] == 0x1B { i += 3; continue } // ESC t n
+            if doc.bytes[i] == 0x1B {
+                i += 3
+                continue
+            }  // ESC t n
             text.append(doc.bytes[i])
             i += 1
         }
@@ -49,8 +53,11 @@ private let allLetters: String = {
         var doc = EscPosDocument(textEncoding: .tcvn3(lowerPage: 30, upperPage: 31))
         doc.line("Hộ tịch ĐẤT")
         // ESC t 30 before "ộ"; "tịch" stays on it; ESC t 31 before "Đ"; "Ấ" stays.
-        #expect(doc.bytes == [0x48, 0x1B, 0x74, 30, 0xE9, 0x20, 0x74, 0xDE, 0x63, 0x68, 0x20,
-                              0x1B, 0x74, 31, 0xA7, 0xCA, 0x54, 0x0A])
+        #expect(
+            doc.bytes == [
+                0x48, 0x1B, 0x74, 30, 0xE9, 0x20, 0x74, 0xDE, 0x63, 0x68, 0x20,
+                0x1B, 0x74, 31, 0xA7, 0xCA, 0x54, 0x0A,
+            ])
         // Decomposed input is composed first.
         var decomposed = EscPosDocument(textEncoding: .tcvn3(lowerPage: 30, upperPage: 31))
         decomposed.line("Ho\u{0323}\u{0302} ti\u{0323}ch ĐẤT")
@@ -85,12 +92,15 @@ private let allLetters: String = {
         doc.qrCode(Array("https://x.vn/A015".utf8), moduleSize: 6)
         doc.cut(.full)
         let qrLength = 17 + 3
-        #expect(doc.bytes == [0x1C, 0x2E, 0x1B, 0x74, 30,
-                              0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00,
-                              0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, 0x06,
-                              0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, 0x31,
-                              0x1D, 0x28, 0x6B, UInt8(qrLength), 0x00, 0x31, 0x50, 0x30] + Array("https://x.vn/A015".utf8)
-                             + [0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30, 0x1D, 0x56, 0x41, 0x00])
+        #expect(
+            doc.bytes == [
+                0x1C, 0x2E, 0x1B, 0x74, 30,
+                0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00,
+                0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, 0x06,
+                0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, 0x31,
+                0x1D, 0x28, 0x6B, UInt8(qrLength), 0x00, 0x31, 0x50, 0x30,
+            ] + Array("https://x.vn/A015".utf8)
+                + [0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30, 0x1D, 0x56, 0x41, 0x00])
         #expect(try EscPosDecoder().decode(doc.bytes) == [.qrCode("https://x.vn/A015"), .cut])
     }
 
@@ -105,14 +115,17 @@ private let allLetters: String = {
         #expect(Array(doc.bytes[(8 + 255 * 3)..<(16 + 255 * 3)]) == [0x1D, 0x76, 0x30, 0x00, 3, 0, 255, 0])
         #expect(Array(doc.bytes[(16 + 510 * 3)..<(24 + 510 * 3)]) == [0x1D, 0x76, 0x30, 0x00, 3, 0, 90, 0])
         let decoded = try EscPosDecoder().decode(doc.bytes)
-        guard case .image(let back)? = decoded.first, decoded.count == 1 else { Issue.record("\(decoded)"); return }
+        guard case .image(let back)? = decoded.first, decoded.count == 1 else {
+            Issue.record("\(decoded)")
+            return
+        }
         #expect(back.height == 600)
         #expect((0..<600).allSatisfy { back[$0 % 20, $0] && !back[($0 + 1) % 20, $0] })
     }
 
     @Test func theDecoderRefusesWhatItDoesNotKnow() {
         #expect(throws: EscPosDecoder.Malformed.self) { try EscPosDecoder().decode([0x1B, 0x99]) }
-        #expect(throws: EscPosDecoder.Malformed.self) { try EscPosDecoder().decode([0xA8]) } // no page chosen
+        #expect(throws: EscPosDecoder.Malformed.self) { try EscPosDecoder().decode([0xA8]) }  // no page chosen
         #expect(throws: EscPosDecoder.Malformed.self) { try EscPosDecoder().decode([0x1D, 0x76, 0x30, 0x00, 1, 0, 9, 0, 1]) }
     }
 

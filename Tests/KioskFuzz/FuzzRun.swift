@@ -42,10 +42,13 @@ public enum FuzzRun {
             let started = clock.now
             current.withLock { $0 = (input, started) }
             do { try target.run(input) } catch {
-                if figures.broken.count < 10 { figures.broken.append("\(error) — input: \(input.prefix(200).map { String(format: "%02x", $0) }.joined())") }
+                if figures.broken.count < 10 {
+                    figures.broken.append("\(error) — input: \(input.prefix(200).map { String(format: "%02x", $0) }.joined())")
+                }
             }
             let took = clock.now - started
-            figures.slowestMicroseconds = max(figures.slowestMicroseconds, Double(took.components.attoseconds) / 1e12 + Double(took.components.seconds) * 1e6)
+            figures.slowestMicroseconds = max(
+                figures.slowestMicroseconds, Double(took.components.attoseconds) / 1e12 + Double(took.components.seconds) * 1e6)
             figures.inputs += 1
         }
         current.withLock { $0 = ([], nil) }

@@ -44,12 +44,14 @@ public struct Mutator {
             let length = below(min(64, bytes.count - min(at, bytes.count - 1)) + 1)
             bytes.removeSubrange(min(at, bytes.count)..<min(at + length, bytes.count))
         case 6 where !bytes.isEmpty:
-            let start = below(bytes.count), length = below(min(64, bytes.count - start) + 1)
+            let start = below(bytes.count)
+            let length = below(min(64, bytes.count - start) + 1)
             bytes.insert(contentsOf: bytes[start..<start + length], at: at)
         case 7:
             let other = seeds[below(seeds.count)]
             if !other.isEmpty {
-                let start = below(other.count), length = below(other.count - start + 1)
+                let start = below(other.count)
+                let length = below(other.count - start + 1)
                 bytes.insert(contentsOf: other[start..<start + length], at: at)
             }
         case 8:

@@ -21,21 +21,28 @@ import Testing
         let made: SampleEvents.Made
 
         /// A box of a centre the province enrolled: its own login (`centre add`), its password in its folder.
-        static func enrolled(code: String, name: String, server: PrivatePostgres, days: Int, seed: UInt64,
-                             configCode: String? = nil) async throws -> Box {
+        static func enrolled(
+            code: String, name: String, server: PrivatePostgres, days: Int, seed: UInt64,
+            configCode: String? = nil
+        ) async throws -> Box {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-province-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let enrolment = try await CentreLogins.add(code: code, name: name, passwordOut: "\(folder)/province-password", on: owner(server),
-                                                       logger: ProvinceSyncTests.logger)
-            return try Box(code: configCode ?? code, name: name, server: server, days: days, seed: seed, folder: folder,
-                           url: server.url(login: enrolment.login), passwordFile: "\(folder)/province-password")
+            let enrolment = try await CentreLogins.add(
+                code: code, name: name, passwordOut: "\(folder)/province-password", on: owner(server),
+                logger: ProvinceSyncTests.logger)
+            return try Box(
+                code: configCode ?? code, name: name, server: server, days: days, seed: seed, folder: folder,
+                url: server.url(login: enrolment.login), passwordFile: "\(folder)/province-password")
         }
 
-        init(code: String, name: String, server: PrivatePostgres, days: Int, seed: UInt64, folder: String? = nil,
-             url: String, passwordFile: String, extra: String = "") throws {
+        init(
+            code: String, name: String, server: PrivatePostgres, days: Int, seed: UInt64, folder: String? = nil,
+            url: String, passwordFile: String, extra: String = ""
+        ) throws {
             let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-province-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            config = try ConfigLoader.parse("""
+            config = try ConfigLoader.parse(
+                """
                 [centre]
                 name = "\(name)"
                 code = "\(code)"
@@ -79,7 +86,10 @@ import Testing
         /// Runs the sync until it reports an error; that error.
         func syncError(within seconds: Double = 20) async throws -> String? {
             let link = ProvinceLink(server: config.province!.server.description)
-            let task = Task { try await ProvinceSync(database: database, config: config, link: link, version: "test", logger: ProvinceSyncTests.logger).run() }
+            let task = Task {
+                try await ProvinceSync(database: database, config: config, link: link, version: "test", logger: ProvinceSyncTests.logger)
+                    .run()
+            }
             defer { task.cancel() }
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline, link.current?.lastError == nil { try await Task.sleep(for: .milliseconds(50)) }
@@ -89,7 +99,10 @@ import Testing
         /// Runs the sync until it is connected (with nothing new to send): whether it got there.
         func connects(within seconds: Double = 20) async throws -> Bool {
             let link = ProvinceLink(server: config.province!.server.description)
-            let task = Task { try await ProvinceSync(database: database, config: config, link: link, version: "test", logger: ProvinceSyncTests.logger).run() }
+            let task = Task {
+                try await ProvinceSync(database: database, config: config, link: link, version: "test", logger: ProvinceSyncTests.logger)
+                    .run()
+            }
             defer { task.cancel() }
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
@@ -141,12 +154,14 @@ import Testing
         for box in [north, south] {
             let code = box.config.centreCode!
             let local = try box.database.eventCount()
-            #expect(try server.psql("SELECT count(*), min(seq), max(seq), count(DISTINCT seq) FROM event WHERE centre = '\(code)'")
+            #expect(
+                try server.psql("SELECT count(*), min(seq), max(seq), count(DISTINCT seq) FROM event WHERE centre = '\(code)'")
                     == "\(local)|1|\(local)|\(local)", "every event of \(code) once")
             let (first, last) = (LocalDay(year: 2026, month: 6, day: 1), LocalDay(year: 2026, month: 7, day: 31))
             for grouping in ReportGrouping.allCases {
-                let province = try await central.report(from: first, to: last, by: ProvinceGrouping(rawValue: grouping.rawValue)!,
-                                                        centre: code, logger: Self.logger)
+                let province = try await central.report(
+                    from: first, to: last, by: ProvinceGrouping(rawValue: grouping.rawValue)!,
+                    centre: code, logger: Self.logger)
                 let mine = try box.export(grouping, from: first, to: last)
                 #expect(province.table() == mine, "\(code) by \(grouping)")
                 #expect(mine.count > 1)
@@ -158,8 +173,9 @@ import Testing
         }
 
         // By centre, ranked: rated and finished counts beside the rate; the counts are each box's.
-        let ranking = try await central.report(from: LocalDay(year: 2026, month: 1, day: 1), to: LocalDay(year: 2026, month: 12, day: 31),
-                                               by: .centre, rank: true, logger: Self.logger)
+        let ranking = try await central.report(
+            from: LocalDay(year: 2026, month: 1, day: 1), to: LocalDay(year: 2026, month: 12, day: 31),
+            by: .centre, rank: true, logger: Self.logger)
         #expect(ranking.rows.count == 2)
         #expect(ranking.rows.map(\.rank) == [1, 2])
         let rates = ranking.rows.map { $0.row.figures.satisfactionRate ?? 0 }
@@ -173,8 +189,9 @@ import Testing
         #expect(table[0].contains("Số lượt đánh giá") && table[0].contains("Số phiếu đã phục vụ"))
 
         // Officers within their centre: both centres have an officer1, each its own row.
-        let officers = try await central.report(from: LocalDay(year: 2026, month: 6, day: 1), to: LocalDay(year: 2026, month: 7, day: 31),
-                                                by: .officer, logger: Self.logger)
+        let officers = try await central.report(
+            from: LocalDay(year: 2026, month: 6, day: 1), to: LocalDay(year: 2026, month: 7, day: 31),
+            by: .officer, logger: Self.logger)
         #expect(officers.rows.filter { $0.row.key == "officer1" }.map(\.centre) == ["26.0101", "26.0102"])
         #expect(officers.table()[0].prefix(4) == ["Mã đơn vị", "Đơn vị", "Mã cán bộ", "Họ và tên"])
     }
@@ -188,12 +205,14 @@ import Testing
         // As if the answer to every batch had been lost: the box starts again from the beginning.
         try server.psql("UPDATE centre SET last_seq = 0")
         _ = try await box.sync()
-        #expect(try server.psql("SELECT count(*), sum(seq), (SELECT count(*) FROM ticket), (SELECT count(*) FROM rating) FROM event") == before)
+        #expect(
+            try server.psql("SELECT count(*), sum(seq), (SELECT count(*) FROM ticket), (SELECT count(*) FROM rating) FROM event") == before)
         #expect(try server.psql("SELECT last_seq FROM centre") == String(try box.database.lastEvent().seq))
 
         // Two more days on the box: only they travel.
-        let more = try SampleEvents().append(to: box.database, from: LocalDay(year: 2026, month: 7, day: 1), days: 2,
-                                             firstTicketID: box.made.nextTicketID)
+        let more = try SampleEvents().append(
+            to: box.database, from: LocalDay(year: 2026, month: 7, day: 1), days: 2,
+            firstTicketID: box.made.nextTicketID)
         let status = try await box.sync()
         #expect(status.eventsSent == more.events)
         #expect(try server.psql("SELECT count(*) FROM event") == String(try box.database.eventCount()))
@@ -209,8 +228,10 @@ import Testing
         _ = try await box.sync()
         try server.psql("UPDATE centre SET last_seq = last_seq + 1000, name = 'as the province had it'")
         let error = try await box.syncError()
-        #expect(error?.contains("the province holds events up to #") == true && error?.contains("restored from an older backup? Nothing is sent") == true,
-                "\(String(describing: error))")
+        #expect(
+            error?.contains("the province holds events up to #") == true
+                && error?.contains("restored from an older backup? Nothing is sent") == true,
+            "\(String(describing: error))")
         #expect(try server.psql("SELECT name FROM centre") == "as the province had it", "nothing written before the check")
     }
 }

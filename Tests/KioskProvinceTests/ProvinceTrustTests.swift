@@ -30,7 +30,8 @@ import Testing
         /// What the province holds of centre B: its row and the sums of its ratings and events.
         var bAsHeld: String {
             get throws {
-                try server.psql("""
+                try server.psql(
+                    """
                     SELECT name, last_seq, (SELECT count(*) || '/' || sum(level) FROM rating WHERE centre = '26.0502'),
                            (SELECT count(*) FROM event WHERE centre = '26.0502'), (SELECT count(*) FROM ticket WHERE centre = '26.0502')
                     FROM centre WHERE code = '26.0502'
@@ -42,7 +43,8 @@ import Testing
         var aLogin: (login: String, password: String) {
             get throws {
                 let url = try ProvinceServerAddress(a.config.province!.server.description)
-                let password = try String(contentsOfFile: a.config.province!.passwordFile!, encoding: .utf8).trimmingCharacters(in: .newlines)
+                let password = try String(contentsOfFile: a.config.province!.passwordFile!, encoding: .utf8).trimmingCharacters(
+                    in: .newlines)
                 return (url.user, password)
             }
         }
@@ -61,17 +63,22 @@ import Testing
         #expect(asA("SELECT count(*) FROM centre") == "1")
         #expect(asA("UPDATE rating SET level = 1, satisfied = true WHERE centre = '26.0502'") == "")
         #expect(asA("UPDATE centre SET last_seq = 0, name = 'A was here' WHERE code = '26.0502'") == "")
-        #expect(asA("""
-            INSERT INTO rating (centre, id, at, day, counter, level, label, scale_size, satisfied)
-            VALUES ('26.0502', 999999, 0, '2026-07-01', 1, 1, 'Rất hài lòng', 3, true)
-            """).contains("row-level security"))
-        #expect(asA("INSERT INTO event (centre, seq, at, day, kind, payload) VALUES ('26.0502', 999999, 0, '2026-07-01', 'x', '{}')")
+        #expect(
+            asA(
+                """
+                INSERT INTO rating (centre, id, at, day, counter, level, label, scale_size, satisfied)
+                VALUES ('26.0502', 999999, 0, '2026-07-01', 1, 1, 'Rất hài lòng', 3, true)
+                """
+            ).contains("row-level security"))
+        #expect(
+            asA("INSERT INTO event (centre, seq, at, day, kind, payload) VALUES ('26.0502', 999999, 0, '2026-07-01', 'x', '{}')")
                 .contains("row-level security"))
         #expect(asA("DELETE FROM rating WHERE centre = '26.0501'").contains("permission denied"))
         #expect(asA("UPDATE centre SET login = 'someone', disabled = false").contains("permission denied"))
         #expect(asA("SELECT password_hash FROM account").contains("permission denied"))
         #expect(asA("UPDATE account SET password_hash = 'x'").contains("permission denied"))
-        #expect(asA("INSERT INTO session (id, account, csrf, expires_at) VALUES ('x', 'admin', '', now() + interval '1 day')")
+        #expect(
+            asA("INSERT INTO session (id, account, csrf, expires_at) VALUES ('x', 'admin', '', now() + interval '1 day')")
                 .contains("permission denied"))
         #expect(asA("CREATE TABLE public.mine (x int)").contains("permission denied"))
         #expect(try p.bAsHeld == before, "B is as it was")
@@ -82,9 +89,10 @@ import Testing
     @Test func aBoxWithAnotherCentresCodeChangesNothing() async throws {
         let p = try await Province()
         let before = try p.bAsHeld
-        let impostor = try Box(code: "26.0502", name: "A, pretending", server: p.server, days: 6, seed: 53,
-                               url: p.a.config.province!.server.description + "?sslrootcert=\(p.server.caFile)",
-                               passwordFile: p.a.config.province!.passwordFile!)
+        let impostor = try Box(
+            code: "26.0502", name: "A, pretending", server: p.server, days: 6, seed: 53,
+            url: p.a.config.province!.server.description + "?sslrootcert=\(p.server.caFile)",
+            passwordFile: p.a.config.province!.passwordFile!)
         let error = try await impostor.syncError()
         #expect(error?.contains("the login of centre 26.0501, but its [centre] code is 26.0502") == true, "\(String(describing: error))")
         #expect(try p.bAsHeld == before)
@@ -97,7 +105,8 @@ import Testing
         let p = try await Province()
         let before = try p.server.psql("SELECT count(*), sum(last_seq) FROM centre")
         for (url, words) in [(p.server.url, "the central database's owner"), (p.server.superuserURL, "a superuser")] {
-            let box = try Box(code: "26.0501", name: "A", server: p.server, days: 1, seed: 54, url: url, passwordFile: p.server.passwordFile)
+            let box = try Box(
+                code: "26.0501", name: "A", server: p.server, days: 1, seed: 54, url: url, passwordFile: p.server.passwordFile)
             let error = try await box.syncError()
             #expect(error?.contains(words) == true && error?.contains("nothing is sent") == true, "\(String(describing: error))")
         }
@@ -108,8 +117,9 @@ import Testing
         #expect(refused?.contains("refused the login") == true || refused?.contains("disabled") == true, "\(String(describing: refused))")
         // A new password enables it again; the old one is worth nothing.
         let old = try p.aLogin
-        _ = try await CentreLogins.rotate(code: "26.0501", passwordOut: p.a.config.province!.passwordFile!,
-                                          on: ProvinceSyncTests.owner(p.server), logger: Self.logger)
+        _ = try await CentreLogins.rotate(
+            code: "26.0501", passwordOut: p.a.config.province!.passwordFile!,
+            on: ProvinceSyncTests.owner(p.server), logger: Self.logger)
         #expect((try? p.server.psql("SELECT 1", login: old.login, password: old.password)) == nil)
         #expect(try await p.a.connects())
     }
@@ -132,10 +142,12 @@ import Testing
         #expect(asPage("UPDATE rating SET level = 1").contains("permission denied"))
         #expect(asPage("UPDATE account SET password_hash = 'x'").contains("permission denied"))
         #expect(asPage("UPDATE centre SET last_seq = 0").contains("permission denied"))
-        #expect(asPage("INSERT INTO event (centre, seq, at, day, kind, payload) VALUES ('26.0501', 999999, 0, '2026-07-01', 'x', '{}')")
+        #expect(
+            asPage("INSERT INTO event (centre, seq, at, day, kind, payload) VALUES ('26.0501', 999999, 0, '2026-07-01', 'x', '{}')")
                 .contains("permission denied"))
         // A box given the page's login instead of its own refuses to send, and says why.
-        let box = try Box(code: "26.0501", name: "A", server: p.server, days: 1, seed: 56, url: p.server.url(login: login), passwordFile: file)
+        let box = try Box(
+            code: "26.0501", name: "A", server: p.server, days: 1, seed: 56, url: p.server.url(login: login), passwordFile: file)
         let error = try await box.syncError()
         #expect(error?.contains("which is not a centre's login") == true, "\(String(describing: error))")
     }
@@ -165,7 +177,10 @@ import Testing
             fake.standardOutput = out
             try fake.run()
             // SIGKILL: the test process may ignore SIGTERM, and a child inherits that.
-            defer { kill(fake.processIdentifier, SIGKILL); fake.waitUntilExit() }
+            defer {
+                kill(fake.processIdentifier, SIGKILL)
+                fake.waitUntilExit()
+            }
             var ready = ""
             while !ready.hasSuffix("\n") {
                 let chunk = out.fileHandleForReading.availableData
@@ -173,9 +188,12 @@ import Testing
                 ready += String(decoding: chunk, as: UTF8.self)
             }
             let port = try #require(Int(ready.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
-            let url = "postgres://\(try p.aLogin.login)@127.0.0.1:\(port)/province" + (tls ? "?sslrootcert=\(p.server.caFile)" : "?sslmode=disable")
-            let box = try Box(code: "26.0501", name: "A", server: p.server, days: 1, seed: 55, url: url,
-                              passwordFile: p.a.config.province!.passwordFile!)
+            let url =
+                "postgres://\(try p.aLogin.login)@127.0.0.1:\(port)/province"
+                + (tls ? "?sslrootcert=\(p.server.caFile)" : "?sslmode=disable")
+            let box = try Box(
+                code: "26.0501", name: "A", server: p.server, days: 1, seed: 55, url: url,
+                passwordFile: p.a.config.province!.passwordFile!)
             let error = try await box.syncError()
             #expect(error?.contains(words) == true, "\(mode), TLS \(tls): \(String(describing: error))")
             let sent = try Data(contentsOf: URL(fileURLWithPath: capture))

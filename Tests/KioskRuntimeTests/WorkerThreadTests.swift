@@ -10,7 +10,10 @@ import Testing
         nonisolated let worker = WorkerThread(name: "test")
         nonisolated var unownedExecutor: UnownedSerialExecutor { worker.asUnownedSerialExecutor() }
         var value = 0
-        func add() -> Int { value += 1; return value }
+        func add() -> Int {
+            value += 1
+            return value
+        }
         /// From another thread, without a hop through Swift's shared threads.
         nonisolated func addWaiting() -> Int { worker.sync { self.assumeIsolated { $0.add() } } }
     }
@@ -50,7 +53,9 @@ import Testing
         let ran = Mutex<[String]>([])
         try await offThePool {
             let caller = pthread_self()
-            worker.runHereIfIdle { ran.withLock { $0.append(pthread_equal(pthread_self(), caller) != 0 ? "idle: in place" : "idle: on the worker") } }
+            worker.runHereIfIdle {
+                ran.withLock { $0.append(pthread_equal(pthread_self(), caller) != 0 ? "idle: in place" : "idle: on the worker") }
+            }
         }
         #expect(ran.withLock { $0 } == ["idle: in place"])
 
@@ -63,7 +68,9 @@ import Testing
         holding.wait()
         try await offThePool {
             let caller = pthread_self()
-            worker.runHereIfIdle { ran.withLock { $0.append(pthread_equal(pthread_self(), caller) != 0 ? "busy: in place" : "busy: on the worker") } }
+            worker.runHereIfIdle {
+                ran.withLock { $0.append(pthread_equal(pthread_self(), caller) != 0 ? "busy: in place" : "busy: on the worker") }
+            }
         }
         #expect(ran.withLock { $0 }.count == 1, "the busy worker's caller returned before its work ran")
         release.signal()

@@ -39,7 +39,8 @@ public struct SampleEvents {
         var date = first.start(in: zone)
         var done = 0
         for o in 1...officers where try database.officer(OfficerID("officer\(o)")) == nil {
-            try database.addOfficer(Officer(id: OfficerID("officer\(o)"), name: "Cán bộ số \(o)", active: true, createdAt: Date(timeIntervalSince1970: 0)))
+            try database.addOfficer(
+                Officer(id: OfficerID("officer\(o)"), name: "Cán bộ số \(o)", active: true, createdAt: Date(timeIntervalSince1970: 0)))
         }
         while done < days {
             defer { date = calendar.date(byAdding: .day, value: 1, to: date)! }
@@ -62,8 +63,9 @@ public struct SampleEvents {
                 let seq = sequence[service]!
                 let display = "\(service.rawValue)\(String(format: "%03d", seq))"
                 let issued = opening.addingTimeInterval(Double(n) * 9 * 3600 / Double(ticketsPerDay) + Double(random.next() % 60))
-                let ticket = Ticket(id: id, day: day, service: service, sequence: seq, number: seq, display: display,
-                                    priority: random.next() % 10 == 0, issuedAt: issued, print: .pending)
+                let ticket = Ticket(
+                    id: id, day: day, service: service, sequence: seq, number: seq, display: display,
+                    priority: random.next() % 10 == 0, issuedAt: issued, print: .pending)
                 let counter = CounterNumber(Int(random.next() % UInt64(counters)) + 1)
                 let officer = officerAt[counter.rawValue - 1]
                 events.append(QueueEvent(at: issued, .ticketIssued(ticket: ticket, waitingAhead: 0)))
@@ -72,8 +74,12 @@ public struct SampleEvents {
                 if random.next() % 50 == 0 {
                     // Called at the wrong counter, sent to another one, called again there.
                     let other = CounterNumber(counter.rawValue % counters + 1)
-                    events.append(QueueEvent(at: called, .ticketCalled(ticket: id, display: display, counter: other, officer: officerAt[other.rawValue - 1])))
-                    events.append(QueueEvent(at: called.addingTimeInterval(30), .ticketTransferred(ticket: id, from: other, to: .counter(counter))))
+                    events.append(
+                        QueueEvent(
+                            at: called, .ticketCalled(ticket: id, display: display, counter: other, officer: officerAt[other.rawValue - 1]))
+                    )
+                    events.append(
+                        QueueEvent(at: called.addingTimeInterval(30), .ticketTransferred(ticket: id, from: other, to: .counter(counter))))
                     called = called.addingTimeInterval(60)
                 }
                 events.append(QueueEvent(at: called, .ticketCalled(ticket: id, display: display, counter: counter, officer: officer)))
@@ -89,14 +95,22 @@ public struct SampleEvents {
                 let pick = random.next() % 100
                 let level = pick < 65 ? 1 : pick < 92 ? 2 : 3
                 let rated = finished.addingTimeInterval(4)
-                events.append(QueueEvent(at: rated, .ratingRecorded(rating: Rating(
-                    counter: counter, ticket: id, ticketDisplay: display, service: service, officer: officer, level: level,
-                    label: Self.labels[level - 1], scaleSize: 3, satisfied: level <= 2, flag: nil))))
+                events.append(
+                    QueueEvent(
+                        at: rated,
+                        .ratingRecorded(
+                            rating: Rating(
+                                counter: counter, ticket: id, ticketDisplay: display, service: service, officer: officer, level: level,
+                                label: Self.labels[level - 1], scaleSize: 3, satisfied: level <= 2, flag: nil))))
                 made.ratings += 1
                 if level == 3, random.next() % 2 == 0 {
                     let reason = Int(random.next() % 3) + 1
-                    events.append(QueueEvent(at: rated.addingTimeInterval(6), .ratingReasonGiven(counter: counter, ticket: id, reason: reason,
-                                                                                                  label: Self.reasons[reason - 1])))
+                    events.append(
+                        QueueEvent(
+                            at: rated.addingTimeInterval(6),
+                            .ratingReasonGiven(
+                                counter: counter, ticket: id, reason: reason,
+                                label: Self.reasons[reason - 1])))
                 }
             }
             made.events += events.count

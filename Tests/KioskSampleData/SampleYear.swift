@@ -8,27 +8,33 @@ import KioskStore
 public enum SampleYear {
     /// Fills the database at `path` (its schema made by `KioskDatabase`) with a year, straight
     /// into the tables (the event log stays empty). Deterministic for a given seed.
-    public static func fill(path: String, year: Int, services: [ServiceCode], officers: Int, counters: Int,
-                            ticketsPerDay: Int, ratedShare: Double, seed: UInt64 = 42) throws -> (tickets: Int, ratings: Int) {
+    public static func fill(
+        path: String, year: Int, services: [ServiceCode], officers: Int, counters: Int,
+        ticketsPerDay: Int, ratedShare: Double, seed: UInt64 = 42
+    ) throws -> (tickets: Int, ratings: Int) {
         _ = try KioskDatabase(path: path)  // the schema
         let pool = try DatabaseQueue(path: path)
         var random = SplitMix64(seed: seed)
-        var tickets = 0, ratings = 0
+        var tickets = 0
+        var ratings = 0
         let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
         try pool.write { db in
             for o in 1...officers {
-                try db.execute(sql: "INSERT INTO officer (id, name, active, created_at) VALUES (?, ?, 1, 0)",
-                               arguments: ["officer\(o)", "Cán bộ số \(o)"])
+                try db.execute(
+                    sql: "INSERT INTO officer (id, name, active, created_at) VALUES (?, ?, 1, 0)",
+                    arguments: ["officer\(o)", "Cán bộ số \(o)"])
             }
-            let insertTicket = try db.makeStatement(sql: """
-                INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, counter, officer,
-                                    called_at, finished_at, outcome, recalls, transfers, print_state, rated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'printed', ?)
-                """)
-            let insertRating = try db.makeStatement(sql: """
-                INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 3, ?, ?)
-                """)
+            let insertTicket = try db.makeStatement(
+                sql: """
+                    INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, counter, officer,
+                                        called_at, finished_at, outcome, recalls, transfers, print_state, rated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'printed', ?)
+                    """)
+            let insertRating = try db.makeStatement(
+                sql: """
+                    INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 3, ?, ?)
+                    """)
             let labels = ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
@@ -36,7 +42,7 @@ public enum SampleYear {
             var id: Int64 = 0
             while calendar.component(.year, from: date) == year {
                 defer { date = calendar.date(byAdding: .day, value: 1, to: date)! }
-                if calendar.component(.weekday, from: date) == 1 { continue } // closed on Sundays
+                if calendar.component(.weekday, from: date) == 1 { continue }  // closed on Sundays
                 let day = LocalDay(date, in: zone).iso
                 let opening = date.timeIntervalSince1970 + 7.5 * 3600
                 var sequence: [ServiceCode: Int] = [:]
@@ -63,8 +69,10 @@ public enum SampleYear {
                     if rated, let finished {
                         let pick = random.next() % 100
                         let level = pick < 70 ? 1 : pick < 95 ? 2 : 3
-                        try insertRating.execute(arguments: [finished + 5, day, counter, id, service.rawValue, officer, level,
-                                                             labels[level - 1], level <= 2, nil as String?])
+                        try insertRating.execute(arguments: [
+                            finished + 5, day, counter, id, service.rawValue, officer, level,
+                            labels[level - 1], level <= 2, nil as String?,
+                        ])
                         ratings += 1
                     }
                 }

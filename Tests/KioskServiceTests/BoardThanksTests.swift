@@ -5,6 +5,7 @@ import KioskStore
 import KioskTestSupport
 import Logging
 import Testing
+
 @testable import KioskService
 
 @Suite struct BoardThanksTests {
@@ -20,16 +21,18 @@ import Testing
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-board-\(UUID().uuidString)").path
             let database = try KioskDatabase(path: "\(folder)/kiosk.sqlite")
             try database.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: Date()))
-            var rules = QueueRules(services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
-                                   counters: [CounterDefinition(number: one, services: [ServiceCode("A")])])
+            var rules = QueueRules(
+                services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
+                counters: [CounterDefinition(number: one, services: [ServiceCode("A")])])
             rules.ratingReasons = reasons
             engine = try QueueEngine(rules: rules, database: database)
             let pty = try PseudoTerminal()
             far.serve(pty)
             var thanks = ThanksSettings()
             thanks.seconds = 1
-            let board = BoardSettings(counter: one, port: pty.slavePath, address: 1, baud: 9600,
-                                      format: LEDFrameFormat.soh07.with(gap: 10), refreshSeconds: 60)
+            let board = BoardSettings(
+                counter: one, port: pty.slavePath, address: 1, baud: 9600,
+                format: LEDFrameFormat.soh07.with(gap: 10), refreshSeconds: 60)
             let service = LEDBoardService(engine: engine, boards: [board], thanks: thanks, logger: Logger(label: "test"))
             running = Task { try await service.run() }
             let engine = self.engine

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import Testing
+
 @testable import KioskService
 
 private let minimal = """
@@ -40,7 +41,8 @@ private func refusal(_ text: String) -> String {
     }
 
     @Test func theDemoConfigSaysWhatItMeans() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hardware/examples/demo.toml").path
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hardware/examples/demo.toml")
+            .path
         let config = try ConfigLoader.load(file: file)
         #expect(config.centreName == "Trung tâm Phục vụ hành chính công xã Tân Phú")
         #expect(config.timeZone.identifier == "Asia/Ho_Chi_Minh")
@@ -51,13 +53,19 @@ private func refusal(_ text: String) -> String {
         #expect(config.rules.ratingScale == .threeLevels)
         #expect(config.http == HTTPSettings(host: "127.0.0.1", port: 8080))
         let kiosk = try #require(config.keypads.first { $0.name == "kiosk" })
-        guard case .kiosk(let keys) = kiosk.role else { Issue.record("kiosk role"); return }
-        #expect(keys[79] == KioskKey(service: ServiceCode("A"), priority: false)) // KEY_KP1
+        guard case .kiosk(let keys) = kiosk.role else {
+            Issue.record("kiosk role")
+            return
+        }
+        #expect(keys[79] == KioskKey(service: ServiceCode("A"), priority: false))  // KEY_KP1
         #expect(keys[71] == KioskKey(service: ServiceCode("A"), priority: true))  // KEY_KP7
         let rating = try #require(config.keypads.first { $0.name == "rating-2" })
-        guard case .rating(let counter, let levels) = rating.role else { Issue.record("rating role"); return }
+        guard case .rating(let counter, let levels) = rating.role else {
+            Issue.record("rating role")
+            return
+        }
         #expect(counter == CounterNumber(2))
-        #expect(levels[81] == 3) // KEY_KP3
+        #expect(levels[81] == 3)  // KEY_KP3
     }
 
     @Test func defaultsAndRelativePaths() throws {
@@ -81,19 +89,34 @@ private func refusal(_ text: String) -> String {
     @Test(arguments: [
         // (change to the minimal file, expected error)
         ("[http]\nbind = \"localhost\"", "/etc/kiosk/centre.toml:2: http.bind: localhost is not host:port"),
-        ("[[keypads]]\nname = \"k\"\nrole = \"kiosk\"\npath = \"/dev/null\"\n[keypads.keys]\nKEY_KP1 = \"A\"\nKEY_NUMPAD_1 = \"A\"",
-         "/etc/kiosk/centre.toml:7: keypads[1].keys.KEY_NUMPAD_1: KEY_NUMPAD_1 is not a kernel key name"),
-        ("[[keypads]]\nname = \"k\"\nrole = \"kiosk\"\npath = \"/dev/null\"\n[keypads.keys]\nkey_kp1 = \"A\"",
-         "/etc/kiosk/centre.toml:6: keypads[1].keys.key_kp1: key_kp1 is not a kernel key name"),
-        ("[[keypads]]\nname = \"k\"\nrole = \"kiosk\"\npath = \"/dev/null\"\n[keypads.keys]\nKEY_KP1 = \"Z\"",
-         "/etc/kiosk/centre.toml:6: keypads[1].keys.KEY_KP1: no service has the code Z"),
-        ("[[keypads]]\nname = \"r\"\nrole = \"rating\"\ncounter = 7\npath = \"/dev/null\"\nkeys = { KEY_KP1 = 1 }",
-         "/etc/kiosk/centre.toml:4: keypads[1].counter: no counter 7 is defined"),
-        ("[[keypads]]\nname = \"r\"\nrole = \"rating\"\ncounter = 1\npath = \"/dev/null\"\nkeys = { KEY_KP1 = 4 }",
-         "/etc/kiosk/centre.toml:6: keypads[1].keys.KEY_KP1: expected a rating level from 1 (Rất hài lòng) to 3 (Không hài lòng)"),
-        ("[[keypads]]\nname = \"o\"\nrole = \"officer\"\ncounter = 1\npath = \"/dev/null\"\n[keypads.keys]\nKEY_KPENTER = \"nextt\"",
-         "/etc/kiosk/centre.toml:7: keypads[1].keys.KEY_KPENTER: nextt is not an officer action"),
-        ("[[keypads]]\nname = \"o\"\nrole = \"boss\"\npath = \"/dev/null\"", "/etc/kiosk/centre.toml:3: keypads[1].role: boss is not a keypad role"),
+        (
+            "[[keypads]]\nname = \"k\"\nrole = \"kiosk\"\npath = \"/dev/null\"\n[keypads.keys]\nKEY_KP1 = \"A\"\nKEY_NUMPAD_1 = \"A\"",
+            "/etc/kiosk/centre.toml:7: keypads[1].keys.KEY_NUMPAD_1: KEY_NUMPAD_1 is not a kernel key name"
+        ),
+        (
+            "[[keypads]]\nname = \"k\"\nrole = \"kiosk\"\npath = \"/dev/null\"\n[keypads.keys]\nkey_kp1 = \"A\"",
+            "/etc/kiosk/centre.toml:6: keypads[1].keys.key_kp1: key_kp1 is not a kernel key name"
+        ),
+        (
+            "[[keypads]]\nname = \"k\"\nrole = \"kiosk\"\npath = \"/dev/null\"\n[keypads.keys]\nKEY_KP1 = \"Z\"",
+            "/etc/kiosk/centre.toml:6: keypads[1].keys.KEY_KP1: no service has the code Z"
+        ),
+        (
+            "[[keypads]]\nname = \"r\"\nrole = \"rating\"\ncounter = 7\npath = \"/dev/null\"\nkeys = { KEY_KP1 = 1 }",
+            "/etc/kiosk/centre.toml:4: keypads[1].counter: no counter 7 is defined"
+        ),
+        (
+            "[[keypads]]\nname = \"r\"\nrole = \"rating\"\ncounter = 1\npath = \"/dev/null\"\nkeys = { KEY_KP1 = 4 }",
+            "/etc/kiosk/centre.toml:6: keypads[1].keys.KEY_KP1: expected a rating level from 1 (Rất hài lòng) to 3 (Không hài lòng)"
+        ),
+        (
+            "[[keypads]]\nname = \"o\"\nrole = \"officer\"\ncounter = 1\npath = \"/dev/null\"\n[keypads.keys]\nKEY_KPENTER = \"nextt\"",
+            "/etc/kiosk/centre.toml:7: keypads[1].keys.KEY_KPENTER: nextt is not an officer action"
+        ),
+        (
+            "[[keypads]]\nname = \"o\"\nrole = \"boss\"\npath = \"/dev/null\"",
+            "/etc/kiosk/centre.toml:3: keypads[1].role: boss is not a keypad role"
+        ),
         ("[queue]\nrecall_limit = \"three\"", "/etc/kiosk/centre.toml:2: queue.recall_limit: expected a whole number, found a string"),
         ("[queue]\npriority_policy = \"fair\"", "/etc/kiosk/centre.toml:2: queue.priority_policy: fair is not a policy"),
         ("[rating]\nlevels = [\"Tốt\"]", "/etc/kiosk/centre.toml:2: rating.levels: a scale has 2 to 7 levels"),
@@ -101,25 +124,45 @@ private func refusal(_ text: String) -> String {
         ("[printer]\npath = \"/dev/usb/lp0\"\ntext = \"tcvn\"", "/etc/kiosk/centre.toml:3: printer.text: tcvn is not a text mode"),
         ("[printer]\npaht = \"/dev/usb/lp0\"", "/etc/kiosk/centre.toml:1: printer.path: missing"),
         ("[printer]\npath = \"/dev/usb/lp0\"\ncolour = true", "/etc/kiosk/centre.toml:3: printer.colour: unknown key"),
-        ("[[counters]]\nnumber = 2\nservices = [\"A\", \"Q\"]", "/etc/kiosk/centre.toml:3: counters[2].services: no service has the code Q"),
+        (
+            "[[counters]]\nnumber = 2\nservices = [\"A\", \"Q\"]",
+            "/etc/kiosk/centre.toml:3: counters[2].services: no service has the code Q"
+        ),
         ("[[counters]]\nnumber = 1\nservices = [\"A\"]", "/etc/kiosk/centre.toml:2: counters[2].number: counter 1 is defined twice"),
-        ("[[services]]\ncode = \"B\"\nname = \"X\"\nfirst_number = 10\nlast_number = 9", "/etc/kiosk/centre.toml:5: services[2].last_number: must not be below first_number"),
+        (
+            "[[services]]\ncode = \"B\"\nname = \"X\"\nfirst_number = 10\nlast_number = 9",
+            "/etc/kiosk/centre.toml:5: services[2].last_number: must not be below first_number"
+        ),
         ("[database]\npath = \"a.sqlite\"\npath = \"b.sqlite\"", "/etc/kiosk/centre.toml:3: path is already defined on line 14"),
         ("[database]\npath = \"a.sqlite", "/etc/kiosk/centre.toml:2: a string is not closed"),
         ("[database]\npath = a.sqlite", "/etc/kiosk/centre.toml:2: a.sqlite is not a value: text must be in \"double quotes\""),
         ("[centre]\nname = \"Again\"", "/etc/kiosk/centre.toml:1: [centre] is already defined on line 1"),
         // A prefix reaches displays, boards, the voice and file names: capital letters only.
-        ("[[services]]\ncode = \"B\"\nname = \"X\"\nprefix = \"B'\"", "/etc/kiosk/centre.toml:4: services[2].prefix: B' must be up to 3 capital letters"),
-        ("[[services]]\ncode = \"B\"\nname = \"X\"\nprefix = \"B 1\"", "/etc/kiosk/centre.toml:4: services[2].prefix: B 1 must be up to 3 capital letters"),
+        (
+            "[[services]]\ncode = \"B\"\nname = \"X\"\nprefix = \"B'\"",
+            "/etc/kiosk/centre.toml:4: services[2].prefix: B' must be up to 3 capital letters"
+        ),
+        (
+            "[[services]]\ncode = \"B\"\nname = \"X\"\nprefix = \"B 1\"",
+            "/etc/kiosk/centre.toml:4: services[2].prefix: B 1 must be up to 3 capital letters"
+        ),
         // A Modbus board carries at most 246 bytes of text: checked now, not at the first call.
-        ("[rating]\nboard_thanks = \"\(String(repeating: "X", count: 300))\"\n[[boards]]\ncounter = 1\nport = \"/dev/ttyUSB0\"\npreset = \"modbus-16\"",
-         "/etc/kiosk/centre.toml:6: boards[1].preset: the text"),
-        ("[[boards]]\ncounter = 1\nport = \"/dev/ttyUSB0\"\naddress = 300", "/etc/kiosk/centre.toml:4: boards[1].address: 300 does not fit"),
+        (
+            "[rating]\nboard_thanks = \"\(String(repeating: "X", count: 300))\"\n[[boards]]\ncounter = 1\nport = \"/dev/ttyUSB0\"\npreset = \"modbus-16\"",
+            "/etc/kiosk/centre.toml:6: boards[1].preset: the text"
+        ),
+        (
+            "[[boards]]\ncounter = 1\nport = \"/dev/ttyUSB0\"\naddress = 300",
+            "/etc/kiosk/centre.toml:4: boards[1].address: 300 does not fit"
+        ),
         ("[http]\nmax_connections = 3", "/etc/kiosk/centre.toml:2: http.max_connections:"),
         ("[rating]\nhandover_seconds = -1", "/etc/kiosk/centre.toml:2: rating.handover_seconds:"),
         ("[voice]\ndirectory = \"voice\"\nkeep_files = 0", "/etc/kiosk/centre.toml:3: voice.keep_files:"),
         // Nesting and size are bounded.
-        ("deep = \(String(repeating: "[", count: 40))\(String(repeating: "]", count: 40))", "/etc/kiosk/centre.toml:1: values nested more than 32 deep"),
+        (
+            "deep = \(String(repeating: "[", count: 40))\(String(repeating: "]", count: 40))",
+            "/etc/kiosk/centre.toml:1: values nested more than 32 deep"
+        ),
     ])
     func aBrokenFileIsRefusedWithLineAndKey(change: String, expected: String) {
         // Appended after the minimal file and a blank line: the expected line numbers count
@@ -143,48 +186,62 @@ private func refusal(_ text: String) -> String {
         let config = try ConfigLoader.parse(http("tls_certificate = \"box.crt\"\ntls_key = \"box.key\""), file: "\(folder)/kiosk.toml")
         #expect(config.http.tls == .init(host: "0.0.0.0", port: 8443, certificate: "\(folder)/box.crt", key: "\(folder)/box.key"))
         func refused(_ lines: String) -> String {
-            do { _ = try ConfigLoader.parse(http(lines), file: "\(folder)/kiosk.toml"); return "accepted" } catch { return error.description }
+            do {
+                _ = try ConfigLoader.parse(http(lines), file: "\(folder)/kiosk.toml")
+                return "accepted"
+            } catch { return error.description }
         }
         #expect(refused("tls_key = \"box.key\"").hasSuffix("http.tls_key: needs tls_certificate (the certificate chain, PEM) beside it"))
-        #expect(refused("tls_certificate = \"nope.crt\"\ntls_key = \"box.key\"").contains("http.tls_certificate: cannot read \(folder)/nope.crt"))
+        #expect(
+            refused("tls_certificate = \"nope.crt\"\ntls_key = \"box.key\"").contains(
+                "http.tls_certificate: cannot read \(folder)/nope.crt"))
         #expect(refused("tls_certificate = \"box.crt\"\ntls_key = \"box.key\"\ntls_bind = \"0.0.0.0:8080\"").contains("http.tls_bind:"))
         #expect(refused("tls_bind = \"0.0.0.0:8443\"").contains("http.tls_bind: needs tls_certificate and tls_key"))
     }
 
     @Test func anUnknownTimeZoneIsNamed() {
-        let text = minimal.replacingOccurrences(of: "name = \"Trung tâm xã Tân Phú\"", with: "name = \"X\"\ntime_zone = \"Asia/Hanoi_City\"")
+        let text = minimal.replacingOccurrences(
+            of: "name = \"Trung tâm xã Tân Phú\"", with: "name = \"X\"\ntime_zone = \"Asia/Hanoi_City\"")
         #expect(refusal(text).hasPrefix("/etc/kiosk/centre.toml:3: centre.time_zone: Asia/Hanoi_City is not a time zone name"))
     }
 
     @Test func aMissingSectionIsNamed() {
-        #expect(refusal("[[services]]\ncode = \"A\"\nname = \"X\"\n[[counters]]\nnumber = 1\nservices = [\"A\"]")
-            .hasPrefix("/etc/kiosk/centre.toml:1: centre: missing"))
-        #expect(refusal("[centre]\nname = \"X\"\n[[services]]\ncode = \"A\"\nname = \"X\"")
-            .hasPrefix("/etc/kiosk/centre.toml:1: counters: missing"))
+        #expect(
+            refusal("[[services]]\ncode = \"A\"\nname = \"X\"\n[[counters]]\nnumber = 1\nservices = [\"A\"]")
+                .hasPrefix("/etc/kiosk/centre.toml:1: centre: missing"))
+        #expect(
+            refusal("[centre]\nname = \"X\"\n[[services]]\ncode = \"A\"\nname = \"X\"")
+                .hasPrefix("/etc/kiosk/centre.toml:1: counters: missing"))
     }
 
     @Test func anOversizedFileIsRefusedBeforeItIsRead() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-big-\(UUID().uuidString).toml").path
         try (minimal + "\n# " + String(repeating: "x", count: 2 << 20)).write(toFile: file, atomically: true, encoding: .utf8)
-        do { _ = try ConfigLoader.load(file: file); Issue.record("accepted") } catch {
+        do {
+            _ = try ConfigLoader.load(file: file)
+            Issue.record("accepted")
+        } catch {
             #expect(error.description.hasPrefix("\(file):0: the file is 2048 KiB"), "\(error)")
         }
     }
 
     @Test func theWebLimitsAndTheHandoverAreRead() throws {
         let text = minimal + "\n[rating]\nhandover_seconds = 20\n"
-        let config = try ConfigLoader.parse(text.replacingOccurrences(of: "[centre]", with: """
-            [http]
-            bind = "0.0.0.0:8080"
-            max_connections = 100
-            max_connections_per_address = 10
-            max_display_clients = 20
-            idle_seconds = 15
-            tickets_per_service = 2
-            tickets_overall = 5
-            ticket_window_seconds = 30
-            [centre]
-            """), file: "c.toml")
+        let config = try ConfigLoader.parse(
+            text.replacingOccurrences(
+                of: "[centre]",
+                with: """
+                    [http]
+                    bind = "0.0.0.0:8080"
+                    max_connections = 100
+                    max_connections_per_address = 10
+                    max_display_clients = 20
+                    idle_seconds = 15
+                    tickets_per_service = 2
+                    tickets_overall = 5
+                    ticket_window_seconds = 30
+                    [centre]
+                    """), file: "c.toml")
         var expected = HTTPSettings(host: "0.0.0.0", port: 8080)
         (expected.maxConnections, expected.maxConnectionsPerAddress, expected.maxDisplayClients, expected.idleSeconds) = (100, 10, 20, 15)
         (expected.ticketsPerService, expected.ticketsOverall, expected.ticketWindowSeconds) = (2, 5, 30)

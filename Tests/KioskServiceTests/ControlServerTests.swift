@@ -8,6 +8,7 @@ import KioskTestSupport
 import Logging
 import ServiceLifecycle
 import Testing
+
 @testable import KioskService
 
 /// The local control socket serves its clients side by side: one that never finishes its
@@ -29,14 +30,16 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-ctl-\(UUID().uuidString)").path
         let database = try KioskDatabase(path: "\(folder)/kiosk.sqlite")
         try database.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: Date()))
-        let rules = QueueRules(services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
-                               counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
+        let rules = QueueRules(
+            services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
+            counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
         let engine = try QueueEngine(rules: rules, database: database)
         let log = RecordingLog()
         let socket = "\(folder)/control.sock"
         let readiness = Readiness()
-        let server = ControlServer(path: socket, router: CommandRouter(engine: engine, issuer: nil), logger: log.logger,
-                                   maxClients: maxClients, requestTimeout: requestTimeout, ready: readiness.part("control socket"))
+        let server = ControlServer(
+            path: socket, router: CommandRouter(engine: engine, issuer: nil), logger: log.logger,
+            maxClients: maxClients, requestTimeout: requestTimeout, ready: readiness.part("control socket"))
         let running = Task { try await server.run() }
         #expect(await readiness.waitForAll(limit: .seconds(10)).isEmpty, "the control socket listens")
         return Rig(socket: socket, engine: engine, log: log, running: running)

@@ -2,18 +2,21 @@ import Foundation
 import KioskCore
 import KioskStore
 import Testing
+
 @testable import KioskService
 
 private func makeEngine(at now: Date) throws -> (QueueEngine, KioskDatabase, String) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-engine-\(UUID().uuidString).sqlite").path
     let database = try KioskDatabase(path: path)
-    let rules = QueueRules(services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
-                           counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
+    let rules = QueueRules(
+        services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
+        counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
     let engine = try QueueEngine(rules: rules, database: database, clock: { now })
     return (engine, database, path)
 }
 
-private let morning = LocalDay(year: 2026, month: 3, day: 2).start(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!).addingTimeInterval(8 * 3600)
+private let morning = LocalDay(year: 2026, month: 3, day: 2).start(in: TimeZone(identifier: "Asia/Ho_Chi_Minh")!).addingTimeInterval(
+    8 * 3600)
 
 @Suite struct EngineTests {
     @Test func onlyAnExistingActiveOfficerSignsIn() async throws {

@@ -8,13 +8,15 @@ import KioskTestSupport
 import Logging
 import ServiceLifecycle
 import Testing
+
 @testable import KioskService
 
 @Suite struct KeypadServiceTests {
     let config: KioskConfig
 
     init() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hardware/examples/demo.toml").path
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../hardware/examples/demo.toml")
+            .path
         config = try ConfigLoader.load(file: file)
     }
 
@@ -49,8 +51,9 @@ import Testing
         let log = RecordingLog()
         let router = CommandRouter(engine: engine, issuer: nil)
         let readiness = Readiness()
-        let service = KeypadService(settings: settings, router: router, health: health, logger: log.logger,
-                                    ready: readiness.part("keypad kiosk"))
+        let service = KeypadService(
+            settings: settings, router: router, health: health, logger: log.logger,
+            ready: readiness.part("keypad kiosk"))
         let running = Task { try await service.run() }
         defer { running.cancel() }
         #expect(await readiness.waitForAll(limit: .seconds(10)).isEmpty, "the keypad was tried")
@@ -62,7 +65,9 @@ import Testing
             let at = Int64(1_800_000_000_000_000) + Int64(i) * 500_000
             events += InputEvent.tap(code: KeyNames.code(of: "KEY_KP2")!, seconds: at / 1_000_000, microseconds: at % 1_000_000)
             let bounce = at + 5_000
-            events.append(InputEvent(seconds: bounce / 1_000_000, microseconds: bounce % 1_000_000, type: 1, code: KeyNames.code(of: "KEY_KP2")!, value: 1))
+            events.append(
+                InputEvent(
+                    seconds: bounce / 1_000_000, microseconds: bounce % 1_000_000, type: 1, code: KeyNames.code(of: "KEY_KP2")!, value: 1))
         }
         try InputEventWriter.write(events, to: fifo)
         // Every press is judged: three tickets, seven refusals, ten bounces.
@@ -74,7 +79,8 @@ import Testing
         #expect(tickets == ["1001", "1002", "1003"])
         // Dropped presses are counted for /metrics, and logged at debug only.
         #expect(router.droppedPresses.all == [.init(keypad: "kiosk", reason: .rateLimit): 7, .init(keypad: "kiosk", reason: .bounce): 10])
-        #expect((log.lines("kiosk button pressed too often: no ticket") + log.lines("key bounce ignored")).allSatisfy { $0.level == .debug })
+        #expect(
+            (log.lines("kiosk button pressed too often: no ticket") + log.lines("key bounce ignored")).allSatisfy { $0.level == .debug })
     }
 
     /// A scanner at counter 1 reads two codes, typed as a scanner types them, into its FIFO:
@@ -88,11 +94,13 @@ import Testing
         let database = try KioskDatabase(path: "\(folder)/kiosk.sqlite")
         try database.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: Date()))
         let engine = try QueueEngine(rules: config.rules, database: database)
-        let settings = KeypadSettings(name: "scanner-1", locator: .path(fifo), grab: true, filter: PressFilter.Settings(debounce: 0),
-                                      role: .scanner(counter: CounterNumber(1), gap: 0.1), keyNames: [:])
+        let settings = KeypadSettings(
+            name: "scanner-1", locator: .path(fifo), grab: true, filter: PressFilter.Settings(debounce: 0),
+            role: .scanner(counter: CounterNumber(1), gap: 0.1), keyNames: [:])
         let health = DeviceHealth()
         let log = RecordingLog()
-        let service = KeypadService(settings: settings, router: CommandRouter(engine: engine, issuer: nil), health: health, logger: log.logger)
+        let service = KeypadService(
+            settings: settings, router: CommandRouter(engine: engine, issuer: nil), health: health, logger: log.logger)
         let running = Task { try await service.run() }
         defer { running.cancel() }
         try await waitUntil("the scanner open") { health.all.first?.state == .ok }
@@ -104,7 +112,9 @@ import Testing
         func typed(_ text: String) -> [InputEvent] {
             var events: [InputEvent] = []
             func key(_ name: String, _ value: Int32) {
-                events.append(InputEvent(seconds: clock / 1_000_000, microseconds: clock % 1_000_000, type: 1, code: KeyNames.code(of: name)!, value: value))
+                events.append(
+                    InputEvent(
+                        seconds: clock / 1_000_000, microseconds: clock % 1_000_000, type: 1, code: KeyNames.code(of: name)!, value: value))
                 clock += 2_000
             }
             for ch in text + "\n" {
@@ -119,7 +129,9 @@ import Testing
         try InputEventWriter.write(typed("000.00.12.H56-250701-0001") + typed("hs-77"), to: fifo)
         func codes() throws -> [String] {
             var found: [String] = []
-            try database.forEachDossier(ExportFilter(from: LocalDay(year: 2000, month: 1, day: 1), to: LocalDay(year: 2100, month: 1, day: 1))) {
+            try database.forEachDossier(
+                ExportFilter(from: LocalDay(year: 2000, month: 1, day: 1), to: LocalDay(year: 2100, month: 1, day: 1))
+            ) {
                 found.append("\($0.ticket) \($0.code)")
             }
             return found

@@ -7,6 +7,7 @@ import KioskStore
 import KioskTestSupport
 import Logging
 import Testing
+
 @testable import KioskService
 
 /// The ticket journal and the failure policy against a simulated printer on a real
@@ -21,12 +22,15 @@ import Testing
         let health: DeviceHealth
     }
 
-    func rig(_ policy: PrintFailurePolicy, paperEnd: Bool = false, answersStatus: Bool = true,
-             deadline: Duration = .seconds(5)) throws -> Rig {
+    func rig(
+        _ policy: PrintFailurePolicy, paperEnd: Bool = false, answersStatus: Bool = true,
+        deadline: Duration = .seconds(5)
+    ) throws -> Rig {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-print-\(UUID().uuidString).sqlite").path
         let database = try KioskDatabase(path: path)
-        let rules = QueueRules(services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
-                               counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
+        let rules = QueueRules(
+            services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
+            counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
         let health = DeviceHealth()
         let engine = try QueueEngine(rules: rules, database: database, health: health)
         let pty = try PseudoTerminal()
@@ -37,10 +41,12 @@ import Testing
         far.serve(pty)
         var profile = PrinterProfile.named("epson-tm-t82")!
         profile.answersStatus = answersStatus
-        let renderer = TicketRenderer(centreName: "Xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: []),
-                                      timeZone: rules.timeZone, profile: profile, rasterizer: nil)
-        let issuer = TicketIssuer(engine: engine, printer: DevicePathPrinter(path: pty.slavePath, baud: 115200, statusTimeoutMs: 300),
-                                  renderer: renderer, policy: policy, health: health, logger: Logger(label: "test"), deadline: deadline)
+        let renderer = TicketRenderer(
+            centreName: "Xã Tân Phú", layout: TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: []),
+            timeZone: rules.timeZone, profile: profile, rasterizer: nil)
+        let issuer = TicketIssuer(
+            engine: engine, printer: DevicePathPrinter(path: pty.slavePath, baud: 115200, statusTimeoutMs: 300),
+            renderer: renderer, policy: policy, health: health, logger: Logger(label: "test"), deadline: deadline)
         return Rig(engine: engine, database: database, issuer: issuer, far: far, pty: pty, health: health)
     }
 
@@ -79,7 +85,10 @@ import Testing
         setPaper(rig.far, end: false)
         let events = try await rig.issuer.issue(service: ServiceCode("A"), priority: false)
         #expect(events.map(\.name) == ["dayStarted", "ticketIssued", "ticketPrinted"])
-        guard case .ticketIssued(let ticket, _)? = events.first(where: { $0.name == "ticketIssued" })?.kind else { Issue.record("\(events)"); return }
+        guard case .ticketIssued(let ticket, _)? = events.first(where: { $0.name == "ticketIssued" })?.kind else {
+            Issue.record("\(events)")
+            return
+        }
         #expect(ticket.display == "A001", "the refused attempt used no number")
         #expect(ticket.print == .pending, "stored before the printer got a byte")
         try await waitUntil("the ticket on paper") { (try? printedNumbers(rig.far)) == ["A001"] }
@@ -137,13 +146,17 @@ import Testing
         let took = ContinuousClock.now - started
         #expect(took >= .milliseconds(550) && took < .seconds(2), "failed by its deadline: \(took)")
         #expect(rig.health.entry("printer")?.state == .unavailable)
-        #expect(rig.health.entry("printer")?.detail?.contains("printer stalled") == true, "\(String(describing: rig.health.entry("printer")))")
+        #expect(
+            rig.health.entry("printer")?.detail?.contains("printer stalled") == true, "\(String(describing: rig.health.entry("printer")))")
         #expect(try journal(rig.database) == ["A001 called printed", "A002 voided voided"])
 
         tcflow(stall, TCOON)
         close(stall)
         let events = try await rig.issuer.issue(service: ServiceCode("A"), priority: false)
-        guard case .ticketIssued(let next, _)? = events.first?.kind else { Issue.record("\(events)"); return }
+        guard case .ticketIssued(let next, _)? = events.first?.kind else {
+            Issue.record("\(events)")
+            return
+        }
         #expect(next.display == "A003", "the voided number is not given again")
     }
 
@@ -167,13 +180,17 @@ import Testing
     /// Tickets reserved but never resolved (the daemon stopped in between) are found at start.
     @Test func aReservationWithoutOutcomeBecomesPrintUnknownAtStart() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-journal-\(UUID().uuidString).sqlite").path
-        let rules = QueueRules(services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
-                               counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
+        let rules = QueueRules(
+            services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
+            counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A")])])
         do {
             let engine = try QueueEngine(rules: rules, database: try KioskDatabase(path: path))
             try await engine.perform(.reserveTicket(service: ServiceCode("A"), priority: false))
             let second = try await engine.perform(.reserveTicket(service: ServiceCode("A"), priority: false))
-            guard case .ticketIssued(let t, _)? = second.last?.kind else { Issue.record("\(second)"); return }
+            guard case .ticketIssued(let t, _)? = second.last?.kind else {
+                Issue.record("\(second)")
+                return
+            }
             try await engine.perform(.recordPrint(ticket: t.id, display: t.display, outcome: .printed), durable: false)
         }
         let database = try KioskDatabase(path: path)

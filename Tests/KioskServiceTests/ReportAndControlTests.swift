@@ -1,10 +1,11 @@
 import Foundation
 import KioskCore
-import KioskRuntime
-import Testing
-@testable import KioskService
 import KioskDevices
+import KioskRuntime
 import KioskTestSupport
+import Testing
+
+@testable import KioskService
 
 @Suite struct ReportAndControlTests {
     @Test func csvCellsAreQuotedAndFormulasNeutralised() {
@@ -25,12 +26,16 @@ import KioskTestSupport
     }
 
     @Test func controlRequestsParse() throws {
-        #expect(try ControlRequest.parse("sign-in 3 nguyen.van.an").get() == .signIn(counter: CounterNumber(3), officer: OfficerID("nguyen.van.an")))
+        #expect(
+            try ControlRequest.parse("sign-in 3 nguyen.van.an").get()
+                == .signIn(counter: CounterNumber(3), officer: OfficerID("nguyen.van.an")))
         #expect(try ControlRequest.parse("next 2").get() == .callNext(counter: CounterNumber(2)))
         #expect(try ControlRequest.parse("call 2 A015").get() == .callNumber(counter: CounterNumber(2), display: "A015"))
         #expect(try ControlRequest.parse("finish 2 incomplete").get() == .finish(counter: CounterNumber(2), outcome: .incomplete))
-        #expect(try ControlRequest.parse("transfer 1 service B").get() == .transfer(counter: CounterNumber(1), to: .service(ServiceCode("B"))))
-        #expect(try ControlRequest.parse("transfer 1 counter 4").get() == .transfer(counter: CounterNumber(1), to: .counter(CounterNumber(4))))
+        #expect(
+            try ControlRequest.parse("transfer 1 service B").get() == .transfer(counter: CounterNumber(1), to: .service(ServiceCode("B"))))
+        #expect(
+            try ControlRequest.parse("transfer 1 counter 4").get() == .transfer(counter: CounterNumber(1), to: .counter(CounterNumber(4))))
         #expect(try ControlRequest.parse("return 1").get() == .returnHeld(counter: CounterNumber(1), display: nil))
         #expect(try ControlRequest.parse("issue A priority").get() == .issueTicket(service: ServiceCode("A"), priority: true))
         for bad in ["", "next", "next one", "finish 2 great", "rate 1 1", "sign-in 1", "transfer 1 desk 2"] {
@@ -43,25 +48,31 @@ import KioskTestSupport
 @Suite struct TicketRenderingTests {
     let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
     var ticket: Ticket {
-        Ticket(id: TicketID(7), day: LocalDay(year: 2026, month: 3, day: 2), service: ServiceCode("A"), sequence: 15, number: 15,
-               display: "A015", priority: true,
-               issuedAt: LocalDay(year: 2026, month: 3, day: 2).start(in: zone).addingTimeInterval(8 * 3600 + 5 * 60))
+        Ticket(
+            id: TicketID(7), day: LocalDay(year: 2026, month: 3, day: 2), service: ServiceCode("A"), sequence: 15, number: 15,
+            display: "A015", priority: true,
+            issuedAt: LocalDay(year: 2026, month: 3, day: 2).start(in: zone).addingTimeInterval(8 * 3600 + 5 * 60))
     }
-    let layout = TicketLayout(title: "PHIẾU SỐ THỨ TỰ", footer: ["Vui lòng giữ phiếu.", "Xin cảm ơn!"], qrURL: "https://xa.vn/t/{day}/{number}")
+    let layout = TicketLayout(
+        title: "PHIẾU SỐ THỨ TỰ", footer: ["Vui lòng giữ phiếu.", "Xin cảm ơn!"], qrURL: "https://xa.vn/t/{day}/{number}")
 
     func renderer(_ profile: String, text: PrinterProfile.TextMode? = nil) throws -> TicketRenderer {
         var p = try #require(PrinterProfile.named(profile))
         if let text { p.textMode = text }
-        return TicketRenderer(centreName: "Xã Tân Phú", layout: layout, timeZone: zone, profile: p,
-                              rasterizer: p.textMode == .raster ? try TextRasterizer() : nil)
+        return TicketRenderer(
+            centreName: "Xã Tân Phú", layout: layout, timeZone: zone, profile: p,
+            rasterizer: p.textMode == .raster ? try TextRasterizer() : nil)
     }
 
     @Test func aTCVN3TicketReadsBackInVietnamese() throws {
         let bytes = try renderer("epson-tm-t82").render(ticket, serviceName: "Chứng thực", waitingAhead: 4)
         let elements = try EscPosDecoder(tcvn3Pages: [30, 31]).decode(bytes)
         let lines = elements.compactMap { if case .text(let l) = $0 { l } else { nil } }
-        #expect(lines.map(\.text) == ["Xã Tân Phú", "PHIẾU SỐ THỨ TỰ", "A015", "*** ƯU TIÊN ***", "Chứng thực",
-                                      "Số người đang chờ trước bạn: 4", "02/03/2026 08:05", "Vui lòng giữ phiếu.", "Xin cảm ơn!"])
+        #expect(
+            lines.map(\.text) == [
+                "Xã Tân Phú", "PHIẾU SỐ THỨ TỰ", "A015", "*** ƯU TIÊN ***", "Chứng thực",
+                "Số người đang chờ trước bạn: 4", "02/03/2026 08:05", "Vui lòng giữ phiếu.", "Xin cảm ơn!",
+            ])
         let number = try #require(lines.first { $0.text == "A015" })
         #expect(number.width == 4 && number.height == 4 && number.bold && number.alignment == .center)
         #expect(elements.contains(.qrCode("https://xa.vn/t/2026-03-02/A015")))
@@ -85,9 +96,11 @@ import KioskTestSupport
     @Test func theWaitEstimateIsPrintedOnlyWhenThereIsOne() throws {
         var estimated = ticket
         estimated.estimatedWait = 14 * 60
-        let lines = try EscPosDecoder(tcvn3Pages: [30, 31]).text(try renderer("epson-tm-t82").render(estimated, serviceName: "Chứng thực", waitingAhead: 4))
+        let lines = try EscPosDecoder(tcvn3Pages: [30, 31]).text(
+            try renderer("epson-tm-t82").render(estimated, serviceName: "Chứng thực", waitingAhead: 4))
         #expect(lines.contains("Thời gian chờ dự kiến: khoảng 15 phút"))
-        let without = try EscPosDecoder(tcvn3Pages: [30, 31]).text(try renderer("epson-tm-t82").render(ticket, serviceName: "Chứng thực", waitingAhead: 4))
+        let without = try EscPosDecoder(tcvn3Pages: [30, 31]).text(
+            try renderer("epson-tm-t82").render(ticket, serviceName: "Chứng thực", waitingAhead: 4))
         #expect(!without.contains { $0.hasPrefix("Thời gian chờ") })
     }
 
@@ -106,7 +119,8 @@ import KioskTestSupport
         #expect(Array(bytes.prefix(4)) == [0x1B, 0x40, 0x1C, 0x2E], "Xprinter firmware leaves Chinese mode first")
         let elements = try EscPosDecoder().decode(bytes)
         guard case .image(let picture)? = elements.first(where: { if case .image = $0 { true } else { false } }) else {
-            Issue.record("no image in \(elements)"); return
+            Issue.record("no image in \(elements)")
+            return
         }
         #expect(picture.width == 576)
         let rasterizer = try TextRasterizer()
@@ -134,11 +148,13 @@ import KioskTestSupport
     }
 
     @Test func idsStayTextNumbersStayFiniteAndXMLStaysValid() throws {
-        let rows = [["Mã cán bộ", "Họ và tên", "Số lượt", "Tỷ lệ (%)"],
-                    ["nan", "A\u{1}n\u{8} \u{FFFE}Bình", "12", "66.7"],
-                    ["inf", "x", "-3", "nan"],
-                    ["1e3", "y", "007", "+5"],
-                    ["007", "z", "0", "0.5"]]
+        let rows = [
+            ["Mã cán bộ", "Họ và tên", "Số lượt", "Tỷ lệ (%)"],
+            ["nan", "A\u{1}n\u{8} \u{FFFE}Bình", "12", "66.7"],
+            ["inf", "x", "-3", "nan"],
+            ["1e3", "y", "007", "+5"],
+            ["007", "z", "0", "0.5"],
+        ]
         let book = String(decoding: XLSXWriter.workbook([XLSXWriter.Sheet(name: "S", rows: rows, textColumns: [0, 1])]), as: UTF8.self)
         let sheet = try #require(book.range(of: "<worksheet"))
         let text = String(book[sheet.lowerBound...].prefix { $0 != "\u{0}" }).components(separatedBy: "</worksheet>")[0]

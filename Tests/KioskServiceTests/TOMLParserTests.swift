@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import KioskService
 
 @Suite struct TOMLParserTests {
     @Test func readsWhatConfigsUse() throws {
-        let root = try TOMLParser.parse(#"""
+        let root = try TOMLParser.parse(
+            #"""
             # comment
             title = "Phiếu \"số\"\tthứ tự\u00E1"   # trailing comment
             literal = 'C:\path'
@@ -42,12 +44,17 @@ import Testing
         if case .array(let items)? = root["list"]?.value {
             #expect(items.map { string($0) } == ["a", "b"])
             #expect(items.map(\.line) == [12, 13])
-        } else { Issue.record("array") }
+        } else {
+            Issue.record("array")
+        }
         #expect(string(table(root["point"])?["y"]) == "hai")
         #expect(int(table(table(root["a"])?["b"])?["c"]) == 3)
         #expect(int(table(table(root["section"])?["sub"])?["k"]) == 2)
         #expect(root["section"]?.line == 17)
-        guard case .array(let items)? = root["items"]?.value else { Issue.record("array of tables"); return }
+        guard case .array(let items)? = root["items"]?.value else {
+            Issue.record("array of tables")
+            return
+        }
         #expect(items.count == 2)
         #expect(int(table(items[1])?["k"]) == 2)
         #expect(int(table(table(items[1])?["extra"])?["z"]) == 9)

@@ -5,14 +5,18 @@ import KioskStore
 import KioskTestSupport
 import Logging
 import Testing
+
 @testable import KioskService
 
 @Suite struct VoiceTests {
     @Test func theSentenceSpellsTheNumberAndNamesTheCounter() {
-        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: true, output: .directory("/tmp", keep: 10))
-        #expect(settings.sentence(number: "1023", counter: CounterNumber(3))
+        let settings = VoiceSettings(
+            voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: true, output: .directory("/tmp", keep: 10))
+        #expect(
+            settings.sentence(number: "1023", counter: CounterNumber(3))
                 == "Mời công dân có số thứ tự một nghìn không trăm hai mươi ba đến quầy số ba")
-        #expect(settings.sentence(number: "A015", counter: CounterNumber(12)) == "Mời công dân có số thứ tự a mười lăm đến quầy số mười hai")
+        #expect(
+            settings.sentence(number: "A015", counter: CounterNumber(12)) == "Mời công dân có số thứ tự a mười lăm đến quầy số mười hai")
         var english = settings
         english.wording = "Number {number}, please go to counter {counter}"
         #expect(english.sentence(number: "B007", counter: CounterNumber(2)) == "Number bê bảy, please go to counter hai")
@@ -22,11 +26,13 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
         let database = try KioskDatabase(path: "\(folder)/kiosk.sqlite")
         try database.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: Date()))
-        let rules = QueueRules(services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
-                               counters: [CounterDefinition(number: CounterNumber(3), services: [ServiceCode("A")])])
+        let rules = QueueRules(
+            services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A")],
+            counters: [CounterDefinition(number: CounterNumber(3), services: [ServiceCode("A")])])
         let engine = try QueueEngine(rules: rules, database: database)
-        let settings = VoiceSettings(voice: "vi", speed: 160, wording: VoiceSettings.defaultWording, chime: true,
-                                     output: .directory("\(folder)/voice", keep: 100))
+        let settings = VoiceSettings(
+            voice: "vi", speed: 160, wording: VoiceSettings.defaultWording, chime: true,
+            output: .directory("\(folder)/voice", keep: 100))
         let voice = Task { try await VoiceService(engine: engine, settings: settings, logger: Logger(label: "test")).run() }
         try await waitUntil("the voice to follow the queue") { await engine.subscriberCount == 1 }
         let three = CounterNumber(3)
@@ -40,8 +46,9 @@ import Testing
         try await waitUntil("three announcements", seconds: 30) { files().count >= 3 }
         await engine.closeSubscriptions()
         voice.cancel()
-        #expect(files().map { String($0.dropFirst(16)) } == ["000001-A001-quay3.wav", "000002-A001-quay3.wav", "000003-A002-quay3.wav"],
-                "call, recall, next call: in that order, each once")
+        #expect(
+            files().map { String($0.dropFirst(16)) } == ["000001-A001-quay3.wav", "000002-A001-quay3.wav", "000003-A002-quay3.wav"],
+            "call, recall, next call: in that order, each once")
         for file in files() {
             let audio = try #require(PCMAudio(wav: try Data(contentsOf: URL(fileURLWithPath: "\(folder)/voice/\(file)"))))
             #expect(audio.sampleRate == 22050)
@@ -56,24 +63,24 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try """
-            [centre]
-            name = "Xã Thử"
-            [database]
-            path = "kiosk.sqlite"
-            [rating]
-            reasons = ["Thái độ phục vụ", "Thời gian chờ lâu"]
-            reason_voice = true
-            handover_seconds = 0
-            [voice]
-            directory = "voice"
-            [[services]]
-            code = "A"
-            name = "Chứng thực"
-            prefix = "A"
-            [[counters]]
-            number = 3
-            services = ["A"]
-            """.write(toFile: "\(folder)/kiosk.toml", atomically: true, encoding: .utf8)
+        [centre]
+        name = "Xã Thử"
+        [database]
+        path = "kiosk.sqlite"
+        [rating]
+        reasons = ["Thái độ phục vụ", "Thời gian chờ lâu"]
+        reason_voice = true
+        handover_seconds = 0
+        [voice]
+        directory = "voice"
+        [[services]]
+        code = "A"
+        name = "Chứng thực"
+        prefix = "A"
+        [[counters]]
+        number = 3
+        services = ["A"]
+        """.write(toFile: "\(folder)/kiosk.toml", atomically: true, encoding: .utf8)
         let config = try ConfigLoader.load(file: "\(folder)/kiosk.toml")
         let settings = try #require(config.voice)
         #expect(settings.reasonQuestion == "Vui lòng cho biết lý do. Phím 1: Thái độ phục vụ. Phím 2: Thời gian chờ lâu.")
@@ -86,9 +93,9 @@ import Testing
         try await engine.perform(.signIn(counter: three, officer: OfficerID("an")))
         for _ in 0..<2 { try await engine.perform(.issueTicket(service: ServiceCode("A"), priority: false)) }
         try await engine.perform(.callNext(counter: three))
-        try await engine.perform(.rate(counter: three, level: 1))   // A001: "Rất hài lòng" asks nothing
+        try await engine.perform(.rate(counter: three, level: 1))  // A001: "Rất hài lòng" asks nothing
         try await engine.perform(.callNext(counter: three))
-        try await engine.perform(.rate(counter: three, level: 3))   // A002: "Không hài lòng" asks
+        try await engine.perform(.rate(counter: three, level: 3))  // A002: "Không hài lòng" asks
         func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/voice")) ?? []).sorted() }
         try await waitUntil("the call and the question", seconds: 30) { files().count >= 3 }
         await engine.closeSubscriptions()
@@ -100,8 +107,10 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-voice-\(UUID().uuidString)").path
         let audio = PCMAudio.chime()
         // Across a restart too: names sort by time, not by a counter that starts again.
-        let names = ["20261130-170000-000007-A099-quay1.wav", "20261201-080000-000001-A001-quay1.wav",
-                     "20261201-080100-000002-A002-quay2.wav", "20261201-080200-000003-B001-quay1.wav"]
+        let names = [
+            "20261130-170000-000007-A099-quay1.wav", "20261201-080000-000001-A001-quay1.wav",
+            "20261201-080100-000002-A002-quay2.wav", "20261201-080200-000003-B001-quay1.wav",
+        ]
         for name in names { _ = try VoiceService.play(audio, .directory(folder, keep: 2), name: name) }
         try Data("not ours".utf8).write(to: URL(fileURLWithPath: "\(folder)/notes.wav"))
         _ = try VoiceService.play(audio, .directory(folder, keep: 2), name: "20261201-080300-000004-B002-quay2.wav")
@@ -145,7 +154,9 @@ import Testing
 
     @Test func clipsAreJoinedLongestPhraseFirst() throws {
         let folder = try folderOfClips(["mời công dân có số thứ tự", "mời", "a", "mười", "lăm", "đến", "quầy số", "ba"])
-        let settings = VoiceSettings(voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: false, output: .directory(folder, keep: 10), clips: folder)
+        let settings = VoiceSettings(
+            voice: "vi", speed: 140, wording: VoiceSettings.defaultWording, chime: false, output: .directory(folder, keep: 10),
+            clips: folder)
         let sentence = settings.sentence(number: "A015", counter: CounterNumber(3))
         let speech = ClipSpeech(folder: folder)
         #expect(try speech.plan(sentence) == ["mời công dân có số thứ tự", "a", "mười", "lăm", "đến", "quầy số", "ba"])
@@ -159,7 +170,9 @@ import Testing
 
     @Test func aMissingClipIsNamedForTheInstaller() throws {
         let folder = try folderOfClips(["mời công dân có số thứ tự", "đến", "quầy số", "ba"])
-        #expect(throws: ClipSpeech.MissingClips.self) { try ClipSpeech(folder: folder).plan("Mời công dân có số thứ tự a mười lăm đến quầy số ba") }
+        #expect(throws: ClipSpeech.MissingClips.self) {
+            try ClipSpeech(folder: folder).plan("Mời công dân có số thứ tự a mười lăm đến quầy số ba")
+        }
         do { _ = try ClipSpeech(folder: folder).plan("Mời công dân có số thứ tự a mười lăm đến quầy số ba") } catch {
             #expect(error.words == ["a", "mười", "lăm"])
             #expect(error.description.contains("mười.wav"))

@@ -3,13 +3,18 @@ import GRDB
 import KioskCore
 import KioskSampleData
 import Testing
+
 @testable import KioskStore
 
 private let rules = QueueRules(
-    services: [ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A"),
-               ServiceDefinition(code: ServiceCode("B"), name: "Hộ tịch", firstNumber: 1001, lastNumber: 1999)],
-    counters: [CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A"), ServiceCode("B")]),
-               CounterDefinition(number: CounterNumber(2), services: [ServiceCode("B")])])
+    services: [
+        ServiceDefinition(code: ServiceCode("A"), name: "Chứng thực", prefix: "A"),
+        ServiceDefinition(code: ServiceCode("B"), name: "Hộ tịch", firstNumber: 1001, lastNumber: 1999),
+    ],
+    counters: [
+        CounterDefinition(number: CounterNumber(1), services: [ServiceCode("A"), ServiceCode("B")]),
+        CounterDefinition(number: CounterNumber(2), services: [ServiceCode("B")]),
+    ])
 
 private func temporaryPath() -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-store-\(UUID().uuidString)")
@@ -37,19 +42,20 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
             let db = try KioskDatabase(path: path)
             try db.addOfficer(Officer(id: OfficerID("an"), name: "Nguyễn Văn An", createdAt: at(7, 0)))
             try db.addOfficer(Officer(id: OfficerID("binh"), name: "Trần Thị Bình", createdAt: at(7, 0)))
-            try run([
-                (.signIn(counter: CounterNumber(1), officer: OfficerID("an")), at(8, 0)),
-                (.signIn(counter: CounterNumber(2), officer: OfficerID("binh")), at(8, 0)),
-                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
-                (.issueTicket(service: ServiceCode("B"), priority: true), at(8, 2)),
-                (.issueTicket(service: ServiceCode("B"), priority: false), at(8, 3)),
-                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 3)),
-                (.callNext(counter: CounterNumber(1)), at(8, 4)),
-                (.callNext(counter: CounterNumber(2)), at(8, 5)),
-                (.hold(counter: CounterNumber(2)), at(8, 6)),
-                (.rate(counter: CounterNumber(1), level: 2), at(8, 7)),
-                (.callNext(counter: CounterNumber(1)), at(8, 8)),
-            ], on: &live, db)
+            try run(
+                [
+                    (.signIn(counter: CounterNumber(1), officer: OfficerID("an")), at(8, 0)),
+                    (.signIn(counter: CounterNumber(2), officer: OfficerID("binh")), at(8, 0)),
+                    (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                    (.issueTicket(service: ServiceCode("B"), priority: true), at(8, 2)),
+                    (.issueTicket(service: ServiceCode("B"), priority: false), at(8, 3)),
+                    (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 3)),
+                    (.callNext(counter: CounterNumber(1)), at(8, 4)),
+                    (.callNext(counter: CounterNumber(2)), at(8, 5)),
+                    (.hold(counter: CounterNumber(2)), at(8, 6)),
+                    (.rate(counter: CounterNumber(1), level: 2), at(8, 7)),
+                    (.callNext(counter: CounterNumber(1)), at(8, 8)),
+                ], on: &live, db)
         }
         let reopened = try KioskDatabase(path: path)
         let log = try reopened.replayLog()
@@ -92,19 +98,24 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         // The connection that commits is the one that must wait for the disk: GRDB sets its
         // writer to NORMAL when it turns WAL on, after our own settings ran.
         let (mode, sync, keys) = try db.pool.writeWithoutTransaction { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
-             try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try Int.fetchOne(db, sql: "PRAGMA foreign_keys")
+            )
         }
         #expect(mode == "wal")
-        #expect(sync == 2) // FULL
+        #expect(sync == 2)  // FULL
         #expect(keys == 1)
     }
 
     @Test func aTicketCannotNameAnUnknownOfficer() throws {
         let db = try KioskDatabase(path: temporaryPath())
         var state = QueueState(rules: rules)
-        try run([(.signIn(counter: CounterNumber(1), officer: OfficerID("ghost")), at(8, 0)),
-                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1))], on: &state, db)
+        try run(
+            [
+                (.signIn(counter: CounterNumber(1), officer: OfficerID("ghost")), at(8, 0)),
+                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+            ], on: &state, db)
         let call = try state.handle(.callNext(counter: CounterNumber(1)), at: at(8, 2)).get()
         #expect(throws: DatabaseError.self) { try db.append(call, day: state.day!) }
     }
@@ -114,7 +125,8 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         try db.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: at(7, 0)))
         try db.addOfficer(Officer(id: OfficerID("binh"), name: "Bình", createdAt: at(7, 0)))
         var state = QueueState(rules: rules)
-        let one = CounterNumber(1), two = CounterNumber(2)
+        let one = CounterNumber(1)
+        let two = CounterNumber(2)
         var commands: [(QueueCommand, Date)] = [
             (.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
             (.signIn(counter: two, officer: OfficerID("binh")), at(8, 0)),
@@ -122,12 +134,12 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         for _ in 0..<5 { commands.append((.issueTicket(service: ServiceCode("B"), priority: false), at(8, 1))) }
         commands += [
             (.callNext(counter: one), at(8, 2)), (.rate(counter: one, level: 1), at(8, 3)),
-            (.rate(counter: one, level: 3), at(8, 3)), // second vote: flagged
+            (.rate(counter: one, level: 3), at(8, 3)),  // second vote: flagged
             (.callNext(counter: one), at(8, 4)), (.rate(counter: one, level: 3), at(8, 5)),
-            (.callNext(counter: one), at(8, 6)), (.finish(counter: one, outcome: .served), at(8, 7)), // not rated
+            (.callNext(counter: one), at(8, 6)), (.finish(counter: one, outcome: .served), at(8, 7)),  // not rated
             (.callNext(counter: two), at(8, 8)), (.rate(counter: two, level: 2), at(8, 9)),
             (.finish(counter: two, outcome: .served), at(8, 10)),
-            (.rate(counter: two, level: 1), at(9, 30)), // long after: unlinked
+            (.rate(counter: two, level: 1), at(9, 30)),  // long after: unlinked
         ]
         try run(commands, on: &state, db)
         let day = LocalDay(year: 2026, month: 3, day: 2)
@@ -162,12 +174,19 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         correcting.ratingVote = .last(correction: 10)
         var state = QueueState(rules: correcting)
         let one = CounterNumber(1)
-        try run([(.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
-                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
-                 (.callNext(counter: one), at(8, 2)),
-                 (.rate(counter: one, level: 3), at(8, 3)),
-                 (.rate(counter: one, level: 1), at(8, 3).addingTimeInterval(5))], on: &state, db)
-        let flags = try db.pool.read { db in try Row.fetchAll(db, sql: "SELECT level, flag FROM rating ORDER BY id").map { "\($0[0] as Int):\(($0[1] as String?) ?? "counted")" } }
+        try run(
+            [
+                (.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
+                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                (.callNext(counter: one), at(8, 2)),
+                (.rate(counter: one, level: 3), at(8, 3)),
+                (.rate(counter: one, level: 1), at(8, 3).addingTimeInterval(5)),
+            ], on: &state, db)
+        let flags = try db.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT level, flag FROM rating ORDER BY id").map {
+                "\($0[0] as Int):\(($0[1] as String?) ?? "counted")"
+            }
+        }
         #expect(flags == ["3:replaced", "1:counted"])
         let day = LocalDay(year: 2026, month: 3, day: 2)
         #expect(try db.satisfaction(from: day, to: day, by: .officer, scaleSize: 3).first?.figures.levelCounts == [1, 0, 0])
@@ -175,8 +194,9 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
 
     @Test func aPeriodReadInSlicesGivesTheFiguresOfTheWhole() throws {
         let path = temporaryPath()
-        _ = try SampleYear.fill(path: path, year: 2026, services: ["A", "B", "C"].map { ServiceCode($0) }, officers: 4, counters: 2,
-                                ticketsPerDay: 12, ratedShare: 0.6)
+        _ = try SampleYear.fill(
+            path: path, year: 2026, services: ["A", "B", "C"].map { ServiceCode($0) }, officers: 4, counters: 2,
+            ticketsPerDay: 12, ratedShare: 0.6)
         let db = try KioskDatabase(path: path)
         let year = ExportFilter(from: LocalDay(year: 2026, month: 1, day: 1), to: LocalDay(year: 2026, month: 12, day: 31))
         let slices = year.slices(4)
@@ -190,21 +210,29 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         for row in rows {
             let expected = try db.pool.read { db in
                 let levels = try (1...3).map { level in
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rating WHERE flag IS NULL AND service = ? AND level = ?",
-                                     arguments: [row.key, level])!
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM rating WHERE flag IS NULL AND service = ? AND level = ?",
+                        arguments: [row.key, level])!
                 }
-                let finished = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket WHERE service = ? AND status = 'finished'",
-                                                arguments: [row.key])!
-                let ratedFinished = try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM ticket WHERE service = ? AND status = 'finished'
-                    AND EXISTS (SELECT 1 FROM rating WHERE rating.ticket_id = ticket.id AND rating.flag IS NULL)
-                    """, arguments: [row.key])!
-                let waits = try Double.fetchAll(db, sql: "SELECT called_at - issued_at FROM ticket WHERE service = ? AND called_at IS NOT NULL ORDER BY 1",
-                                                arguments: [row.key])
+                let finished = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM ticket WHERE service = ? AND status = 'finished'",
+                    arguments: [row.key])!
+                let ratedFinished = try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM ticket WHERE service = ? AND status = 'finished'
+                        AND EXISTS (SELECT 1 FROM rating WHERE rating.ticket_id = ticket.id AND rating.flag IS NULL)
+                        """, arguments: [row.key])!
+                let waits = try Double.fetchAll(
+                    db, sql: "SELECT called_at - issued_at FROM ticket WHERE service = ? AND called_at IS NOT NULL ORDER BY 1",
+                    arguments: [row.key])
                 return (levels, finished, waits, ratedFinished)
             }
-            #expect(row.figures == SatisfactionFigures(levelCounts: expected.0, satisfiedCount: expected.0[0] + expected.0[1],
-                                                       finished: expected.1, ratedFinished: expected.3))
+            #expect(
+                row.figures
+                    == SatisfactionFigures(
+                        levelCounts: expected.0, satisfiedCount: expected.0[0] + expected.0[1],
+                        finished: expected.1, ratedFinished: expected.3))
             #expect(row.times.called == expected.2.count)
             #expect(row.times.p90Wait == expected.2[Int((0.9 * Double(expected.2.count)).rounded(.up)) - 1])
             #expect(abs(row.times.meanWait! - expected.2.reduce(0, +) / Double(expected.2.count)) < 1e-6)
@@ -217,11 +245,14 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         try db.addOfficer(Officer(id: OfficerID("an"), name: "An", createdAt: at(7, 0)))
         var state = QueueState(rules: rules)
         let one = CounterNumber(1)
-        try run([(.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
-                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
-                 (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
-                 (.callNext(counter: one), at(8, 2)), (.rate(counter: one, level: 1), at(8, 4)),
-                 (.callNext(counter: one), at(8, 6)), (.rate(counter: one, level: 1), at(8, 8))], on: &state, db)
+        try run(
+            [
+                (.signIn(counter: one, officer: OfficerID("an")), at(8, 0)),
+                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                (.issueTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                (.callNext(counter: one), at(8, 2)), (.rate(counter: one, level: 1), at(8, 4)),
+                (.callNext(counter: one), at(8, 6)), (.rate(counter: one, level: 1), at(8, 8)),
+            ], on: &state, db)
         let day = LocalDay(year: 2026, month: 3, day: 2)
         let row = try #require(try db.satisfaction(from: day, to: day, by: .officer, scaleSize: 3).first)
         #expect(row.figures.rated == 2)
@@ -233,14 +264,20 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
     @Test func theJournalsPrintStatesAreStoredAndPendingOnesFound() throws {
         let db = try KioskDatabase(path: temporaryPath())
         var state = QueueState(rules: rules)
-        try run([(.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
-                 (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 2)),
-                 (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 3))], on: &state, db)
-        let a1 = try state.named("A001"), a2 = try state.named("A002")
+        try run(
+            [
+                (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 1)),
+                (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 2)),
+                (.reserveTicket(service: ServiceCode("A"), priority: false), at(8, 3)),
+            ], on: &state, db)
+        let a1 = try state.named("A001")
+        let a2 = try state.named("A002")
         try run([(.recordPrint(ticket: a1.id, display: a1.display, outcome: .printed), at(8, 1))], on: &state, db)
         // Not waiting for the disk: still in the file at once.
-        let voided = try state.handle(.recordPrint(ticket: a2.id, display: a2.display, outcome: .failedVoided(reason: "paper end")),
-                                      at: at(8, 2)).get()
+        let voided = try state.handle(
+            .recordPrint(ticket: a2.id, display: a2.display, outcome: .failedVoided(reason: "paper end")),
+            at: at(8, 2)
+        ).get()
         try db.append(voided, day: state.day!, durable: false)
         let rows = try db.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT display, status, print_state, print_reason FROM ticket ORDER BY id")
@@ -260,16 +297,18 @@ private func run(_ commands: [(QueueCommand, Date)], on state: inout QueueState,
         try old.write { db in
             try db.execute(sql: "INSERT INTO officer (id, name, created_at) VALUES ('an', 'An', 0)")
             for (id, status, unprinted) in [(1, "finished", 0), (2, "finished", 1), (3, "expired", 0)] {
-                try db.execute(sql: """
-                    INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, officer, unprinted)
-                    VALUES (?, '2026-03-02', 'A', ?, ?, ?, 0, 0, ?, 'an', ?)
-                    """, arguments: [id, id, id, "A00\(id)", status, unprinted])
+                try db.execute(
+                    sql: """
+                        INSERT INTO ticket (id, day, service, sequence, number, display, priority, issued_at, status, officer, unprinted)
+                        VALUES (?, '2026-03-02', 'A', ?, ?, ?, 0, 0, ?, 'an', ?)
+                        """, arguments: [id, id, id, "A00\(id)", status, unprinted])
             }
-            try db.execute(sql: """
-                INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
-                VALUES (1, '2026-03-02', 1, 1, 'A', 'an', 1, 'Rất hài lòng', 3, 1, NULL),
-                       (2, '2026-03-02', 1, 2, 'A', 'an', 1, 'Rất hài lòng', 3, 1, 'unlinked')
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO rating (at, day, counter, ticket_id, service, officer, level, label, scale_size, satisfied, flag)
+                    VALUES (1, '2026-03-02', 1, 1, 'A', 'an', 1, 'Rất hài lòng', 3, 1, NULL),
+                           (2, '2026-03-02', 1, 2, 'A', 'an', 1, 'Rất hài lòng', 3, 1, 'unlinked')
+                    """)
         }
         try old.close()
         let db = try KioskDatabase(path: path)

@@ -8,7 +8,10 @@ import KioskDevices
 /// store (the daemon's own exports), and the ratings its log acknowledged with the ratings
 /// stored. Used by the end-to-end tests (a few rounds) and `scripts/soak` (hundreds).
 public struct CrashRounds {
-    public enum Policy: String, Sendable { case refuse, issueAndFlag = "issue-and-flag" }
+    public enum Policy: String, Sendable {
+        case refuse
+        case issueAndFlag = "issue-and-flag"
+    }
 
     /// What the rounds found; every count but the totals must be 0.
     public struct Figures: Sendable, CustomStringConvertible {
@@ -63,7 +66,7 @@ public struct CrashRounds {
             throw CrashRoundsFailure(description: "cannot make the FIFO \(keypad): errno \(errno)")
         }
         try config.write(toFile: configFile, atomically: true, encoding: .utf8)
-        signal(SIGPIPE, SIG_IGN) // a write to a keypad whose daemon was just killed
+        signal(SIGPIPE, SIG_IGN)  // a write to a keypad whose daemon was just killed
     }
 
     static let keypads = ["kiosk", "officer-1", "officer-2", "rating-1", "rating-2"]
@@ -202,9 +205,9 @@ public struct CrashRounds {
             _ = bytes.withUnsafeBytes { write(fds[keypad], $0.baseAddress, $0.count) }
         }
         while Date() < until {
-            tap(0, step % 2 == 0 ? 79 : 80) // KEY_KP1 / KEY_KP2: a ticket for A or B
-            if step % 8 == 0 { tap(1 + step / 8 % 2, 96) } // KEY_KPENTER: next, counters in turn
-            tap(3 + step % 2, UInt16(79 + Int.random(in: 0...2, using: &random))) // a rating, counters in turn
+            tap(0, step % 2 == 0 ? 79 : 80)  // KEY_KP1 / KEY_KP2: a ticket for A or B
+            if step % 8 == 0 { tap(1 + step / 8 % 2, 96) }  // KEY_KPENTER: next, counters in turn
+            tap(3 + step % 2, UInt16(79 + Int.random(in: 0...2, using: &random)))  // a rating, counters in turn
             step += 1
             usleep(UInt32.random(in: 2000...5000, using: &random))
         }
@@ -232,7 +235,8 @@ public struct CrashRounds {
         let printed = stored.filter { $0["print"] as? String == "printed" }
             .map { "\($0["day"] as? String ?? "")/\($0["number"] as? String ?? "")" }
         figures.printedButMissing = printed.filter { seen[$0] == nil }.count
-        figures.printUnknown += ((try? String(contentsOfFile: restartLog, encoding: .utf8)) ?? "")
+        figures.printUnknown +=
+            ((try? String(contentsOfFile: restartLog, encoding: .utf8)) ?? "")
             .components(separatedBy: "ticket may not have been printed").count - 1
 
         // Every acknowledged rating is stored (as a multiset of counter, ticket and flag).
@@ -253,8 +257,10 @@ public struct CrashRounds {
     }
 
     private func exportRows(_ kind: String) throws -> [[String: Any]] {
-        let out = try command(["export", "--config", configFile, "--from", "2000-01-01", "--to", "2100-12-31",
-                               "--rows", kind, "--format", "json"])
+        let out = try command([
+            "export", "--config", configFile, "--from", "2000-01-01", "--to", "2100-12-31",
+            "--rows", kind, "--format", "json",
+        ])
         guard let rows = try JSONSerialization.jsonObject(with: out) as? [[String: Any]] else {
             throw CrashRoundsFailure(description: "the \(kind) export is not a JSON array")
         }
@@ -303,10 +309,17 @@ public struct CrashRounds {
         let decoder = EscPosDecoder(tcvn3Pages: [30, 31])
         for (n, start) in starts.enumerated() {
             let piece = Array(bytes[start..<(n + 1 < starts.count ? starts[n + 1] : bytes.count)])
-            guard let elements = try? decoder.decode(piece) else { torn += 1; continue }
+            guard let elements = try? decoder.decode(piece) else {
+                torn += 1
+                continue
+            }
             let lines = elements.compactMap { if case .text(let line) = $0 { line } else { nil } }
             guard let number = lines.first(where: { $0.height == 4 })?.text,
-                  let date = lines.lazy.compactMap({ Self.day(in: $0.text) }).first else { torn += 1; continue }
+                let date = lines.lazy.compactMap({ Self.day(in: $0.text) }).first
+            else {
+                torn += 1
+                continue
+            }
             tickets.append("\(date)/\(number)")
         }
         return (tickets, torn)

@@ -46,10 +46,16 @@ public final class PrivatePostgres: @unchecked Sendable {
             try run("/bin/chown", ["-R", "nobody:nogroup", folder], asServer: false)
             try run("/bin/chmod", ["755", folder], asServer: false)
         }
-        try run("\(bin)/initdb", ["-D", "\(folder)/data", "-U", user, "--auth=scram-sha-256", "--pwfile=\(folder)/password",
-                                  "-E", "UTF8", "--no-locale", "--no-sync"])
-        var settings = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = '\(folder)'", "max_connections = 60",
-                        "ssl = on", "ssl_cert_file = '\(folder)/server.crt'", "ssl_key_file = '\(folder)/server.key'"]
+        try run(
+            "\(bin)/initdb",
+            [
+                "-D", "\(folder)/data", "-U", user, "--auth=scram-sha-256", "--pwfile=\(folder)/password",
+                "-E", "UTF8", "--no-locale", "--no-sync",
+            ])
+        var settings = [
+            "listen_addresses = '127.0.0.1'", "unix_socket_directories = '\(folder)'", "max_connections = 60",
+            "ssl = on", "ssl_cert_file = '\(folder)/server.crt'", "ssl_key_file = '\(folder)/server.key'",
+        ]
         if !durable { settings += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"] }
         settings.append("port = \(port)")
         let conf = "\(folder)/data/postgresql.conf"
@@ -94,9 +100,13 @@ public final class PrivatePostgres: @unchecked Sendable {
     /// its output (unaligned, tuples only). A refused statement throws with psql's words.
     @discardableResult
     public func psql(_ sql: String, database: String? = nil, login: String? = nil, password: String? = nil) throws -> String {
-        try run("/usr/bin/psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", login ?? user,
-                                  "-d", database ?? self.database, "-c", sql],
-                environment: ["PGPASSWORD": password ?? self.password, "PGSSLMODE": "verify-full", "PGSSLROOTCERT": caFile], asServer: false)
+        try run(
+            "/usr/bin/psql",
+            [
+                "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", login ?? user,
+                "-d", database ?? self.database, "-c", sql,
+            ],
+            environment: ["PGPASSWORD": password ?? self.password, "PGSSLMODE": "verify-full", "PGSSLROOTCERT": caFile], asServer: false)
     }
 
     /// Runs a tool to its end (posix_spawn and waitpid: Foundation's Process sometimes misses

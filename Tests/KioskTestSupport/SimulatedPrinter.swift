@@ -56,40 +56,50 @@ public final class SimulatedPrinter: Sendable {
         let thread = Thread { [self] in
             defer { done.signal() }
             withExtendedLifetime(owner) {
-            var pending: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            var nonBlocking = false
-            while !stopped.withLock({ $0 }) {
-                if condition.babbles {
-                    if !nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); nonBlocking = true }
-                    let junk = [UInt8](repeating: 0x00, count: 64)
-                    _ = junk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                }
-                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&pfd, 1, condition.babbles ? 1 : 50) > 0 else { continue }
-                let n = read(fd, &buffer, buffer.count)
-                if n == 0 { break } // the connection was closed
-                if n < 0 { if errno == EAGAIN || errno == EIO { usleep(10_000); continue } else { break } }
-                pending += buffer[0..<n]
-                // Answer queries; keep everything else.
-                var kept: [UInt8] = []
-                var i = 0
-                while i < pending.count {
-                    if pending[i] == 0x10 {
-                        if i + 2 >= pending.count { break }
-                        if pending[i + 1] == 0x04 {
-                            answer(query: pending[i + 2], fd: fd)
-                            i += 3
+                var pending: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                var nonBlocking = false
+                while !stopped.withLock({ $0 }) {
+                    if condition.babbles {
+                        if !nonBlocking {
+                            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                            nonBlocking = true
+                        }
+                        let junk = [UInt8](repeating: 0x00, count: 64)
+                        _ = junk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                    }
+                    var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    guard poll(&pfd, 1, condition.babbles ? 1 : 50) > 0 else { continue }
+                    let n = read(fd, &buffer, buffer.count)
+                    if n == 0 { break }  // the connection was closed
+                    if n < 0 {
+                        if errno == EAGAIN || errno == EIO {
+                            usleep(10_000)
                             continue
+                        } else {
+                            break
                         }
                     }
-                    kept.append(pending[i])
-                    i += 1
+                    pending += buffer[0..<n]
+                    // Answer queries; keep everything else.
+                    var kept: [UInt8] = []
+                    var i = 0
+                    while i < pending.count {
+                        if pending[i] == 0x10 {
+                            if i + 2 >= pending.count { break }
+                            if pending[i + 1] == 0x04 {
+                                answer(query: pending[i + 2], fd: fd)
+                                i += 3
+                                continue
+                            }
+                        }
+                        kept.append(pending[i])
+                        i += 1
+                    }
+                    pending = Array(pending[i...])
+                    state.withLock { $0.received += kept }
                 }
-                pending = Array(pending[i...])
-                state.withLock { $0.received += kept }
-            }
-            if closeWhenDone { close(fd) }
+                if closeWhenDone { close(fd) }
             }
         }
         thread.start()

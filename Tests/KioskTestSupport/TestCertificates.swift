@@ -8,13 +8,21 @@ public enum TestCertificates {
     public static func make(in folder: String) throws {
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: "\(folder)/san.cnf", atomically: true, encoding: .utf8)
-        try openssl(["req", "-x509"] + ec + ["-keyout", "\(folder)/ca.key", "-out", "\(folder)/ca.crt", "-days", "3",
-                                            "-subj", "/CN=Test CA"])
+        try openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "\(folder)/ca.key", "-out", "\(folder)/ca.crt", "-days", "3",
+                "-subj", "/CN=Test CA",
+            ])
         try openssl(["req"] + ec + ["-keyout", "\(folder)/server.key", "-out", "\(folder)/server.csr", "-subj", "/CN=127.0.0.1"])
-        try openssl(["x509", "-req", "-in", "\(folder)/server.csr", "-CA", "\(folder)/ca.crt", "-CAkey", "\(folder)/ca.key",
-                     "-CAcreateserial", "-out", "\(folder)/server.crt", "-days", "3", "-extfile", "\(folder)/san.cnf"])
-        try openssl(["req", "-x509"] + ec + ["-keyout", "\(folder)/rogue.key", "-out", "\(folder)/rogue.crt", "-days", "3",
-                                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        try openssl([
+            "x509", "-req", "-in", "\(folder)/server.csr", "-CA", "\(folder)/ca.crt", "-CAkey", "\(folder)/ca.key",
+            "-CAcreateserial", "-out", "\(folder)/server.crt", "-days", "3", "-extfile", "\(folder)/san.cnf",
+        ])
+        try openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "\(folder)/rogue.key", "-out", "\(folder)/rogue.crt", "-days", "3",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ])
         chmod("\(folder)/server.key", 0o600)
     }
 

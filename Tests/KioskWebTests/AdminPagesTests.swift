@@ -6,6 +6,7 @@ import KioskCore
 import KioskService
 import KioskStore
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct AdminPagesTests {
@@ -15,8 +16,9 @@ import Testing
         try await centre.application.test(.router) { client in
             var admin = try await Browser.signedIn(client, as: "admin")
             let csrf = admin.csrf ?? ""
-            let added = try await admin.post(client, "/admin/accounts",
-                                             form: "csrf=\(csrf)&id=le.thi.cuc&name=L%C3%AA%20Th%E1%BB%8B%20C%C3%BAc&role=officer&password=cuc-password-1")
+            let added = try await admin.post(
+                client, "/admin/accounts",
+                form: "csrf=\(csrf)&id=le.thi.cuc&name=L%C3%AA%20Th%E1%BB%8B%20C%C3%BAc&role=officer&password=cuc-password-1")
             #expect(added.status == .seeOther)
             let page = String(buffer: try await admin.get(client, added.headers[.location] ?? "").body)
             #expect(page.contains("Đã thêm tài khoản le.thi.cuc."))
@@ -58,8 +60,10 @@ import Testing
         try await centre.application.test(.router) { client in
             var admin = try await Browser.signedIn(client, as: "admin")
             let page = String(buffer: try await admin.get(client, "/admin/devices").body)
-            #expect(page.range(of: #"<td>A001</td><td>\d\d:\d\d:\d\d</td>\s*<td>Không rõ đã in chưa</td>"#, options: .regularExpression) != nil)
-            let void = try await admin.post(client, "/admin/tickets/void", form: "csrf=\(admin.csrf ?? "")&number=A001&reason=kh%C3%A1ch%20b%E1%BB%8F%20v%E1%BB%81")
+            #expect(
+                page.range(of: #"<td>A001</td><td>\d\d:\d\d:\d\d</td>\s*<td>Không rõ đã in chưa</td>"#, options: .regularExpression) != nil)
+            let void = try await admin.post(
+                client, "/admin/tickets/void", form: "csrf=\(admin.csrf ?? "")&number=A001&reason=kh%C3%A1ch%20b%E1%BB%8F%20v%E1%BB%81")
             let after = String(buffer: try await admin.get(client, void.headers[.location] ?? "").body)
             #expect(after.contains("Đã hủy số A001."))
             #expect(!after.contains("Không rõ đã in chưa"))

@@ -6,6 +6,7 @@ import KioskCore
 import KioskDevices
 import KioskService
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct CounterScreenTests {

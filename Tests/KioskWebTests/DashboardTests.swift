@@ -7,6 +7,7 @@ import KioskService
 import KioskStore
 import KioskTestSupport
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct DashboardTests {

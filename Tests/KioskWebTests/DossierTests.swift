@@ -6,6 +6,7 @@ import KioskCore
 import KioskService
 import KioskStore
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct DossierTests {
@@ -19,27 +20,33 @@ import Testing
         let today = LocalDay(Date(), in: centre.daemon.config.timeZone)
         try await centre.application.test(.router) { client in
             var an = try await Browser.signedIn(client, as: "an")
-            for body in [#"{"action": "sign-in", "counter": 1}"#, #"{"action": "next"}"#,
-                         #"{"action": "dossier", "code": "000.00.12.H56-250701-0001"}"#,
-                         #"{"action": "dossier", "code": "000.00.12.H56-250701-0002"}"#,
-                         #"{"action": "dossier", "code": "000.00.12.H56-250701-0002"}"#] {
+            for body in [
+                #"{"action": "sign-in", "counter": 1}"#, #"{"action": "next"}"#,
+                #"{"action": "dossier", "code": "000.00.12.H56-250701-0001"}"#,
+                #"{"action": "dossier", "code": "000.00.12.H56-250701-0002"}"#,
+                #"{"action": "dossier", "code": "000.00.12.H56-250701-0002"}"#,
+            ] {
                 let response = try await an.post(client, "/api/officer/action", json: body)
                 #expect(response.status == .ok, "\(body): \(String(buffer: response.body))")
             }
             let bad = try await an.post(client, "/api/officer/action", json: #"{"action": "dossier", "code": "two words"}"#)
             #expect(bad.status == .badRequest)
             try await router.perform(.rate(counter: CounterNumber(1), level: 2))
-            #expect(try await an.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&rows=dossiers").status == .forbidden,
-                    "an officer sees aggregates, never a rating per dossier")
+            #expect(
+                try await an.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&rows=dossiers").status == .forbidden,
+                "an officer sees aggregates, never a rating per dossier")
 
             var leader = try await Browser.signedIn(client, as: "leader")
             let dossiers = try await leader.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&rows=dossiers&format=json")
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(buffer: dossiers.body)) as? [[String: Any]])
-            #expect(rows.map { $0["dossier"] as? String } == ["000.00.12.H56-250701-0001", "000.00.12.H56-250701-0002"],
-                    "the code typed twice is one dossier")
+            #expect(
+                rows.map { $0["dossier"] as? String } == ["000.00.12.H56-250701-0001", "000.00.12.H56-250701-0002"],
+                "the code typed twice is one dossier")
             #expect(rows.allSatisfy { $0["ticket"] as? String == "A001" && $0["officer"] as? String == "an" && $0["level"] as? Int == 2 })
             let csv = try await leader.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&rows=dossiers")
-            #expect(String(buffer: csv.body).components(separatedBy: "\r\n")[0] == "\u{FEFF}Mã hồ sơ,Số phiếu,Cán bộ,Quầy,Dịch vụ,Giờ,Mức,Nhãn,Lý do")
+            #expect(
+                String(buffer: csv.body).components(separatedBy: "\r\n")[0]
+                    == "\u{FEFF}Mã hồ sơ,Số phiếu,Cán bộ,Quầy,Dịch vụ,Giờ,Mức,Nhãn,Lý do")
 
             let tickets = try await leader.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&rows=tickets&format=json")
             let ticketRows = try #require(try JSONSerialization.jsonObject(with: Data(buffer: tickets.body)) as? [[String: Any]])

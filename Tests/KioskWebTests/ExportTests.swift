@@ -6,6 +6,7 @@ import KioskCore
 import KioskService
 import KioskStore
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct ExportTests {
@@ -21,7 +22,8 @@ import Testing
             try await router.perform(.rate(counter: CounterNumber(1), level: level))
         }
         let today = LocalDay(Date(), in: centre.daemon.config.timeZone)
-        let report = try SatisfactionReport(database: centre.daemon.database, config: centre.daemon.config, from: today, to: today, by: .officer)
+        let report = try SatisfactionReport(
+            database: centre.daemon.database, config: centre.daemon.config, from: today, to: today, by: .officer)
         try await centre.application.test(.router) { client in
             var leader = try await Browser.signedIn(client, as: "leader")
             let csv = try await leader.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&by=officer&format=csv")
@@ -37,16 +39,19 @@ import Testing
             #expect(named.status == .ok)
             #expect(named.headers[.contentDisposition] == "attachment; filename=\"bao-cao-officer-\(month).csv\"")
             let namedLines = String(buffer: named.body).components(separatedBy: "\r\n")
-            #expect(namedLines[0] == "\u{FEFF}Báo cáo mức độ hài lòng theo cán bộ – Tháng \(today.month) năm \(today.year) "
+            #expect(
+                namedLines[0] == "\u{FEFF}Báo cáo mức độ hài lòng theo cán bộ – Tháng \(today.month) năm \(today.year) "
                     + "(từ 01/\(today.month < 10 ? "0" : "")\(today.month)/\(today.year) đến \(month.last.vietnamese))")
             #expect(namedLines.contains { $0.hasPrefix("an,Nguyễn Văn An,1,0,1,") })
             let xlsx = try await leader.get(client, "/api/export?from=\(today.iso)&to=\(today.iso)&format=xlsx")
             #expect(xlsx.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             #expect(Array(Data(buffer: xlsx.body).prefix(2)) == [0x50, 0x4B], "a ZIP file")
-            for (query, words) in [("from=2026-13-01&to=2026-12-31", "from:"), ("from=2026-01-01&to=2026-12-31&by=week", "by: week"),
-                                   ("from=2026-01-01&to=2026-12-31&pretty=1", "unknown parameter pretty"),
-                                   ("from=2026-01-01&to=2026-12-31&rows=ratings&format=xlsx", "too big for a workbook"),
-                                   ("period=2026-Q3&from=2026-01-01", "not both"), ("period=2026-Q5", "2026-Q5 is not a period")] {
+            for (query, words) in [
+                ("from=2026-13-01&to=2026-12-31", "from:"), ("from=2026-01-01&to=2026-12-31&by=week", "by: week"),
+                ("from=2026-01-01&to=2026-12-31&pretty=1", "unknown parameter pretty"),
+                ("from=2026-01-01&to=2026-12-31&rows=ratings&format=xlsx", "too big for a workbook"),
+                ("period=2026-Q3&from=2026-01-01", "not both"), ("period=2026-Q5", "2026-Q5 is not a period"),
+            ] {
                 let bad = try await leader.get(client, "/api/export?\(query)")
                 #expect(bad.status == .badRequest, "\(query)")
                 #expect(String(buffer: bad.body).contains(words), "\(query): \(String(buffer: bad.body))")

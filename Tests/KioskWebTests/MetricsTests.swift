@@ -5,6 +5,7 @@ import KioskCore
 import KioskService
 import KioskTestSupport
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct MetricsTests {

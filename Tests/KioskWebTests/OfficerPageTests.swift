@@ -6,6 +6,7 @@ import KioskCore
 import KioskService
 import KioskStore
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct OfficerPageTests {
@@ -24,7 +25,9 @@ import Testing
     @Test func anOfficerWorksACounterFromThePageAndTheAuditLogSaysWho() async throws {
         let centre = try await WebTestCentre()
         defer { centre.remove() }
-        for service in ["A", "A", "B"] { try await centre.daemon.router.perform(.issueTicket(service: ServiceCode(service), priority: false)) }
+        for service in ["A", "A", "B"] {
+            try await centre.daemon.router.perform(.issueTicket(service: ServiceCode(service), priority: false))
+        }
         try await centre.application.test(.router) { client in
             var an = try await Browser.signedIn(client, as: "an")
             func act(_ json: String) async throws -> (HTTPResponse.Status, Reply?, String) {

@@ -6,6 +6,7 @@ import KioskCore
 import KioskService
 import KioskStore
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct RatingReasonTests {
@@ -25,11 +26,11 @@ import Testing
         try await router.perform(.signIn(counter: CounterNumber(1), officer: OfficerID("an")))
         for _ in 0..<2 { try await router.perform(.issueTicket(service: ServiceCode("A"), priority: false)) }
         try await router.perform(.callNext(counter: CounterNumber(1)))
-        try await router.perform(.rate(counter: CounterNumber(1), level: 3))   // "Không hài lòng": asks
-        try await router.perform(.rate(counter: CounterNumber(1), level: 2))   // the reason: "Thời gian chờ lâu"
+        try await router.perform(.rate(counter: CounterNumber(1), level: 3))  // "Không hài lòng": asks
+        try await router.perform(.rate(counter: CounterNumber(1), level: 2))  // the reason: "Thời gian chờ lâu"
         try await router.perform(.callNext(counter: CounterNumber(1)))
-        try await router.perform(.rate(counter: CounterNumber(1), level: 1))   // A001 again, still at the keypad: flagged, asks nothing
-        try await router.perform(.rate(counter: CounterNumber(1), level: 2))   // a vote again (flagged), not a reason
+        try await router.perform(.rate(counter: CounterNumber(1), level: 1))  // A001 again, still at the keypad: flagged, asks nothing
+        try await router.perform(.rate(counter: CounterNumber(1), level: 2))  // a vote again (flagged), not a reason
 
         var kinds: [String] = []
         for await event in events {
@@ -69,17 +70,18 @@ import Testing
     }
 
     @Test func aKeyPastTheScaleNeedsAReason() async throws {
-        let config = Self.config + "\n" + """
-            [[keypads]]
-            name = "rating-1"
-            role = "rating"
-            counter = 1
-            path = "/dev/null"
-            [keypads.keys]
-            KEY_KP1 = 1
-            KEY_KP4 = 4
-            KEY_KP5 = 5
-            """
+        let config =
+            Self.config + "\n" + """
+                [[keypads]]
+                name = "rating-1"
+                role = "rating"
+                counter = 1
+                path = "/dev/null"
+                [keypads.keys]
+                KEY_KP1 = 1
+                KEY_KP4 = 4
+                KEY_KP5 = 5
+                """
         await #expect(throws: ConfigError.self) { try await WebTestCentre(extraConfig: config) }
         let fits = config.replacingOccurrences(of: "KEY_KP5 = 5\n", with: "").replacingOccurrences(of: "KEY_KP5 = 5", with: "")
         let centre = try await WebTestCentre(extraConfig: fits)

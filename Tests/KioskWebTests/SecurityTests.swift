@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KioskCore
 import KioskStore
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct SecurityTests {
@@ -56,18 +57,21 @@ import Testing
         try await centre.application.test(.router) { client in
             // A page elsewhere posting the login form (login CSRF) and an officer's action.
             var visitor = Browser()
-            let login = try await visitor.login(client, "an", WebTestCentre.passwords["an"]!,
-                                                headers: [.origin: "http://evil.example"])
+            let login = try await visitor.login(
+                client, "an", WebTestCentre.passwords["an"]!,
+                headers: [.origin: "http://evil.example"])
             #expect(login.status == .forbidden)
             #expect(visitor.cookies["kiosk_session"] == nil)
 
             var officer = try await Browser.signedIn(client, as: "an")
-            let crossSite = try await officer.post(client, "/api/officer/action", json: #"{"action": "sign-in", "counter": 1}"#,
-                                                   headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            let crossSite = try await officer.post(
+                client, "/api/officer/action", json: #"{"action": "sign-in", "counter": 1}"#,
+                headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
             #expect(crossSite.status == .forbidden)
             // Without the token (a form from another site cannot read it): refused.
-            let noToken = try await officer.post(client, "/api/officer/action", json: #"{"action": "sign-in", "counter": 1}"#,
-                                                 headers: [Browser.csrfHeader: "not-the-token"])
+            let noToken = try await officer.post(
+                client, "/api/officer/action", json: #"{"action": "sign-in", "counter": 1}"#,
+                headers: [Browser.csrfHeader: "not-the-token"])
             #expect(noToken.status == .forbidden)
             #expect(await centre.daemon.engine.snapshot.counters[CounterNumber(1)]?.officer == nil)
             // The same with the token: done.
@@ -123,8 +127,10 @@ import Testing
             var admin = try await Browser.signedIn(client, as: "admin")
             var leader = Browser()
             #expect(try await leader.login(client, "leader", secret).status == .seeOther)
-            for uri in ["/admin/audit", "/reports", "/api/export?from=2020-01-01&to=2030-12-31&by=officer&format=json",
-                        "/api/export?from=2020-01-01&to=2030-12-31&rows=tickets", "/health"] {
+            for uri in [
+                "/admin/audit", "/reports", "/api/export?from=2020-01-01&to=2030-12-31&by=officer&format=json",
+                "/api/export?from=2020-01-01&to=2030-12-31&rows=tickets", "/health",
+            ] {
                 seen.append(String(buffer: try await admin.get(client, uri).body))
             }
             return seen

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KioskCore
 import KioskService
 import Testing
+
 @testable import KioskWeb
 
 @Suite struct TouchKioskEstimateTests {
@@ -16,9 +17,10 @@ import Testing
         try await router.perform(.signIn(counter: CounterNumber(1), officer: OfficerID("an")))
         try await centre.application.test(.router) { client in
             func take() async throws -> [String: Any] {
-                let response = try await client.execute(uri: "/api/kiosk/tickets", method: .post,
-                                                        headers: [.contentType: "application/json", Browser.fetchSite: "same-origin"],
-                                                        body: ByteBuffer(string: #"{"service": "A"}"#))
+                let response = try await client.execute(
+                    uri: "/api/kiosk/tickets", method: .post,
+                    headers: [.contentType: "application/json", Browser.fetchSite: "same-origin"],
+                    body: ByteBuffer(string: #"{"service": "A"}"#))
                 #expect(response.status == .created)
                 return try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
             }

@@ -1,12 +1,13 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import KioskCore
 import KioskRuntime
 import KioskService
 import KioskStore
 import KioskTestSupport
+
 @testable import KioskWeb
 
 /// A centre with no devices, a real SQLite file in a temporary folder, and four accounts
@@ -55,8 +56,10 @@ struct WebTestCentre {
         try text.write(toFile: "\(folder)/kiosk.toml", atomically: true, encoding: .utf8)
         daemon = try KioskDaemon(config: try ConfigLoader.load(file: "\(folder)/kiosk.toml"), logger: log.logger)
         metrics = KioskMetrics(daemon: daemon, ready: readiness.part("metrics"))
-        for (id, role, name) in [("admin", Role.admin, "Quản Trị"), ("leader", .leader, "Lãnh Đạo"),
-                                 ("an", .officer, "Nguyễn Văn An"), ("bo", .officer, "Trần Thị Bơ")] {
+        for (id, role, name) in [
+            ("admin", Role.admin, "Quản Trị"), ("leader", .leader, "Lãnh Đạo"),
+            ("an", .officer, "Nguyễn Văn An"), ("bo", .officer, "Trần Thị Bơ"),
+        ] {
             _ = try await daemon.accounts.add(id: id, name: name, role: role, password: Self.passwords[id], actor: "test")
         }
     }
@@ -79,7 +82,8 @@ struct Browser: Sendable {
 
     mutating func take(_ response: TestResponse) {
         for field in response.headers where field.name == .setCookie {
-            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(
+                String.init)
             guard pair.count == 2 else { continue }
             if pair[1].isEmpty { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
         }
@@ -104,8 +108,10 @@ struct Browser: Sendable {
     }
 
     /// POST, keeping cookies; JSON bodies carry the session's CSRF token.
-    mutating func post(_ client: some TestClientProtocol, _ uri: String, json: String? = nil, form: String? = nil,
-                       headers extra: HTTPFields = [:]) async throws -> TestResponse {
+    mutating func post(
+        _ client: some TestClientProtocol, _ uri: String, json: String? = nil, form: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var fields = headers(extra)
         if json != nil {
             fields[.contentType] = "application/json"
@@ -120,8 +126,10 @@ struct Browser: Sendable {
 
     /// The login form's hidden token, then the form posted: the status of the post.
     @discardableResult
-    mutating func login(_ client: some TestClientProtocol, _ user: String, _ password: String,
-                        headers extra: HTTPFields = [:]) async throws -> TestResponse {
+    mutating func login(
+        _ client: some TestClientProtocol, _ user: String, _ password: String,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
         let page = try await get(client, "/login")
         let html = String(buffer: page.body)
         let token = html.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""

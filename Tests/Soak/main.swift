@@ -16,7 +16,10 @@ func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").ut
 
 switch arguments.first {
 case "crash":
-    guard let kiosk = option("kiosk") else { say("--kiosk PATH is needed"); exit(2) }
+    guard let kiosk = option("kiosk") else {
+        say("--kiosk PATH is needed")
+        exit(2)
+    }
     let rounds = Int(option("rounds") ?? "200") ?? 200
     let policy = CrashRounds.Policy(rawValue: option("policy") ?? "refuse") ?? .refuse
     do {
@@ -32,7 +35,7 @@ case "crash":
     }
 case "fuzz":
     let inputs = Int(option("inputs") ?? "1000000") ?? 1_000_000
-    let seed = UInt64(option("seed") ?? "20261201") ?? 20261201
+    let seed = UInt64(option("seed") ?? "20261201") ?? 20_261_201
     let targets = option("target").map { name in FuzzTarget.all.filter { $0.name == name } } ?? FuzzTarget.all
     var wrong = false
     for target in targets {
@@ -43,6 +46,8 @@ case "fuzz":
     }
     exit(wrong ? 1 : 0)
 default:
-    say("usage: kiosk-soak crash --kiosk PATH [--rounds N] [--policy refuse|issue-and-flag] | kiosk-soak fuzz [--inputs N] [--seed N] [--target NAME]")
+    say(
+        "usage: kiosk-soak crash --kiosk PATH [--rounds N] [--policy refuse|issue-and-flag] | kiosk-soak fuzz [--inputs N] [--seed N] [--target NAME]"
+    )
     exit(2)
 }

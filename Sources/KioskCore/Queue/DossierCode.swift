@@ -6,12 +6,14 @@ public enum DossierCode {
     public static func looksNational(_ code: String) -> Bool {
         let parts = code.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].count == 6, parts[2].count == 4,
-              parts[1].allSatisfy(\.isASCIIDigit), parts[2].allSatisfy(\.isASCIIDigit) else { return false }
+            parts[1].allSatisfy(\.isASCIIDigit), parts[2].allSatisfy(\.isASCIIDigit)
+        else { return false }
         let agency = parts[0].split(separator: ".", omittingEmptySubsequences: false)
         guard agency.count == 4, agency[0].count == 3, agency[1].count == 2, agency[2].count == 2, agency[3].count == 3,
-              agency[0...2].allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let letter = agency[3].first, letter.isASCII, letter.isUppercase,
-              agency[3].dropFirst().allSatisfy(\.isASCIIDigit) else { return false }
+            agency[0...2].allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let letter = agency[3].first, letter.isASCII, letter.isUppercase,
+            agency[3].dropFirst().allSatisfy(\.isASCIIDigit)
+        else { return false }
         return true
     }
 }

@@ -57,9 +57,9 @@ public struct QueueEvent: Hashable, Codable, Sendable {
         switch kind {
         case .ticketIssued(let t, _): t.id
         case .ticketCalled(let id, _, _, _), .ticketRecalled(let id, _, _, _), .ticketFinished(let id, _, _),
-             .ticketNoShow(let id, _), .ticketTransferred(let id, _, _), .ticketHeld(let id, _),
-             .ticketReturned(let id, _, _), .ticketExpired(let id), .ticketPrintFailed(let id, _, _), .ticketReprinted(let id, _),
-             .ticketPrinted(let id, _), .ticketVoided(let id, _, _), .ticketPrintUnknown(let id, _):
+            .ticketNoShow(let id, _), .ticketTransferred(let id, _, _), .ticketHeld(let id, _),
+            .ticketReturned(let id, _, _), .ticketExpired(let id), .ticketPrintFailed(let id, _, _), .ticketReprinted(let id, _),
+            .ticketPrinted(let id, _), .ticketVoided(let id, _, _), .ticketPrintUnknown(let id, _):
             id
         case .ratingRecorded(let r): r.ticket
         case .ratingReasonGiven(_, let ticket, _, _): ticket
@@ -225,7 +225,8 @@ extension QueueRejection {
         case .voided(let n): "số \(n) đã bị hủy"
         case .numbersExhausted: "Đã hết số thứ tự cho dịch vụ này. Vui lòng chờ ít phút hoặc hỏi cán bộ hướng dẫn."
         case .ambiguousNumber(let n, let count): "hôm nay có \(count) phiếu cùng số \(n)"
-        case .counterOccupied(let c, let other): "cán bộ \(other) đang làm việc tại quầy số \(c): cán bộ đó cần đăng xuất trước (hoặc quản trị đăng xuất giúp)"
+        case .counterOccupied(let c, let other):
+            "cán bộ \(other) đang làm việc tại quầy số \(c): cán bộ đó cần đăng xuất trước (hoặc quản trị đăng xuất giúp)"
         }
     }
 }

@@ -6,8 +6,10 @@ extension QueueEvent {
         case .dayStarted(let day, let resumed):
             [("day", "\(day)")] + (resumed.map { [("resumed", $0.map { "\($0.service)#\($0.sequence)" }.joined(separator: " "))] } ?? [])
         case .ticketIssued(let t, let ahead):
-            [("ticket.number", t.display), ("service", "\(t.service)"), ("priority", "\(t.priority)"),
-             ("waiting.ahead", "\(ahead)"), ("print", t.print.rawValue)]
+            [
+                ("ticket.number", t.display), ("service", "\(t.service)"), ("priority", "\(t.priority)"),
+                ("waiting.ahead", "\(ahead)"), ("print", t.print.rawValue),
+            ]
         case .ticketCalled(_, let d, let c, let o):
             [("ticket.number", d), ("counter", "\(c)"), ("officer", "\(o)")]
         case .ticketRecalled(_, let d, let c, let n):

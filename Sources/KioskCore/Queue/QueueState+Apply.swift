@@ -123,7 +123,9 @@ extension QueueState {
                 }
             }
             if let burst = rules.ratingBurst {
-                var presses = counters[rating.counter, default: CounterState()].recentPresses.filter { at.timeIntervalSince($0) < burst.seconds }
+                var presses = counters[rating.counter, default: CounterState()].recentPresses.filter {
+                    at.timeIntervalSince($0) < burst.seconds
+                }
                 presses.append(at)
                 counters[rating.counter]?.recentPresses = presses
             }
@@ -181,8 +183,10 @@ extension QueueState {
     private mutating func announce(_ id: TicketID, at c: CounterNumber, time: Date, recall: Bool) {
         guard let ticket = tickets[id] else { return }
         recentCalls.removeAll { $0.ticket == id }
-        recentCalls.insert(RecentCall(ticket: id, display: ticket.display, counter: c, service: ticket.queueService,
-                                      at: time, recall: recall), at: 0)
+        recentCalls.insert(
+            RecentCall(
+                ticket: id, display: ticket.display, counter: c, service: ticket.queueService,
+                at: time, recall: recall), at: 0)
         if recentCalls.count > rules.recentCallsKept { recentCalls.removeLast(recentCalls.count - rules.recentCallsKept) }
     }
 }

@@ -73,8 +73,10 @@ public struct QueueState: Hashable, Sendable {
 
     /// The events `command` causes at `now`, already applied to the state; or why it is refused,
     /// with the state unchanged. A command on a new local day first closes the previous one.
-    public mutating func handle(_ command: QueueCommand, at now: Date,
-                                resuming: (LocalDay) -> [NumberingPosition] = { _ in [] }) -> Result<[QueueEvent], QueueRejection> {
+    public mutating func handle(
+        _ command: QueueCommand, at now: Date,
+        resuming: (LocalDay) -> [NumberingPosition] = { _ in [] }
+    ) -> Result<[QueueEvent], QueueRejection> {
         let result = decide(command, at: now, resuming: resuming)
         if case .success(let events) = result {
             for event in events { apply(event) }
@@ -86,12 +88,14 @@ public struct QueueState: Hashable, Sendable {
     /// them first, then applies them in place (no copy of the day's tickets per command).
     /// `resuming`: where each service's numbering stopped on a day, if it was used before (the
     /// clock was set back to it); asked only when the day changes (the engine reads the store).
-    public func decide(_ command: QueueCommand, at now: Date,
-                       resuming: (LocalDay) -> [NumberingPosition] = { _ in [] }) -> Result<[QueueEvent], QueueRejection> {
+    public func decide(
+        _ command: QueueCommand, at now: Date,
+        resuming: (LocalDay) -> [NumberingPosition] = { _ in [] }
+    ) -> Result<[QueueEvent], QueueRejection> {
         let rollover = dayRollover(at: now, resuming: resuming)
         var base = self
         if !rollover.isEmpty {
-            for event in rollover { base.apply(event) } // once a day: the copy does not matter
+            for event in rollover { base.apply(event) }  // once a day: the copy does not matter
         }
         do {
             // Each command's events are decided against one state, then applied in order.
@@ -234,7 +238,8 @@ public struct QueueState: Hashable, Sendable {
             guard let counter = counters[c], rules.counter(c) != nil else { throw .unknownCounter(c) }
             // The keypad asked why: a key with a reason's number is that reason, not a vote.
             if let reasons = rules.ratingReasons, let asked = counter.reasonAsked, now.timeIntervalSince(asked) <= reasons.seconds,
-               let label = reasons.label(level) {
+                let label = reasons.label(level)
+            {
                 return [.ratingReasonGiven(counter: c, ticket: counter.reasonTicket, reason: level, label: label)]
             }
             guard let chosen = rules.ratingScale.level(level) else {
@@ -248,8 +253,9 @@ public struct QueueState: Hashable, Sendable {
         guard let service = rules.service(code) else { throw .unknownService(code) }
         let sequence = (lastSequence[code] ?? 0) + 1
         let number = try nextNumber(service, sequence: sequence)
-        let ticket = Ticket(id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
-                            display: service.display(number: number), priority: priority, issuedAt: now, print: print)
+        let ticket = Ticket(
+            id: nextTicketID, day: day!, service: code, sequence: sequence, number: number,
+            display: service.display(number: number), priority: priority, issuedAt: now, print: print)
         let ahead = waitingInServiceQueue[code] ?? 0
         var estimated = ticket
         estimated.estimatedWait = WaitEstimate.seconds(for: code, ahead: ahead, in: self)
@@ -273,7 +279,8 @@ public struct QueueState: Hashable, Sendable {
             let candidate = service.firstNumber + (following - service.firstNumber + step) % service.rangeSize
             if !live.contains(candidate) { return candidate }
         }
-        throw .numbersExhausted(service.code, range: "\(service.display(number: service.firstNumber))–\(service.display(number: service.lastNumber))")
+        throw .numbersExhausted(
+            service.code, range: "\(service.display(number: service.firstNumber))–\(service.display(number: service.lastNumber))")
     }
 
     /// Today's ticket staff name by its number: the one still in the queue (no two live
@@ -353,17 +360,20 @@ public struct QueueState: Hashable, Sendable {
         var flag: RatingFlag? = ticket.map { $0.rated ? .alreadyRated : nil } ?? .unlinked
         var replaces = false
         if flag == .alreadyRated, case .last(let correction) = rules.ratingVote,
-           let ratedAt = ticket?.ratedAt, now.timeIntervalSince(ratedAt) <= correction {
+            let ratedAt = ticket?.ratedAt, now.timeIntervalSince(ratedAt) <= correction
+        {
             flag = nil
             replaces = true
         }
         if let burst = rules.ratingBurst,
-           counter.recentPresses.filter({ now.timeIntervalSince($0) < burst.seconds }).count + 1 >= burst.presses {
+            counter.recentPresses.filter({ now.timeIntervalSince($0) < burst.seconds }).count + 1 >= burst.presses
+        {
             flag = .burst
             replaces = false
         }
-        return Rating(counter: c, ticket: ticket?.id, ticketDisplay: ticket?.display, service: ticket?.service,
-                      officer: ticket?.officer ?? counter.officer, level: level, label: chosen.label,
-                      scaleSize: rules.ratingScale.count, satisfied: chosen.satisfied, flag: flag, replacesVote: replaces)
+        return Rating(
+            counter: c, ticket: ticket?.id, ticketDisplay: ticket?.display, service: ticket?.service,
+            officer: ticket?.officer ?? counter.officer, level: level, label: chosen.label,
+            scaleSize: rules.ratingScale.count, satisfied: chosen.satisfied, flag: flag, replacesVote: replaces)
     }
 }

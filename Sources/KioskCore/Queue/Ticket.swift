@@ -69,8 +69,10 @@ public struct Ticket: Hashable, Codable, Sendable {
     /// too little history to say.
     public var estimatedWait: TimeInterval?
 
-    public init(id: TicketID, day: LocalDay, service: ServiceCode, sequence: Int, number: Int, display: String,
-                priority: Bool, issuedAt: Date, print: PrintState = .noPrinter) {
+    public init(
+        id: TicketID, day: LocalDay, service: ServiceCode, sequence: Int, number: Int, display: String,
+        priority: Bool, issuedAt: Date, print: PrintState = .noPrinter
+    ) {
         self.id = id
         self.day = day
         self.service = service
@@ -87,18 +89,19 @@ public struct Ticket: Hashable, Codable, Sendable {
 extension Ticket {
     private enum CodingKeys: String, CodingKey {
         case id, day, service, sequence, number, display, priority, issuedAt, status, queueService, queueCounter, counter,
-             officer, calledAt, finishedAt, recalls, outcome, rated, ratedAt, print, estimatedWait
+            officer, calledAt, finishedAt, recalls, outcome, rated, ratedAt, print, estimatedWait
     }
 
     /// Events stored before the ticket journal have no `print`: those tickets were issued
     /// only once printed (or flagged by a later event), so they read as printed.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try c.decode(TicketID.self, forKey: .id), day: try c.decode(LocalDay.self, forKey: .day),
-                  service: try c.decode(ServiceCode.self, forKey: .service), sequence: try c.decode(Int.self, forKey: .sequence),
-                  number: try c.decode(Int.self, forKey: .number), display: try c.decode(String.self, forKey: .display),
-                  priority: try c.decode(Bool.self, forKey: .priority), issuedAt: try c.decode(Date.self, forKey: .issuedAt),
-                  print: try c.decodeIfPresent(PrintState.self, forKey: .print) ?? .printed)
+        self.init(
+            id: try c.decode(TicketID.self, forKey: .id), day: try c.decode(LocalDay.self, forKey: .day),
+            service: try c.decode(ServiceCode.self, forKey: .service), sequence: try c.decode(Int.self, forKey: .sequence),
+            number: try c.decode(Int.self, forKey: .number), display: try c.decode(String.self, forKey: .display),
+            priority: try c.decode(Bool.self, forKey: .priority), issuedAt: try c.decode(Date.self, forKey: .issuedAt),
+            print: try c.decodeIfPresent(PrintState.self, forKey: .print) ?? .printed)
         status = try c.decode(TicketStatus.self, forKey: .status)
         queueService = try c.decode(ServiceCode.self, forKey: .queueService)
         queueCounter = try c.decodeIfPresent(CounterNumber.self, forKey: .queueCounter)

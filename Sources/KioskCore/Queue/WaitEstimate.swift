@@ -18,7 +18,8 @@ public enum WaitEstimate {
     public static func seconds(for service: ServiceCode, ahead: Int, in state: QueueState) -> TimeInterval? {
         guard let times = state.recentServiceSeconds[service], times.count >= needed else { return nil }
         let mean = times.reduce(0, +) / Double(times.count)
-        var capacity = 0.0, idle = 0.0
+        var capacity = 0.0
+        var idle = 0.0
         for definition in state.rules.counters where definition.services.contains(service) {
             guard let counter = state.counters[definition.number], counter.officer != nil else { continue }
             let busy = definition.services.filter { $0 == service || (state.waitingInServiceQueue[$0] ?? 0) > 0 }.count

@@ -84,8 +84,10 @@ public struct Rating: Hashable, Codable, Sendable {
     /// This press replaces the ticket's counted vote, which becomes `replaced`.
     public var replacesVote: Bool = false
 
-    public init(counter: CounterNumber, ticket: TicketID?, ticketDisplay: String?, service: ServiceCode?, officer: OfficerID?,
-                level: Int, label: String, scaleSize: Int, satisfied: Bool, flag: RatingFlag?, replacesVote: Bool = false) {
+    public init(
+        counter: CounterNumber, ticket: TicketID?, ticketDisplay: String?, service: ServiceCode?, officer: OfficerID?,
+        level: Int, label: String, scaleSize: Int, satisfied: Bool, flag: RatingFlag?, replacesVote: Bool = false
+    ) {
         self.counter = counter
         self.ticket = ticket
         self.ticketDisplay = ticketDisplay

@@ -53,7 +53,9 @@ public struct ServiceTimes: Hashable, Codable, Sendable {
     /// Seconds from the first call to the finish, for finished tickets.
     public var meanService: Double?
 
-    public init(called: Int = 0, noShows: Int = 0, transfers: Int = 0, meanWait: Double? = nil, p90Wait: Double? = nil, meanService: Double? = nil) {
+    public init(
+        called: Int = 0, noShows: Int = 0, transfers: Int = 0, meanWait: Double? = nil, p90Wait: Double? = nil, meanService: Double? = nil
+    ) {
         self.called = called
         self.noShows = noShows
         self.transfers = transfers

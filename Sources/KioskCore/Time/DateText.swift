@@ -10,8 +10,10 @@ public enum DateText {
         let p = parts(of: date, in: zone)
         var out = ""
         var rest = Substring(pattern)
-        let fields: [(String, Int, Int)] = [("yyyy", p.year, 4), ("MM", p.month, 2), ("dd", p.day, 2),
-                                            ("HH", p.hour, 2), ("mm", p.minute, 2), ("ss", p.second, 2)]
+        let fields: [(String, Int, Int)] = [
+            ("yyyy", p.year, 4), ("MM", p.month, 2), ("dd", p.day, 2),
+            ("HH", p.hour, 2), ("mm", p.minute, 2), ("ss", p.second, 2),
+        ]
         while let c = rest.first {
             if let (token, value, width) = fields.first(where: { rest.hasPrefix($0.0) }) {
                 out += padded(value, width)
@@ -44,8 +46,9 @@ public enum DateText {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
-        return Parts(year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!,
-                     weekday: c.weekday!)
+        return Parts(
+            year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!,
+            weekday: c.weekday!)
     }
 
     private static func padded(_ value: Int, _ width: Int) -> String {

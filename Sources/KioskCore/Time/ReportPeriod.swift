@@ -22,7 +22,8 @@ public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard let first = parts.first, first.count == 4, first.allSatisfy(\.isASCII), let year = Int(first),
-              (1970...9999).contains(year), parts.count <= 2 else { return nil }
+            (1970...9999).contains(year), parts.count <= 2
+        else { return nil }
         guard parts.count == 2 else {
             self.init(year: year, span: .year)
             return
@@ -78,8 +79,10 @@ public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
 
     /// The same in English: "Q3 2026", "first half of 2026".
     public var englishName: String {
-        let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                          "October", "November", "December"]
+        let monthNames = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ]
         switch span {
         case .month(let m): return "\(monthNames[m - 1]) \(year)"
         case .quarter(let q): return "Q\(q) \(year)"

@@ -14,14 +14,16 @@ public enum VietnameseNumbers {
     public static func words(_ n: Int) -> String {
         precondition(n >= 0 && n < 1_000_000, "ticket and counter numbers stay below a million")
         if n < 1000 { return belowThousand(n, full: false) }
-        let thousands = n / 1000, rest = n % 1000
+        let thousands = n / 1000
+        let rest = n % 1000
         let head = belowThousand(thousands, full: false) + " nghìn"
         return rest == 0 ? head : head + " " + belowThousand(rest, full: true)
     }
 
     /// `full`: after thousands, the hundreds are said even when zero ("không trăm").
     static func belowThousand(_ n: Int, full: Bool) -> String {
-        let hundreds = n / 100, rest = n % 100
+        let hundreds = n / 100
+        let rest = n % 100
         var parts: [String] = []
         if hundreds > 0 || full {
             parts.append(digits[hundreds] + " trăm")
@@ -34,7 +36,8 @@ public enum VietnameseNumbers {
 
     static func belowHundred(_ n: Int) -> String {
         if n < 10 { return digits[n] }
-        let tens = n / 10, units = n % 10
+        let tens = n / 10
+        let units = n % 10
         let head = tens == 1 ? "mười" : digits[tens] + " mươi"
         switch units {
         case 0: return head

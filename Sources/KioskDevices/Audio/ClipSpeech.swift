@@ -32,7 +32,8 @@ public struct ClipSpeech: Sendable {
         let words = text.precomposedStringWithCanonicalMapping.lowercased()
             .split { $0 == " " || $0 == "," || $0 == "." }.map(String.init)
         let longest = clips.map { $0.split(separator: " ").count }.max() ?? 1
-        var plan: [String] = [], missing: [String] = []
+        var plan: [String] = []
+        var missing: [String] = []
         var i = 0
         while i < words.count {
             var found = false
@@ -68,7 +69,8 @@ public struct ClipSpeech: Sendable {
                 throw BadClip(description: "\(path) is not a 16-bit mono PCM WAV")
             }
             if let current = joined, current.sampleRate != clip.sampleRate {
-                throw BadClip(description: "\(path) is at \(clip.sampleRate) Hz, the others at \(current.sampleRate) Hz: record all clips alike")
+                throw BadClip(
+                    description: "\(path) is at \(clip.sampleRate) Hz, the others at \(current.sampleRate) Hz: record all clips alike")
             }
             let pause = PCMAudio(sampleRate: clip.sampleRate, samples: [Int16](repeating: 0, count: clip.sampleRate / 20))
             joined = joined.map { $0 + pause + clip } ?? clip

@@ -39,7 +39,13 @@ public struct PCMAudio: Sendable, Equatable {
         func u16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { d.append(contentsOf: $0) } }
         u32(36 + samples.count * 2)
         d.append(contentsOf: Array("WAVEfmt ".utf8))
-        u32(16); u16(1); u16(1); u32(sampleRate); u32(sampleRate * 2); u16(2); u16(16)
+        u32(16)
+        u16(1)
+        u16(1)
+        u32(sampleRate)
+        u32(sampleRate * 2)
+        u16(2)
+        u16(16)
         d.append(contentsOf: Array("data".utf8))
         u32(samples.count * 2)
         for s in samples { withUnsafeBytes(of: s.littleEndian) { d.append(contentsOf: $0) } }
@@ -55,7 +61,8 @@ public struct PCMAudio: Sendable, Equatable {
         var i = 12
         var rate = 0
         while i + 8 <= bytes.count {
-            let id = String(decoding: bytes[i..<i + 4], as: UTF8.self), size = u32(i + 4)
+            let id = String(decoding: bytes[i..<i + 4], as: UTF8.self)
+            let size = u32(i + 4)
             if id == "fmt " {
                 guard u16(i + 8) == 1, u16(i + 10) == 1, u16(i + 22) == 16 else { return nil }
                 rate = u32(i + 12)

@@ -1,7 +1,8 @@
 import Foundation
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One serial bus (often RS-485) shared by several LED boards. Frames go out one at a time
@@ -31,8 +32,10 @@ public actor LEDBus {
     private var failing: DeviceError?
     private var tried = false
 
-    public init(path: String, baud: Int = 9600, gap: Duration, refresh: Duration = .seconds(30),
-                report: @escaping @Sendable (DeviceError?) -> Void = { _ in }) {
+    public init(
+        path: String, baud: Int = 9600, gap: Duration, refresh: Duration = .seconds(30),
+        report: @escaping @Sendable (DeviceError?) -> Void = { _ in }
+    ) {
         self.path = path
         self.baud = baud
         self.gap = gap

@@ -48,9 +48,11 @@ public struct LEDFrameFormat: Sendable, Equatable {
     /// Modbus RTU function 16 (write multiple registers) instead of a plain text frame.
     public var modbusFunction16: Bool
 
-    public init(prefix: [UInt8] = [], address: Address = .binary, separator: [UInt8] = [], payload: String = "{number}",
-                checksum: Checksum = .none, checksumIncludesPrefix: Bool = false, suffix: [UInt8] = [],
-                gapMilliseconds: Int = 100, modbusFunction16: Bool = false) {
+    public init(
+        prefix: [UInt8] = [], address: Address = .binary, separator: [UInt8] = [], payload: String = "{number}",
+        checksum: Checksum = .none, checksumIncludesPrefix: Bool = false, suffix: [UInt8] = [],
+        gapMilliseconds: Int = 100, modbusFunction16: Bool = false
+    ) {
         self.prefix = prefix
         self.address = address
         self.separator = separator
@@ -65,8 +67,9 @@ public struct LEDFrameFormat: Sendable, Equatable {
     /// `01 <addr> <text> 07`, with 300 ms after each frame (a well-known open queue system's boards).
     public static let soh07 = LEDFrameFormat(prefix: [0x01], address: .binary, suffix: [0x07], gapMilliseconds: 300)
     /// `$AAA,text#`.
-    public static let dollarHash = LEDFrameFormat(prefix: Array("$".utf8), address: .ascii(width: 3), separator: Array(",".utf8),
-                                                  suffix: Array("#".utf8), gapMilliseconds: 100)
+    public static let dollarHash = LEDFrameFormat(
+        prefix: Array("$".utf8), address: .ascii(width: 3), separator: Array(",".utf8),
+        suffix: Array("#".utf8), gapMilliseconds: 100)
     /// Modbus RTU function 16: the text as ASCII in holding registers from 0, CRC-16 low byte first.
     public static let modbus16 = LEDFrameFormat(address: .binary, checksum: .crc16Modbus, gapMilliseconds: 50, modbusFunction16: true)
 
@@ -85,7 +88,9 @@ public struct LEDFrameFormat: Sendable, Equatable {
     /// Why this board could not be sent this text (checked with the longest text when the
     /// config loads, so nothing fails at the first call); nil if it can.
     public func problem(address value: Int, number: String, counter: Int, text: String) -> String? {
-        if case .binary = address, !(0...255).contains(value) { return "address \(value) does not fit the one byte a binary address has (0–255)" }
+        if case .binary = address, !(0...255).contains(value) {
+            return "address \(value) does not fit the one byte a binary address has (0–255)"
+        }
         if modbusFunction16 {
             let count = body(number: number, counter: counter, text: text).count
             if count > Self.modbusMaxBytes {

@@ -1,8 +1,9 @@
 import CLibevdev
 import Foundation
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An input device as the kernel describes it: what `kiosk devices` lists and what a keypad

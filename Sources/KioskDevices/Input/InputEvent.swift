@@ -28,7 +28,11 @@ public struct InputEvent: Hashable, Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(Self.size)
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        put(seconds); put(microseconds); put(type); put(code); put(value)
+        put(seconds)
+        put(microseconds)
+        put(type)
+        put(code)
+        put(value)
         return out
     }
 
@@ -37,10 +41,12 @@ public struct InputEvent: Hashable, Sendable {
     public static func tap(code: UInt16, seconds: Int64, microseconds: Int64) -> [InputEvent] {
         let up = seconds * 1_000_000 + microseconds + 80_000
         let (upSeconds, upMicroseconds) = (up / 1_000_000, up % 1_000_000)
-        return [InputEvent(seconds: seconds, microseconds: microseconds, type: evKey, code: code, value: 1),
-                InputEvent(seconds: seconds, microseconds: microseconds, type: evSyn, code: 0, value: 0),
-                InputEvent(seconds: upSeconds, microseconds: upMicroseconds, type: evKey, code: code, value: 0),
-                InputEvent(seconds: upSeconds, microseconds: upMicroseconds, type: evSyn, code: 0, value: 0)]
+        return [
+            InputEvent(seconds: seconds, microseconds: microseconds, type: evKey, code: code, value: 1),
+            InputEvent(seconds: seconds, microseconds: microseconds, type: evSyn, code: 0, value: 0),
+            InputEvent(seconds: upSeconds, microseconds: upMicroseconds, type: evKey, code: code, value: 0),
+            InputEvent(seconds: upSeconds, microseconds: upMicroseconds, type: evSyn, code: 0, value: 0),
+        ]
     }
 }
 
@@ -73,7 +79,8 @@ public struct InputEventDecoder: Sendable {
             }
             return T(littleEndian: v)
         }
-        return InputEvent(seconds: read(0, Int64.self), microseconds: read(8, Int64.self), type: read(16, UInt16.self),
-                          code: read(18, UInt16.self), value: read(20, Int32.self))
+        return InputEvent(
+            seconds: read(0, Int64.self), microseconds: read(8, Int64.self), type: read(16, UInt16.self),
+            code: read(18, UInt16.self), value: read(20, Int32.self))
     }
 }

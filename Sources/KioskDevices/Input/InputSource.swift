@@ -2,8 +2,9 @@ import CLibevdev
 import Foundation
 import KioskRuntime
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What an input source reports besides key events: whether its device is there.
@@ -42,7 +43,11 @@ public final class InputSource: Sendable {
     /// Starts reading; the thread stops when the stream's consumer goes away.
     public func updates() -> AsyncStream<InputSourceUpdate> {
         let (stream, continuation) = AsyncStream.makeStream(of: InputSourceUpdate.self, bufferingPolicy: .bufferingNewest(4096))
-        let reading = read { continuation.yield($0) } finished: { continuation.finish() }
+        let reading = read {
+            continuation.yield($0)
+        } finished: {
+            continuation.finish()
+        }
         continuation.onTermination = { _ in reading.stop() }
         return stream
     }
@@ -50,10 +55,15 @@ public final class InputSource: Sendable {
     /// Starts reading and hands each update to `deliver` on the reading thread itself, in
     /// order: a key press reaches its command without waiting for Swift's shared threads.
     /// `finished` is called once the thread has stopped.
-    public func read(_ deliver: @escaping @Sendable (InputSourceUpdate) -> Void,
-                     finished: @escaping @Sendable () -> Void = {}) -> Reading {
-        let reader = Reader(locator: locator, grab: grab, retryMs: Int32(retryInterval.components.seconds * 1000
-            + retryInterval.components.attoseconds / 1_000_000_000_000_000), deliver: deliver, finished: finished)
+    public func read(
+        _ deliver: @escaping @Sendable (InputSourceUpdate) -> Void,
+        finished: @escaping @Sendable () -> Void = {}
+    ) -> Reading {
+        let reader = Reader(
+            locator: locator, grab: grab,
+            retryMs: Int32(
+                retryInterval.components.seconds * 1000
+                    + retryInterval.components.attoseconds / 1_000_000_000_000_000), deliver: deliver, finished: finished)
         let thread = Thread { reader.run() }
         thread.name = "input \(locator)"
         thread.start()
@@ -70,7 +80,7 @@ public final class InputSource: Sendable {
 }
 
 /// One reading thread's state.
-fileprivate final class Reader: @unchecked Sendable {
+private final class Reader: @unchecked Sendable {
     // @unchecked: everything but `stopped` is touched by the reading thread only.
     let locator: InputLocator
     let grab: Bool
@@ -82,8 +92,10 @@ fileprivate final class Reader: @unchecked Sendable {
     private var lastDelivered: (Int64, Int64)?
     private var skippingUntilNewer = false
 
-    init(locator: InputLocator, grab: Bool, retryMs: Int32, deliver: @escaping @Sendable (InputSourceUpdate) -> Void,
-         finished: @escaping @Sendable () -> Void) {
+    init(
+        locator: InputLocator, grab: Bool, retryMs: Int32, deliver: @escaping @Sendable (InputSourceUpdate) -> Void,
+        finished: @escaping @Sendable () -> Void
+    ) {
         self.locator = locator
         self.grab = grab
         self.retryMs = retryMs
@@ -160,8 +172,10 @@ fileprivate final class Reader: @unchecked Sendable {
     /// `replaced` is an inotify watch on its path that wakes the wait when that may have happened.
     private func waitReadable(_ fd: Int32, path: String, replaced: Int32 = -1) throws(DeviceError) -> Bool {
         while !isStopped {
-            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), stopSignal.pollEntry,
-                       pollfd(fd: replaced, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0), stopSignal.pollEntry,
+                pollfd(fd: replaced, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, replaced >= 0 ? 3 : 2, -1)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -170,9 +184,11 @@ fileprivate final class Reader: @unchecked Sendable {
             if replaced >= 0, fds[2].revents != 0 {
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 _ = read(replaced, &buffer, buffer.count)
-                var open = stat(), named = stat()
+                var open = stat()
+                var named = stat()
                 if fstat(fd, &open) != 0 || stat(path, &named) != 0 || open.st_ino != named.st_ino || open.st_dev != named.st_dev
-                    || open.st_nlink == 0 {
+                    || open.st_nlink == 0
+                {
                     throw DeviceError(path: path, operation: "read (the keypad's file was removed)", errno: ENODEV)
                 }
             }
@@ -205,8 +221,10 @@ fileprivate final class Reader: @unchecked Sendable {
                         continue
                     }
                     if rc == Int32(LIBEVDEV_READ_STATUS_SUCCESS.rawValue) {
-                        deliver(InputEvent(seconds: Int64(ev.time.tv_sec), microseconds: Int64(ev.time.tv_usec),
-                                           type: ev.type, code: ev.code, value: ev.value))
+                        deliver(
+                            InputEvent(
+                                seconds: Int64(ev.time.tv_sec), microseconds: Int64(ev.time.tv_usec),
+                                type: ev.type, code: ev.code, value: ev.value))
                         continue
                     }
                     if rc == -EAGAIN { break }
@@ -233,7 +251,7 @@ fileprivate final class Reader: @unchecked Sendable {
                 if n > 0 {
                     for event in decoder.feed(buffer[0..<n]) { deliver(event) }
                 } else if n == 0 {
-                    usleep(100_000) // end of a regular file: wait for more
+                    usleep(100_000)  // end of a regular file: wait for more
                 } else if errno != EAGAIN && errno != EINTR {
                     return DeviceError(path: path, operation: "read", errno: errno)
                 }
@@ -281,7 +299,7 @@ private final class DeviceFolderWatcher {
         guard poll(&fds, fd >= 0 ? 2 : 1, ms) > 0, fds.count > 1, fds[1].revents != 0 else { return }
         var buffer = [UInt8](repeating: 0, count: 4096)
         _ = read(fd, &buffer, buffer.count)
-        usleep(20_000) // let udev finish the node's links and permissions
+        usleep(20_000)  // let udev finish the node's links and permissions
         addWatches()
     }
 }

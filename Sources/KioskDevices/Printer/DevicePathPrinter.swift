@@ -1,6 +1,7 @@
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A printer reached through a path: a USB printer (`/dev/usb/lp0`), a serial port (set to
@@ -66,7 +67,7 @@ public struct DevicePathPrinter: TicketPrinter {
             close(fd)
             return status
         } catch {
-            if isatty(fd) == 1 { tcflush(fd, TCOFLUSH) } // a query stuck in the port must not hold up close
+            if isatty(fd) == 1 { tcflush(fd, TCOFLUSH) }  // a query stuck in the port must not hold up close
             close(fd)
             throw error
         }

@@ -36,7 +36,9 @@ public struct EscPosDecoder {
         var i = 0
         var page: TCVN3.Page?
         var line = ""
-        var width = 1, height = 1, bold = false
+        var width = 1
+        var height = 1
+        var bold = false
         var alignment = EscPosDocument.Alignment.left
         var lineAlignment: EscPosDocument.Alignment?
 
@@ -59,7 +61,11 @@ public struct EscPosDecoder {
                 try need(2)
                 switch bytes[i + 1] {
                 case 0x40:
-                    page = nil; width = 1; height = 1; bold = false; alignment = .left
+                    page = nil
+                    width = 1
+                    height = 1
+                    bold = false
+                    alignment = .left
                     i += 2
                 case 0x74:
                     try need(3)

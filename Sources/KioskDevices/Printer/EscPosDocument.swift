@@ -1,7 +1,9 @@
 /// An ESC/POS byte stream built command by command; sent to the printer in one write.
 public struct EscPosDocument: Sendable {
     public enum Alignment: UInt8, Sendable {
-        case left = 0, center = 1, right = 2
+        case left = 0
+        case center = 1
+        case right = 2
     }
 
     public enum Cut: String, Sendable, Equatable, CaseIterable {
@@ -14,7 +16,10 @@ public struct EscPosDocument: Sendable {
     }
 
     public enum QRErrorLevel: UInt8, Sendable {
-        case low = 0x30, medium = 0x31, quartile = 0x32, high = 0x33
+        case low = 0x30
+        case medium = 0x31
+        case quartile = 0x32
+        case high = 0x33
     }
 
     public private(set) var bytes: [UInt8] = []
@@ -47,7 +52,8 @@ public struct EscPosDocument: Sendable {
 
     /// `GS ! n`: width and height multipliers, 1 to 8 each.
     public mutating func size(width: Int, height: Int) {
-        let w = UInt8(min(max(width, 1), 8) - 1), h = UInt8(min(max(height, 1), 8) - 1)
+        let w = UInt8(min(max(width, 1), 8) - 1)
+        let h = UInt8(min(max(height, 1), 8) - 1)
         bytes += [0x1D, 0x21, w << 4 | h]
     }
 

@@ -19,8 +19,11 @@ public struct MonoBitmap: Sendable, Equatable {
         }
         set {
             guard x >= 0, x < width, y >= 0, y < height else { return }
-            if newValue { bits[y * rowBytes + x / 8] |= 0x80 >> UInt8(x % 8) }
-            else { bits[y * rowBytes + x / 8] &= ~(0x80 >> UInt8(x % 8)) }
+            if newValue {
+                bits[y * rowBytes + x / 8] |= 0x80 >> UInt8(x % 8)
+            } else {
+                bits[y * rowBytes + x / 8] &= ~(0x80 >> UInt8(x % 8))
+            }
         }
     }
 

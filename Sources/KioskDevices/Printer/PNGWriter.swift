@@ -8,14 +8,14 @@ public enum PNGWriter {
         var raw: [UInt8] = []
         raw.reserveCapacity((image.rowBytes + 1) * image.height)
         for y in 0..<image.height {
-            raw.append(0) // filter: none
+            raw.append(0)  // filter: none
             // PNG grayscale: 1 is white, printers' 1 is black.
             raw += image.rows(y..<y + 1).bits.map { ~$0 }
         }
         var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var header: [UInt8] = []
         header += bigEndian(UInt32(image.width)) + bigEndian(UInt32(image.height))
-        header += [1, 0, 0, 0, 0] // bit depth 1, grayscale, deflate, no filter, no interlace
+        header += [1, 0, 0, 0, 0]  // bit depth 1, grayscale, deflate, no filter, no interlace
         png += chunk("IHDR", header)
         png += chunk("IDAT", zlibStored(raw))
         png += chunk("IEND", [])
@@ -32,7 +32,8 @@ public enum PNGWriter {
             out += data[offset..<offset + count]
             offset += count
         } while offset < data.count
-        var a: UInt32 = 1, b: UInt32 = 0
+        var a: UInt32 = 1
+        var b: UInt32 = 0
         for byte in data {
             a = (a + UInt32(byte)) % 65521
             b = (b + a) % 65521
@@ -63,7 +64,10 @@ public enum PaperPreview {
             case .text(let line):
                 // The printer's own font is monospaced; DejaVu at the same height is close enough to judge a layout.
                 let pixels = lineDots * line.height * 3 / 4
-                if line.text.isEmpty { paper.appendBlank(rows: lineDots * line.height); continue }
+                if line.text.isEmpty {
+                    paper.appendBlank(rows: lineDots * line.height)
+                    continue
+                }
                 paper.append(rasterizer.render(line.text, width: width, pixels: pixels, bold: line.bold, alignment: line.alignment))
             case .image(let image):
                 var fitted = MonoBitmap(width: width, height: image.height)

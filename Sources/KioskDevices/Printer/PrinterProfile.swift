@@ -31,8 +31,10 @@ public struct PrinterProfile: Sendable, Equatable {
     public var answersStatus: Bool
     public var qr: QRMode
 
-    public init(name: String, widthDots: Int, textMode: TextMode, tcvn3Pages: [UInt8] = [30, 31],
-                cancelChineseMode: Bool, cut: EscPosDocument.Cut = .partial, answersStatus: Bool, qr: QRMode = .native) {
+    public init(
+        name: String, widthDots: Int, textMode: TextMode, tcvn3Pages: [UInt8] = [30, 31],
+        cancelChineseMode: Bool, cut: EscPosDocument.Cut = .partial, answersStatus: Bool, qr: QRMode = .native
+    ) {
         self.name = name
         self.widthDots = widthDots
         self.textMode = textMode

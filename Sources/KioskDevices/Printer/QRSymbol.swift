@@ -9,11 +9,15 @@ public struct QRSymbol: Sendable, Equatable {
 
     /// The smallest symbol holding `data` at `level`; nil when it does not fit a QR code.
     public init?(_ data: [UInt8], level: EscPosDocument.QRErrorLevel = .medium) {
-        let levels: [EscPosDocument.QRErrorLevel: QRecLevel] = [.low: QR_ECLEVEL_L, .medium: QR_ECLEVEL_M,
-                                                                  .quartile: QR_ECLEVEL_Q, .high: QR_ECLEVEL_H]
-        guard !data.isEmpty, let code = data.withUnsafeBufferPointer({
-            QRcode_encodeData(Int32($0.count), $0.baseAddress, 0, levels[level]!)
-        }) else { return nil }
+        let levels: [EscPosDocument.QRErrorLevel: QRecLevel] = [
+            .low: QR_ECLEVEL_L, .medium: QR_ECLEVEL_M,
+            .quartile: QR_ECLEVEL_Q, .high: QR_ECLEVEL_H,
+        ]
+        guard !data.isEmpty,
+            let code = data.withUnsafeBufferPointer({
+                QRcode_encodeData(Int32($0.count), $0.baseAddress, 0, levels[level]!)
+            })
+        else { return nil }
         defer { QRcode_free(code) }
         size = Int(code.pointee.width)
         // libqrencode: one byte a module, its lowest bit set for a dark one.

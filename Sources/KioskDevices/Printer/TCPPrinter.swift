@@ -1,6 +1,7 @@
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A network printer on raw TCP (port 9100), with connect and write timeouts within the

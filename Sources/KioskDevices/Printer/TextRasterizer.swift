@@ -54,8 +54,10 @@ public final class TextRasterizer: @unchecked Sendable {
     }
 
     /// One or more lines (wrapped at spaces to fit `width` dots), `pixels` high each, aligned.
-    public func render(_ text: String, width: Int, pixels: Int, bold isBold: Bool = false,
-                       alignment: EscPosDocument.Alignment = .center) -> MonoBitmap {
+    public func render(
+        _ text: String, width: Int, pixels: Int, bold isBold: Bool = false,
+        alignment: EscPosDocument.Alignment = .center
+    ) -> MonoBitmap {
         lock.lock()
         defer { lock.unlock() }
         let face = isBold ? bold! : regular!
@@ -80,8 +82,9 @@ public final class TextRasterizer: @unchecked Sendable {
             case .right: penX = max(0, width - lineWidth)
             }
             for glyph in line {
-                row.draw(packed: glyph.bits, width: glyph.width, rows: glyph.rows, pitch: glyph.pitch,
-                         x: penX + glyph.left, y: ascender - glyph.top)
+                row.draw(
+                    packed: glyph.bits, width: glyph.width, rows: glyph.rows, pitch: glyph.pitch,
+                    x: penX + glyph.left, y: ascender - glyph.top)
                 penX += glyph.advance
             }
             image.append(row)
@@ -96,9 +99,10 @@ public final class TextRasterizer: @unchecked Sendable {
             let slot = face.pointee.glyph.pointee
             let bitmap = slot.bitmap
             let pitch = Int(abs(bitmap.pitch))
-            made = Glyph(left: Int(slot.bitmap_left), top: Int(slot.bitmap_top), advance: Int(slot.advance.x >> 6),
-                         width: Int(bitmap.width), rows: Int(bitmap.rows), pitch: pitch,
-                         bits: bitmap.buffer.map { Array(UnsafeBufferPointer(start: $0, count: pitch * Int(bitmap.rows))) } ?? [])
+            made = Glyph(
+                left: Int(slot.bitmap_left), top: Int(slot.bitmap_top), advance: Int(slot.advance.x >> 6),
+                width: Int(bitmap.width), rows: Int(bitmap.rows), pitch: pitch,
+                bits: bitmap.buffer.map { Array(UnsafeBufferPointer(start: $0, count: pitch * Int(bitmap.rows))) } ?? [])
         }
         glyphs[key] = made
         return made

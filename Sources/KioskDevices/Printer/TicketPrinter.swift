@@ -1,4 +1,5 @@
 import KioskRuntime
+
 /// Something that takes a whole ticket's bytes, and may say how it is. Each transport is
 /// one `send` and one `status`, each finished or failed by its deadline.
 public protocol TicketPrinter: Sendable {

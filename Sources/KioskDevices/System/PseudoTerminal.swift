@@ -1,6 +1,7 @@
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A pseudo-terminal pair: its slave side is a serial port for the daemon (an LED bus, a
@@ -14,8 +15,10 @@ public final class PseudoTerminal: @unchecked Sendable {
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         var unlock: Int32 = 0
         var number: UInt32 = 0
-        guard master >= 0, ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0,
-              ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0 else {
+        // TIOCSPTLCK (unlock the slave), then TIOCGPTN (its number).
+        guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0,
+            ioctl(master, 0x8004_5430, &number) == 0
+        else {
             throw DeviceError(path: "/dev/ptmx", operation: "open a pseudo-terminal", errno: errno)
         }
         slavePath = "/dev/pts/\(number)"

@@ -1,6 +1,7 @@
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// termios settings for the serial devices of the hall: raw bytes, 8N1, no echo, no

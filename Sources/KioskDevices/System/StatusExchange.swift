@@ -1,6 +1,7 @@
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `DLE EOT` exchange on an open, non-blocking descriptor: drain what is pending, ask

@@ -34,8 +34,10 @@ public final class AccountService: Sendable {
     /// The longest an account stays locked.
     public static let longestLock: TimeInterval = 900
 
-    public init(database: KioskDatabase, settings: AccountSettings, timeZone: TimeZone, logger: Logger,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        database: KioskDatabase, settings: AccountSettings, timeZone: TimeZone, logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.database = database
         self.settings = settings
         self.timeZone = timeZone
@@ -44,8 +46,11 @@ public final class AccountService: Sendable {
         let failures = settings.failuresPerAddress
         failuresByAddress = Mutex(PerAddress(forget: Self.addressWindow) { ActionRateLimit(limit: failures, window: Self.addressWindow) })
         let (perAccount, perAddress) = (settings.actionsPerMinute, settings.actionsPerAddressPerMinute)
-        actions = Mutex((PerAddress(forget: 60) { ActionRateLimit(limit: perAccount, window: 60) },
-                         PerAddress(forget: 60) { ActionRateLimit(limit: perAddress, window: 60) }))
+        actions = Mutex(
+            (
+                PerAddress(forget: 60) { ActionRateLimit(limit: perAccount, window: 60) },
+                PerAddress(forget: 60) { ActionRateLimit(limit: perAddress, window: 60) }
+            ))
     }
 
     // MARK: Passwords
@@ -201,8 +206,9 @@ public final class AccountService: Sendable {
             if let credentials {
                 let locked = credentials.lockedUntil != nil
                 try audit("loginFailed", actor: id.rawValue, detail: "from \(address)" + (locked ? ", account locked" : ""))
-                logger.notice("login refused",
-                              metadata: ["account": "\(id)", "address": "\(address)", "failures": "\(credentials.failedLogins)"])
+                logger.notice(
+                    "login refused",
+                    metadata: ["account": "\(id)", "address": "\(address)", "failures": "\(credentials.failedLogins)"])
             } else {
                 // The name typed is not kept: people type their password into it by mistake.
                 logger.notice("login refused: no such account", metadata: ["address": "\(address)"])
@@ -211,8 +217,9 @@ public final class AccountService: Sendable {
         }
         releaseAddressAttempt(address, now: now)
         try database.recordLoginSuccess(id)
-        let session = StoredSession(id: Self.randomToken(bytes: 32), account: id, csrf: Self.randomToken(bytes: 24), createdAt: now,
-                                    expiresAt: now.addingTimeInterval(TimeInterval(settings.sessionHours * 3600)), address: address)
+        let session = StoredSession(
+            id: Self.randomToken(bytes: 32), account: id, csrf: Self.randomToken(bytes: 24), createdAt: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(settings.sessionHours * 3600)), address: address)
         try database.createSession(session)
         try database.deleteExpiredSessions(at: now)
         try audit("loginSucceeded", actor: id.rawValue, detail: "from \(address)")

@@ -7,7 +7,9 @@ public enum ConfigLoader {
     public static func load(file: String) throws(ConfigError) -> KioskConfig {
         let text: String
         if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > TOMLParser.maxBytes {
-            throw ConfigError(file: file, line: 0, key: "", message: "the file is \(size / 1024) KiB: a configuration is a few KiB (at most \(TOMLParser.maxBytes / 1024))")
+            throw ConfigError(
+                file: file, line: 0, key: "",
+                message: "the file is \(size / 1024) KiB: a configuration is a few KiB (at most \(TOMLParser.maxBytes / 1024))")
         }
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
@@ -51,21 +53,25 @@ public enum ConfigLoader {
         let thanks = try rules.readRatingSection(top)
         let printer = try PrinterSettings.read(top)
         let ticket = try TicketLayout.read(top)
-        let keypads = try KeypadSettings.readAll(top, services: services, counters: counters, scale: rules.ratingScale,
-                                                 reasons: rules.ratingReasons)
+        let keypads = try KeypadSettings.readAll(
+            top, services: services, counters: counters, scale: rules.ratingScale,
+            reasons: rules.ratingReasons)
         let reasonQuestion = rules.ratingReasons.flatMap { reasons in
-            thanks.reasonSpoken ? thanks.reasonPrompt + ". "
-                + reasons.labels.enumerated().map { "Phím \($0.offset + 1): \($0.element)." }.joined(separator: " ") : nil
+            thanks.reasonSpoken
+                ? thanks.reasonPrompt + ". "
+                    + reasons.labels.enumerated().map { "Phím \($0.offset + 1): \($0.element)." }.joined(separator: " ") : nil
         }
         let voice = try VoiceSettings.read(top, reasonQuestion: reasonQuestion)
         // The longest text a board is sent (a number of the longest service, the thanks) must fit its frame.
         let longestNumber = services.map { $0.display(number: $0.lastNumber) }.max { $0.utf8.count < $1.utf8.count } ?? ""
-        let boards = try BoardSettings.readAll(top, counters: counters,
-                                               longestTexts: [longestNumber, thanks.board] + (rules.ratingReasons == nil ? [] : [thanks.reasonBoard]))
+        let boards = try BoardSettings.readAll(
+            top, counters: counters,
+            longestTexts: [longestNumber, thanks.board] + (rules.ratingReasons == nil ? [] : [thanks.reasonBoard]))
         try top.finish()
-        var config = KioskConfig(file: file, centreName: centre.name, rules: rules, databasePath: database.path, http: http,
-                                 controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
-                                 thanks: thanks, boards: boards, voice: voice)
+        var config = KioskConfig(
+            file: file, centreName: centre.name, rules: rules, databasePath: database.path, http: http,
+            controlSocket: controlSocket, printer: printer, ticket: ticket, keypads: keypads,
+            thanks: thanks, boards: boards, voice: voice)
         config.databaseMaxMB = database.maxSizeMB
         config.accounts = accounts
         config.backup = backup

@@ -115,9 +115,13 @@ public struct TOMLParser {
     /// Spaces, comments and newlines (inside arrays).
     private mutating func skipBlank() {
         while let c = peek {
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { advance() }
-            else if c == "#" { while let d = peek, d != "\n" { advance() } }
-            else { break }
+            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                advance()
+            } else if c == "#" {
+                while let d = peek, d != "\n" { advance() }
+            } else {
+                break
+            }
         }
     }
 
@@ -234,8 +238,10 @@ public struct TOMLParser {
         if peek == "\"" { return try basicString() }
         if peek == "'" { return try literalString() }
         var key = ""
-        while let c = peek, ("a"..."z").contains(c) || ("A"..."Z").contains(c)
-                || c == "_" || c == "-" || ("0"..."9").contains(c) {
+        while let c = peek,
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c)
+                || c == "_" || c == "-" || ("0"..."9").contains(c)
+        {
             key.unicodeScalars.append(c)
             advance()
         }
@@ -298,13 +304,22 @@ public struct TOMLParser {
     }
 
     private mutating func multilineBasicString() throws(TOMLSyntaxError) -> String {
-        advance(); advance(); advance()
-        if peek == "\n" { advance() } else if peek == "\r" && peek(1) == "\n" { advance(); advance() }
+        advance()
+        advance()
+        advance()
+        if peek == "\n" {
+            advance()
+        } else if peek == "\r" && peek(1) == "\n" {
+            advance()
+            advance()
+        }
         var out = ""
         while true {
             guard let c = peek else { throw fail("a \"\"\" string is never closed") }
             if c == "\"" && peek(1) == "\"" && peek(2) == "\"" {
-                advance(); advance(); advance()
+                advance()
+                advance()
+                advance()
                 return out
             }
             advance()
@@ -358,13 +373,17 @@ public struct TOMLParser {
     }
 
     private mutating func multilineLiteralString() throws(TOMLSyntaxError) -> String {
-        advance(); advance(); advance()
+        advance()
+        advance()
+        advance()
         if peek == "\n" { advance() }
         var out = ""
         while true {
             guard let c = peek else { throw fail("a ''' string is never closed") }
             if c == "'" && peek(1) == "'" && peek(2) == "'" {
-                advance(); advance(); advance()
+                advance()
+                advance()
+                advance()
                 return out
             }
             advance()
@@ -377,11 +396,17 @@ public struct TOMLParser {
         var items: [TOMLEntry] = []
         while true {
             skipBlank()
-            if peek == "]" { advance(); return items }
+            if peek == "]" {
+                advance()
+                return items
+            }
             let itemLine = line
             items.append(TOMLEntry(value: try value(), line: itemLine))
             skipBlank()
-            if peek == "," { advance(); continue }
+            if peek == "," {
+                advance()
+                continue
+            }
             guard peek == "]" else { throw fail("expected , or ] in the array") }
         }
     }
@@ -390,12 +415,19 @@ public struct TOMLParser {
         let table = TOMLTable(line: line)
         advance()
         skipSpaces()
-        if peek == "}" { advance(); table.sealed = true; return table }
+        if peek == "}" {
+            advance()
+            table.sealed = true
+            return table
+        }
         while true {
             skipSpaces()
             try keyValue(into: table)
             skipSpaces()
-            if peek == "," { advance(); continue }
+            if peek == "," {
+                advance()
+                continue
+            }
             guard peek == "}" else { throw fail("expected , or } in the inline table (it must stay on one line)") }
             advance()
             table.sealed = true

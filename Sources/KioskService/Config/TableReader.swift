@@ -24,7 +24,8 @@ final class TableReader {
 
     /// A path as the file names it: relative paths are relative to the file's own folder.
     func resolve(_ path: String) -> String {
-        path.hasPrefix("/") ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL.path
+        path.hasPrefix("/")
+            ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL.path
     }
 
     /// A path-valued key, resolved (see `resolve`).
@@ -83,7 +84,9 @@ final class TableReader {
         guard case .array(let items) = e.value else { throw error(key, "expected an array of strings, found \(e.value.typeName)") }
         var out: [String] = []
         for item in items {
-            guard case .string(let s) = item.value else { throw error(key, "expected only strings in the array, found \(item.value.typeName)") }
+            guard case .string(let s) = item.value else {
+                throw error(key, "expected only strings in the array, found \(item.value.typeName)")
+            }
             out.append(s.precomposedStringWithCanonicalMapping)
         }
         return out

@@ -26,10 +26,11 @@ enum ControlReply {
         case .ticketNoShow(let id, let counter):
             return "\(n(id)) vắng mặt tại quầy \(counter) (\(n(id)) did not come to counter \(counter))"
         case .ticketTransferred(let id, let from, let to):
-            let (vi, en) = switch to {
-            case .service(let code): ("dịch vụ \(code)", "service \(code)")
-            case .counter(let counter): ("quầy \(counter)", "counter \(counter)")
-            }
+            let (vi, en) =
+                switch to {
+                case .service(let code): ("dịch vụ \(code)", "service \(code)")
+                case .counter(let counter): ("quầy \(counter)", "counter \(counter)")
+                }
             return "chuyển \(n(id)) từ quầy \(from) sang \(vi) (\(n(id)) moved from counter \(from) to \(en))"
         case .ticketHeld(let id, let counter):
             return "giữ \(n(id)) tại quầy \(counter) (\(n(id)) on hold at counter \(counter))"

@@ -14,7 +14,6 @@ public enum ControlRequest {
     /// The reason stored when staff void a ticket without giving one.
     public static let defaultVoidReason = "hủy bởi cán bộ (voided by staff)"
 
-
     public struct Malformed: Error, CustomStringConvertible {
         public let description: String
         init(_ description: String) { self.description = description }

@@ -4,8 +4,9 @@ import KioskRuntime
 import Logging
 import ServiceLifecycle
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Serves the local control socket: one request line in, one reply line out
@@ -25,8 +26,10 @@ public struct ControlServer: Service {
     let replyTimeout: Duration
     let ready: ReadySignal
 
-    public init(path: String, router: CommandRouter, logger: Logger, maxClients: Int = 16,
-                requestTimeout: Duration = .seconds(2), replyTimeout: Duration = .seconds(10), ready: ReadySignal = .unwatched) {
+    public init(
+        path: String, router: CommandRouter, logger: Logger, maxClients: Int = 16,
+        requestTimeout: Duration = .seconds(2), replyTimeout: Duration = .seconds(10), ready: ReadySignal = .unwatched
+    ) {
         self.ready = ready
         self.path = path
         self.router = router
@@ -50,7 +53,7 @@ public struct ControlServer: Service {
                 guard poll(&fds, 2, -1) > 0, fds[0].revents & Int16(POLLIN) != 0 else { continue }
                 let client = accept(listener, nil, nil)
                 guard client >= 0 else { continue }
-                _ = fcntl(client, F_SETFD, FD_CLOEXEC) // not for the voice's player processes
+                _ = fcntl(client, F_SETFD, FD_CLOEXEC)  // not for the voice's player processes
                 let admitted = active.withLock { count in
                     if count >= server.maxClients { return false }
                     count += 1

@@ -1,7 +1,8 @@
 import Foundation
 import KioskRuntime
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small helpers for the local control socket (AF_UNIX, one line each way).
@@ -74,7 +75,10 @@ enum UnixSocket {
             if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if n <= 0 { break }
             data += buffer[0..<n]
-            if let end = data.firstIndex(of: 0x0A) { data = Array(data[..<end]); break }
+            if let end = data.firstIndex(of: 0x0A) {
+                data = Array(data[..<end])
+                break
+            }
             if data.count > limit { return nil }
         }
         return String(decoding: data, as: UTF8.self)
@@ -100,7 +104,7 @@ enum UnixSocket {
     /// Who is on the other end of a connected socket: process, user and group, as the kernel
     /// says (`SO_PEERCRED`), not as the client claims.
     static func peer(_ fd: Int32) -> (pid: Int32, uid: UInt32, gid: UInt32)? {
-        var credentials = (pid: Int32(0), uid: UInt32(0), gid: UInt32(0)) // struct ucred
+        var credentials = (pid: Int32(0), uid: UInt32(0), gid: UInt32(0))  // struct ucred
         var length = socklen_t(MemoryLayout.size(ofValue: credentials))
         let SO_PEERCRED: Int32 = 17
         guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }

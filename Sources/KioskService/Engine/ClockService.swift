@@ -16,8 +16,10 @@ public struct ClockService: Service {
     let logger: Logger
     let ready: ReadySignal
 
-    public init(engine: QueueEngine, steps: ClockSteps = ClockSteps(), logger: Logger = Logger(label: "kiosk.clock"),
-                longest: Duration = .seconds(3600), ready: ReadySignal = .unwatched) {
+    public init(
+        engine: QueueEngine, steps: ClockSteps = ClockSteps(), logger: Logger = Logger(label: "kiosk.clock"),
+        longest: Duration = .seconds(3600), ready: ReadySignal = .unwatched
+    ) {
         self.engine = engine
         self.ready = ready
         self.steps = steps
@@ -33,8 +35,9 @@ public struct ClockService: Service {
         let reporter = Task {
             for await seconds in stepped {
                 if steps.record(seconds, at: Date()) {
-                    logger.warning(seconds < 0 ? "the system clock was set back" : "the system clock was set forward",
-                                   metadata: ["step_seconds": "\(Int(seconds))", "now": "\(DateText.iso8601(Date()))"])
+                    logger.warning(
+                        seconds < 0 ? "the system clock was set back" : "the system clock was set forward",
+                        metadata: ["step_seconds": "\(Int(seconds))", "now": "\(DateText.iso8601(Date()))"])
                 }
                 _ = try? await engine.perform(.tick)
             }

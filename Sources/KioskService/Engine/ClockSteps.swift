@@ -47,10 +47,20 @@ public final class ClockSteps: Sendable {
     static func amount(_ seconds: Double) -> (vi: String, en: String) {
         let minutes = Int((seconds / 60).rounded())
         let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60)
-        var vi: [String] = [], en: [String] = []
-        if d > 0 { vi.append("\(d) ngày"); en.append("\(d) d") }
-        if h > 0 { vi.append("\(h) giờ"); en.append("\(h) h") }
-        if m > 0 || (d == 0 && h == 0) { vi.append("\(m) phút"); en.append("\(m) min") }
+        var vi: [String] = []
+        var en: [String] = []
+        if d > 0 {
+            vi.append("\(d) ngày")
+            en.append("\(d) d")
+        }
+        if h > 0 {
+            vi.append("\(h) giờ")
+            en.append("\(h) h")
+        }
+        if m > 0 || (d == 0 && h == 0) {
+            vi.append("\(m) phút")
+            en.append("\(m) min")
+        }
         return (vi.joined(separator: " "), en.joined(separator: " "))
     }
 }

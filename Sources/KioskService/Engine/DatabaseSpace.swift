@@ -49,7 +49,9 @@ public final class DatabaseSpace: Sendable {
         let percent = Double(used) / Double(maxMB * 1_048_576) * 100
         let level = Self.levels.first { percent >= Double($0) } ?? 0
         let usedMB = (Double(used) / 1_048_576 * 10).rounded() / 10
-        let warning = level == 0 ? nil
+        let warning =
+            level == 0
+            ? nil
             : "Cơ sở dữ liệu đã dùng \(Int(percent)) % dung lượng cho phép (\(usedMB) / \(maxMB) MB): khi đầy, máy sẽ không cấp phiếu. "
                 + "Hãy tăng max_size_mb hoặc chuyển dữ liệu cũ đi. (The database holds \(Int(percent)) % of max_size_mb: at 100 % tickets are refused.)"
         let reading = Reading(usedMB: usedMB, maxMB: maxMB, percent: (percent * 10).rounded() / 10, level: level, warning: warning)
@@ -59,8 +61,9 @@ public final class DatabaseSpace: Sendable {
             return old
         }
         if level > previous {
-            logger.log(level: level >= 95 ? .critical : .warning, "the database is filling up: at 100 % of max_size_mb every ticket is refused",
-                       metadata: ["percent": "\(Int(percent))", "used_mb": "\(usedMB)", "max_size_mb": "\(maxMB)"])
+            logger.log(
+                level: level >= 95 ? .critical : .warning, "the database is filling up: at 100 % of max_size_mb every ticket is refused",
+                metadata: ["percent": "\(Int(percent))", "used_mb": "\(usedMB)", "max_size_mb": "\(maxMB)"])
         }
         return reading
     }

@@ -46,8 +46,10 @@ public actor QueueEngine {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// Rebuilds the state from the database.
-    public init(rules: QueueRules, database: KioskDatabase, clock: @escaping @Sendable () -> Date = Date.init,
-                health: DeviceHealth? = nil, space: DatabaseSpace? = nil, logger: Logger = Logger(label: "kiosk.queue")) throws {
+    public init(
+        rules: QueueRules, database: KioskDatabase, clock: @escaping @Sendable () -> Date = Date.init,
+        health: DeviceHealth? = nil, space: DatabaseSpace? = nil, logger: Logger = Logger(label: "kiosk.queue")
+    ) throws {
         let log = try database.replayLog()
         self.rules = rules
         self.state = QueueState(rules: rules, nextTicketID: log.nextTicketID, replaying: log.events)
@@ -158,8 +160,10 @@ public actor QueueEngine {
 
     /// The same, without waiting: `then` gets the results on the engine's thread (a printer
     /// goes on with the next ticket while its last outcome is stored).
-    public nonisolated func performLater(batch commands: [QueueCommand], durable: Bool = true,
-                                         then: @escaping @Sendable ([Result<[QueueEvent], CommandError>]) -> Void) {
+    public nonisolated func performLater(
+        batch commands: [QueueCommand], durable: Bool = true,
+        then: @escaping @Sendable ([Result<[QueueEvent], CommandError>]) -> Void
+    ) {
         executor.async { then(self.assumeIsolated { $0.perform(batch: commands, durable: durable) }) }
     }
 
@@ -182,8 +186,9 @@ public actor QueueEngine {
         var resolved: [String] = []
         for open in try database.pendingPrints() {
             try perform(.markPrintUnknown(ticket: open.id, display: open.display))
-            logger.warning("ticket may not have been printed: the daemon stopped while printing it; reprint or void it",
-                           metadata: ["ticket.number": "\(open.display)", "day": "\(open.day)"])
+            logger.warning(
+                "ticket may not have been printed: the daemon stopped while printing it; reprint or void it",
+                metadata: ["ticket.number": "\(open.display)", "day": "\(open.day)"])
             resolved.append(open.display)
         }
         return resolved

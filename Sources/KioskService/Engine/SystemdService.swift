@@ -22,8 +22,10 @@ public final class SystemdService: Service, Sendable {
     /// Set when this generation stops for a reload: systemd then hears RELOADING, not STOPPING.
     private let forReload = Mutex(false)
 
-    public init(engine: QueueEngine, health: DeviceHealth, readiness: Readiness, logger: Logger, readyLimit: Duration = .seconds(5),
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        engine: QueueEngine, health: DeviceHealth, readiness: Readiness, logger: Logger, readyLimit: Duration = .seconds(5),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         notify = SystemdNotify(environment: environment)
         watchdog = SystemdNotify.watchdogInterval(environment: environment)
         self.engine = engine
@@ -45,8 +47,9 @@ public final class SystemdService: Service, Sendable {
             return
         }
         if !late.isEmpty {
-            logger.warning("not every part said it is ready: telling systemd ready anyway",
-                           metadata: ["not_ready": "\(late.joined(separator: ", "))", "waited": "\(readyLimit)"])
+            logger.warning(
+                "not every part said it is ready: telling systemd ready anyway",
+                metadata: ["not_ready": "\(late.joined(separator: ", "))", "waited": "\(readyLimit)"])
         }
         notify.send("READY=1\nSTATUS=\(await status())")
         logger.info("systemd told: ready")

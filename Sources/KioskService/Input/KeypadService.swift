@@ -55,8 +55,9 @@ public struct KeypadService: Service {
                 health.set(device, path: settings.path, .unavailable, detail: error.description)
                 ready.ready()
             case .resynchronised:
-                logger.warning("keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
-                               metadata: meta)
+                logger.warning(
+                    "keypad events dropped by the kernel (read too late): resynchronised, presses in the gap not counted",
+                    metadata: meta)
             case .event(let event):
                 if case .scanner(let counter, _) = settings.role {
                     let time = Double(event.seconds) + Double(event.microseconds) / 1e6
@@ -104,7 +105,8 @@ public struct KeypadService: Service {
         if !DossierCode.looksNational(code) {
             logger.warning("scanned code does not look like a dossier code (000.00.12.H56-250701-0001): stored as read", metadata: meta)
         }
-        let logger = self.logger, read = meta
+        let logger = self.logger
+        let read = meta
         router.submit(.linkDossier(counter: counter, code: code), pressedAt: .now) { result in
             if case .failure(let error) = result {
                 logger.warning("dossier not linked", metadata: read.merging(["reason": "\(error)"]) { $1 })
@@ -126,7 +128,8 @@ public struct KeypadService: Service {
             logger.debug("unbound key", metadata: meta)
             return
         }
-        let logger = self.logger, pressed = meta
+        let logger = self.logger
+        let pressed = meta
         router.submit(command, pressedAt: Self.instant(ofPressAt: time)) { result in
             if case .failure(let error) = result {
                 logger.notice("key press refused", metadata: pressed.merging(["reason": "\(error)"]) { $1 })

@@ -45,9 +45,13 @@ public struct BackupService: Service {
         while !Task.isShuttingDownGracefully {
             let wait = Self.next(after: Date(), minuteOfDay: settings.minuteOfDay, in: timeZone).timeIntervalSinceNow
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(max(wait, 1))) } } catch { return }
-            let settings = self.settings, database = self.database, zone = timeZone
+            let settings = self.settings
+            let database = self.database
+            let zone = timeZone
             let result: Result<String, any Error> = await withCheckedContinuation { continuation in
-                worker.async { continuation.resume(returning: Result { try Self.runOnce(database: database, settings: settings, timeZone: zone) }) }
+                worker.async {
+                    continuation.resume(returning: Result { try Self.runOnce(database: database, settings: settings, timeZone: zone) })
+                }
             }
             switch result {
             case .success(let file):

@@ -27,8 +27,10 @@ public struct LEDBoardService: Service {
     private let showing = BoardTexts()
 
     /// `ready`: the signal of each port (READY=1 waits until every port was tried once).
-    public init(engine: QueueEngine, boards: [BoardSettings], thanks: ThanksSettings = ThanksSettings(),
-                health: DeviceHealth = DeviceHealth(), logger: Logger, ready: (_ port: String) -> ReadySignal = { _ in .unwatched }) {
+    public init(
+        engine: QueueEngine, boards: [BoardSettings], thanks: ThanksSettings = ThanksSettings(),
+        health: DeviceHealth = DeviceHealth(), logger: Logger, ready: (_ port: String) -> ReadySignal = { _ in .unwatched }
+    ) {
         self.engine = engine
         self.boards = boards
         self.thanks = thanks
@@ -38,8 +40,10 @@ public struct LEDBoardService: Service {
             let port = board.port
             let tried = ready(port)
             // A board that vanishes is reported; the bus keeps trying, and the refresh repaints it when it is back.
-            buses[port] = LEDBus(path: port, baud: board.baud, gap: .milliseconds(board.format.gapMilliseconds),
-                                 refresh: .seconds(board.refreshSeconds)) { error in
+            buses[port] = LEDBus(
+                path: port, baud: board.baud, gap: .milliseconds(board.format.gapMilliseconds),
+                refresh: .seconds(board.refreshSeconds)
+            ) { error in
                 if let error {
                     logger.error("LED board port failing", metadata: ["device.path": "\(port)", "error": "\(error)"])
                 } else {
@@ -61,7 +65,7 @@ public struct LEDBoardService: Service {
             for await event in events {
                 switch event.kind {
                 case .ticketCalled(_, let number, let counter, _), .ticketRecalled(_, let number, let counter, _),
-                     .ticketReturned(_, let number, let counter):
+                    .ticketReturned(_, let number, let counter):
                     await show(number, at: counter)
                 case .dayStarted:
                     for board in boards { await show("", at: board.counter) }

@@ -8,8 +8,9 @@ public enum TestPrint {
     public static func sampleTicket(_ config: KioskConfig, renderer: TicketRenderer, at now: Date = Date()) -> [UInt8] {
         let service = config.rules.services[0]
         let number = service.number(forSequence: 15)
-        let ticket = Ticket(id: TicketID(1), day: LocalDay(now, in: config.timeZone), service: service.code, sequence: 15,
-                            number: number, display: service.display(number: number), priority: false, issuedAt: now)
+        let ticket = Ticket(
+            id: TicketID(1), day: LocalDay(now, in: config.timeZone), service: service.code, sequence: 15,
+            number: number, display: service.display(number: number), priority: false, issuedAt: now)
         return renderer.render(ticket, serviceName: service.name, waitingAhead: 4)
     }
 
@@ -17,11 +18,13 @@ public enum TestPrint {
     /// profile's text mode: what the printer really shows is what the installer checks.
     public static func chart(profile: PrinterProfile, rasterizer: TextRasterizer?) -> [UInt8] {
         let letters = TCVN3.letters
-        let lower = String(letters.prefix(67)), upper = String(letters.suffix(67))
+        let lower = String(letters.prefix(67))
+        let upper = String(letters.suffix(67))
         func chunks(_ s: String) -> [String] {
             stride(from: 0, to: s.count, by: 17).map { String(s.dropFirst($0).prefix(17)).map(String.init).joined(separator: " ") }
         }
-        let lines = ["KIỂM TRA MÁY IN", "Máy: \(profile.name), \(profile.widthDots) chấm, chữ: \(profile.textMode.rawValue)"]
+        let lines =
+            ["KIỂM TRA MÁY IN", "Máy: \(profile.name), \(profile.widthDots) chấm, chữ: \(profile.textMode.rawValue)"]
             + chunks(lower) + chunks(upper) + ["0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ", "Tiếng Việt có dấu: Được, Hưởng, Quầy số 3"]
         var doc = EscPosDocument(textEncoding: profile.textEncoding)
         doc.initialise()

@@ -50,9 +50,11 @@ public struct TicketIssuer: Service {
         var carried: SentBatch?
     }
 
-    public init(engine: QueueEngine, printer: any TicketPrinter, renderer: TicketRenderer, policy: PrintFailurePolicy,
-                health: DeviceHealth, logger: Logger, statusInterval: Duration = .seconds(30), deadline: Duration = .seconds(5),
-                ready: ReadySignal = .unwatched) {
+    public init(
+        engine: QueueEngine, printer: any TicketPrinter, renderer: TicketRenderer, policy: PrintFailurePolicy,
+        health: DeviceHealth, logger: Logger, statusInterval: Duration = .seconds(30), deadline: Duration = .seconds(5),
+        ready: ReadySignal = .unwatched
+    ) {
         self.ready = ready
         self.engine = engine
         self.printer = printer
@@ -86,13 +88,20 @@ public struct TicketIssuer: Service {
     final class PendingRequests: Sendable {
         private let requests = Mutex<[Request]>([])
         func add(_ request: Request) { requests.withLock { $0.append(request) } }
-        func takeAll() -> [Request] { requests.withLock { all in defer { all.removeAll() }; return all } }
+        func takeAll() -> [Request] {
+            requests.withLock { all in
+                defer { all.removeAll() }
+                return all
+            }
+        }
         var isEmpty: Bool { requests.withLock { $0.isEmpty } }
     }
 
     /// `pressedAt`: when the citizen pressed (a keypad's event time), so a press that waited
     /// behind a stuck printer is refused at its deadline instead of printing minutes late.
-    public func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant = .now) async throws(CommandError) -> [QueueEvent] {
+    public func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant = .now) async throws(CommandError)
+        -> [QueueEvent]
+    {
         try await submit(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline))
     }
 
@@ -118,8 +127,10 @@ public struct TicketIssuer: Service {
     /// switch to another thread; when it is busy, the request waits for the printer's next
     /// batch and the keypad goes on reading. `done` hears the outcome, on whichever thread
     /// did the work (or the engine's, for a stored outcome).
-    func issue(service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant,
-               done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
+    func issue(
+        service: ServiceCode, priority: Bool, pressedAt: ContinuousClock.Instant,
+        done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void
+    ) {
         pending.add(Request(.issue(service, priority: priority), deadline: Deadline(pressedAt + deadline), done: done))
         let issuer = self
         io.runHereIfIdle { issuer.printPending() }
@@ -153,7 +164,10 @@ public struct TicketIssuer: Service {
             case .issue: issues.append(request)
             case .reprint(let ticket, let ahead):
                 storeCarried()
-                if let blocked { request.done(.failure(.notPrinted(blocked))); continue }
+                if let blocked {
+                    request.done(.failure(.notPrinted(blocked)))
+                    continue
+                }
                 if let reason = printOut(ticket, waitingAhead: ahead, by: request.deadline) {
                     request.done(.failure(.notPrinted(reason)))
                 } else {
@@ -177,7 +191,8 @@ public struct TicketIssuer: Service {
         var sent = SentBatch(requests: issues, reserved: reserved, outcomes: [])
         for (index, result) in reserved.enumerated() {
             guard case .success(let events) = result, case .ticketIssued(let ticket, let ahead)? = events.last?.kind else { continue }
-            sent.outcomes.append(Outcome(index: index, ticket: ticket, failure: printOut(ticket, waitingAhead: ahead, by: issues[index].deadline)))
+            sent.outcomes.append(
+                Outcome(index: index, ticket: ticket, failure: printOut(ticket, waitingAhead: ahead, by: issues[index].deadline)))
         }
         finish(sent)
     }
@@ -212,8 +227,9 @@ public struct TicketIssuer: Service {
                 switch result {
                 case .success(let events): after[outcome.index] = events
                 case .failure(let error):
-                    logger.error("print outcome not stored: the ticket will show as print unknown after a restart",
-                                 metadata: ["ticket.number": "\(outcome.ticket.display)", "error": "\(error)"])
+                    logger.error(
+                        "print outcome not stored: the ticket will show as print unknown after a restart",
+                        metadata: ["ticket.number": "\(outcome.ticket.display)", "error": "\(error)"])
                 }
             }
             for (index, request) in requests.enumerated() {
@@ -221,8 +237,11 @@ public struct TicketIssuer: Service {
                 case .failure(let error): request.done(.failure(error))
                 case .success(let events):
                     // `refuse`: a ticket that did not print is not issued, as far as the citizen is told.
-                    if policy == .refuse, let failure = failures[index] { request.done(.failure(.notPrinted(failure))) }
-                    else { request.done(.success(events + (after[index] ?? []))) }
+                    if policy == .refuse, let failure = failures[index] {
+                        request.done(.failure(.notPrinted(failure)))
+                    } else {
+                        request.done(.success(events + (after[index] ?? [])))
+                    }
                 }
             }
         }
@@ -247,7 +266,8 @@ public struct TicketIssuer: Service {
     /// flagged for a reprint (the citizens are in the queue).
     private func issueWithoutPrinting(_ requests: [Request], reason: String) {
         guard !requests.isEmpty else { return }
-        logger.error("ticket not printed", metadata: ["device.path": "\(printer.path)", "reason": "\(reason)", "tickets": "\(requests.count)"])
+        logger.error(
+            "ticket not printed", metadata: ["device.path": "\(printer.path)", "reason": "\(reason)", "tickets": "\(requests.count)"])
         guard policy == .issueAndFlag else {
             for request in requests { request.done(.failure(.notPrinted(reason))) }
             return
@@ -270,7 +290,8 @@ public struct TicketIssuer: Service {
     /// Stores the outcomes while the printer goes on (the engine stores them before anything
     /// asked for later), then answers the requests.
     private func store(_ sent: SentBatch) {
-        let policy = self.policy, logger = self.logger
+        let policy = self.policy
+        let logger = self.logger
         guard !sent.outcomes.isEmpty else { return sent.answer([], policy: policy, logger: logger) }
         engine.performLater(batch: sent.outcomes.map(record), durable: false) { sent.answer($0, policy: policy, logger: logger) }
     }
@@ -377,8 +398,10 @@ public struct CommandRouter: Sendable {
     /// `pressedAt`: when the button behind the command was pressed, if known. `actor`: the
     /// account behind a request from the pages (the audit log's "who").
     @discardableResult
-    public func perform(_ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now,
-                        actor: OfficerID? = nil) async throws(CommandError) -> [QueueEvent] {
+    public func perform(
+        _ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now,
+        actor: OfficerID? = nil
+    ) async throws(CommandError) -> [QueueEvent] {
         switch command {
         case .issueTicket(let service, let priority):
             if let issuer {
@@ -399,8 +422,10 @@ public struct CommandRouter: Sendable {
 
     /// The same without waiting, for a keypad's own thread: `done` hears the outcome on the
     /// printer's or the engine's thread. Tickets go to the printer, everything else to the engine.
-    public func submit(_ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now,
-                       done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void) {
+    public func submit(
+        _ command: QueueCommand, pressedAt: ContinuousClock.Instant = .now,
+        done: @escaping @Sendable (Result<[QueueEvent], CommandError>) -> Void
+    ) {
         if case .issueTicket(let service, let priority) = command, let issuer {
             let refusals = self.refusals
             issuer.issue(service: service, priority: priority, pressedAt: pressedAt) { result in

@@ -28,8 +28,9 @@ public struct TicketRenderer: Sendable {
     /// The installation's renderer; raster profiles load the font now, so a missing font is
     /// reported at start, not at the first ticket.
     public init(config: KioskConfig, profile: PrinterProfile) throws {
-        self.init(centreName: config.centreName, layout: config.ticket, timeZone: config.timeZone, profile: profile,
-                  rasterizer: profile.textMode == .raster ? try TextRasterizer() : nil)
+        self.init(
+            centreName: config.centreName, layout: config.ticket, timeZone: config.timeZone, profile: profile,
+            rasterizer: profile.textMode == .raster ? try TextRasterizer() : nil)
     }
 
     /// The parts of a ticket, top to bottom, each with its look.

@@ -72,10 +72,11 @@ public struct VoiceService: Service {
         let started = Self.stamp(Date())
         let rules = engine.rules
         for await event in events {
-            let text: String, what: String
+            let text: String
+            let what: String
             switch event.kind {
             case .ticketCalled(_, let display, let counter, _), .ticketRecalled(_, let display, let counter, _),
-                 .ticketReturned(_, let display, let counter):
+                .ticketReturned(_, let display, let counter):
                 (text, what) = (settings.sentence(number: display, counter: counter), "\(Self.fileSafe(display))-quay\(counter.rawValue)")
             case .ratingRecorded(let rating) where settings.reasonQuestion != nil && rules.asksReason(rating):
                 (text, what) = (settings.reasonQuestion!, "ly-do-quay\(rating.counter.rawValue)")
@@ -102,7 +103,8 @@ public struct VoiceService: Service {
     }
 
     private func announce(_ text: String, name: String) async {
-        let settings = self.settings, speech = self.speech
+        let settings = self.settings
+        let speech = self.speech
         let result: Result<String, any Error> = await work.run {
             let words = try settings.clips.map { try ClipSpeech(folder: $0).synthesize(text) } ?? speech.synthesize(text)
             let chime = settings.chime ? PCMAudio.chime(sampleRate: words.sampleRate) : PCMAudio(sampleRate: words.sampleRate, samples: [])

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How the box's sync to the province stands, for the log, `/health` and `/metrics`. The
@@ -50,8 +51,10 @@ public final class ProvinceLink: Sendable {
     /// The daemon's side: the status the sync last wrote. No file, or one not rewritten for
     /// three minutes (the sync writes at least every minute), means the sync is not running.
     public init(readingFrom statusFile: String, server: String) {
-        status = Mutex(Status(state: .offline, server: server, position: 0, eventsBehind: 0, secondsBehind: 0, eventsSent: 0,
-                              lastError: "the sync is not running (systemctl status kiosk-province)"))
+        status = Mutex(
+            Status(
+                state: .offline, server: server, position: 0, eventsBehind: 0, secondsBehind: 0, eventsSent: 0,
+                lastError: "the sync is not running (systemctl status kiosk-province)"))
         file = statusFile
         reading = true
     }
@@ -60,9 +63,10 @@ public final class ProvinceLink: Sendable {
         guard reading, let file else { return status.withLock { $0 } }
         let fallback = status.withLock { $0 }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-              let modified = attributes[.modificationDate] as? Date,
-              let data = FileManager.default.contents(atPath: file),
-              var found = try? JSONDecoder().decode(Status.self, from: data) else { return fallback }
+            let modified = attributes[.modificationDate] as? Date,
+            let data = FileManager.default.contents(atPath: file),
+            var found = try? JSONDecoder().decode(Status.self, from: data)
+        else { return fallback }
         let age = Date().timeIntervalSince(modified)
         if age > 180 {
             found.state = .offline

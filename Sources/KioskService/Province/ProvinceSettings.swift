@@ -31,7 +31,10 @@ public struct ProvinceSettings: Sendable, Equatable {
 /// and take the box's login: they are refused. `sslrootcert=FILE` names the CA that signed the
 /// server's certificate (the province's own), else the system's CAs are trusted.
 public struct ProvinceServerAddress: Sendable, Equatable, CustomStringConvertible {
-    public enum TLSMode: String, Sendable, CaseIterable { case disable, verifyFull = "verify-full" }
+    public enum TLSMode: String, Sendable, CaseIterable {
+        case disable
+        case verifyFull = "verify-full"
+    }
 
     public var user: String
     /// Only from a URL given on the command line; the daemon reads its password from a file.
@@ -78,7 +81,9 @@ public struct ProvinceServerAddress: Sendable, Equatable, CustomStringConvertibl
             authority = authority[authority.index(after: close)...]
             port = 5432
             if authority.hasPrefix(":") {
-                guard let p = Int(authority.dropFirst()), (1...65535).contains(p) else { throw Invalid("\(text): the port is not a number from 1 to 65535") }
+                guard let p = Int(authority.dropFirst()), (1...65535).contains(p) else {
+                    throw Invalid("\(text): the port is not a number from 1 to 65535")
+                }
                 port = p
             }
         } else if let colon = authority.lastIndex(of: ":") {
@@ -103,9 +108,10 @@ public struct ProvinceServerAddress: Sendable, Equatable, CustomStringConvertibl
                 continue
             }
             if parts[1] == "prefer" || parts[1] == "require" || parts[1] == "allow" || parts[1] == "verify-ca" {
-                throw Invalid("\(text): sslmode=\(parts[1]) does not check that the server is the province's (a machine on the path "
-                              + "could pose as it and take the login): leave sslmode out (verify-full, the default; give the province's "
-                              + "CA as ca_file or sslrootcert) or, on a network you trust, write sslmode=disable")
+                throw Invalid(
+                    "\(text): sslmode=\(parts[1]) does not check that the server is the province's (a machine on the path "
+                        + "could pose as it and take the login): leave sslmode out (verify-full, the default; give the province's "
+                        + "CA as ca_file or sslrootcert) or, on a network you trust, write sslmode=disable")
             }
             guard let mode = TLSMode(rawValue: parts[1]) else {
                 throw Invalid("\(text): sslmode \(parts[1]) is not one of verify-full, disable")

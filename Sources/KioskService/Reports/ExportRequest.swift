@@ -50,7 +50,9 @@ public struct ExportRequest: Sendable, Equatable {
                 return .failure(Invalid(description: "give period or from and to, not both"))
             }
             guard let period = ReportPeriod(text) else {
-                return .failure(Invalid(description: "period: \(text) is not a period: use 2026-07 (a month), 2026-Q3, 2026-H1, 2026-H2, 2026-9M or 2026"))
+                return .failure(
+                    Invalid(
+                        description: "period: \(text) is not a period: use 2026-07 (a month), 2026-Q3, 2026-H1, 2026-H2, 2026-9M or 2026"))
             }
             request = ExportRequest(from: period.first, to: period.last)
             request.period = period
@@ -116,8 +118,9 @@ public struct ExportRequest: Sendable, Equatable {
     public func write(database: KioskDatabase, config: KioskConfig, to out: FileHandle) throws {
         if let rows {
             guard !ownFigures else { throw Invalid(description: problem ?? "") }
-            try RawExport.write(rows, as: format == .json ? .json : .csv, database: database, filter: filter,
-                                timeZone: config.timeZone, to: out)
+            try RawExport.write(
+                rows, as: format == .json ? .json : .csv, database: database, filter: filter,
+                timeZone: config.timeZone, to: out)
             return
         }
         var report = try SatisfactionReport(database: database, config: config, filter: filter, by: by, ownFigures: ownFigures)

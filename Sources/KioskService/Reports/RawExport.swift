@@ -45,7 +45,8 @@ public enum RawExport {
         .init("Giờ gọi", "called_at") { $0.time($1.calledAt) },
         .init("Giờ kết thúc", "finished_at") { $0.time($1.finishedAt) },
         .init("Chờ (giây)", "wait_seconds") { w, t in w.int(t.calledAt.map { Int(($0 - t.issuedAt).rounded()) }) },
-        .init("Phục vụ (giây)", "service_seconds") { w, t in w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } }) },
+        .init("Phục vụ (giây)", "service_seconds") { w, t in w.int(t.calledAt.flatMap { c in t.finishedAt.map { Int(($0 - c).rounded()) } })
+        },
         .init("Kết quả", "outcome") { $0.text($1.outcome) },
         .init("Số lần gọi lại", "recalls") { $0.int($1.recalls) },
         .init("Số lần chuyển", "transfers") { $0.int($1.transfers) },
@@ -83,8 +84,10 @@ public enum RawExport {
         .init("Lý do", "reason") { $0.text($1.reason) },
     ]
 
-    public static func write(_ kind: Kind, as format: Format = .csv, database: KioskDatabase, filter: ExportFilter,
-                             timeZone: TimeZone, to out: FileHandle) throws {
+    public static func write(
+        _ kind: Kind, as format: Format = .csv, database: KioskDatabase, filter: ExportFilter,
+        timeZone: TimeZone, to out: FileHandle
+    ) throws {
         switch kind {
         case .tickets:
             try write(ticketColumns, format: format, timeZone: timeZone, to: out) { try database.forEachTicket(filter, $0) }
@@ -96,8 +99,10 @@ public enum RawExport {
     }
 
     /// Every row `rows` gives, each cell written by its column.
-    private static func write<Row>(_ columns: [Column<Row>], format: Format, timeZone: TimeZone, to out: FileHandle,
-                                   rows: ((Row) throws -> Void) throws -> Void) throws {
+    private static func write<Row>(
+        _ columns: [Column<Row>], format: Format, timeZone: TimeZone, to out: FileHandle,
+        rows: ((Row) throws -> Void) throws -> Void
+    ) throws {
         var w = RowWriter(out, format: format, headers: columns.map(\.header), keys: columns.map(\.key), timeZone: timeZone)
         try rows { row in
             for column in columns { column.write(&w, row) }

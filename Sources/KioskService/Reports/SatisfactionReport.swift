@@ -49,8 +49,10 @@ public struct SatisfactionReport: Sendable {
 
     /// `ownFigures`: the report an officer reads of themself (the filter names them): their
     /// ratings through `RatingSteps`, grouped by time or as one row.
-    public init(database: KioskDatabase, config: KioskConfig, filter: ExportFilter, by grouping: ReportGrouping,
-                ownFigures: Bool = false) throws {
+    public init(
+        database: KioskDatabase, config: KioskConfig, filter: ExportFilter, by grouping: ReportGrouping,
+        ownFigures: Bool = false
+    ) throws {
         from = filter.from
         to = filter.to
         self.grouping = grouping
@@ -58,14 +60,16 @@ public struct SatisfactionReport: Sendable {
         var found = try database.satisfaction(filter, by: grouping, scaleSize: scale.count)
         if ownFigures {
             guard let officer = filter.officer, filter.counter == nil, filter.service == nil,
-                  [.officer, .month, .quarter, .year].contains(grouping) else {
+                [.officer, .month, .quarter, .year].contains(grouping)
+            else {
                 throw OwnFiguresError()
             }
             found = try Self.inWholeSteps(found, officer: officer, filter: filter, by: grouping, database: database)
         }
         let width = found.first?.figures.levelCounts.count ?? scale.count
         levelLabels = (1...max(width, scale.count)).map { scale.level($0)?.label ?? "Mức \($0)" }
-        let officers = grouping == .officer ? Dictionary(uniqueKeysWithValues: try database.officers().map { ($0.id.rawValue, $0.name) }) : [:]
+        let officers =
+            grouping == .officer ? Dictionary(uniqueKeysWithValues: try database.officers().map { ($0.id.rawValue, $0.name) }) : [:]
         rows = found.map { row in
             let name: String
             switch grouping {
@@ -89,8 +93,10 @@ public struct SatisfactionReport: Sendable {
 
     /// The rows with their ratings replaced by the blocks of five the officer may see; the
     /// tickets' figures (finished, waits, no-shows) stay as they are.
-    static func inWholeSteps(_ rows: [SatisfactionRow], officer: OfficerID, filter: ExportFilter, by grouping: ReportGrouping,
-                             database: KioskDatabase) throws -> [SatisfactionRow] {
+    static func inWholeSteps(
+        _ rows: [SatisfactionRow], officer: OfficerID, filter: ExportFilter, by grouping: ReportGrouping,
+        database: KioskDatabase
+    ) throws -> [SatisfactionRow] {
         let votes = try database.officerVotes(officer, from: RatingSteps.readFrom(filter.from), to: filter.to)
         var shown: [String: [RatingSteps.Vote]] = [:]
         for (vote, day) in RatingSteps.shown(votes, from: filter.from, to: filter.to) {
@@ -101,9 +107,10 @@ public struct SatisfactionReport: Sendable {
             let votes = shown[row.key] ?? []
             var levels = Array(repeating: 0, count: row.figures.levelCounts.count)
             for vote in votes where (1...levels.count).contains(vote.level) { levels[vote.level - 1] += 1 }
-            row.figures = SatisfactionFigures(levelCounts: levels, satisfiedCount: votes.filter(\.satisfied).count,
-                                              finished: row.figures.finished,
-                                              ratedFinished: min(row.figures.finished, votes.filter(\.ticketFinished).count))
+            row.figures = SatisfactionFigures(
+                levelCounts: levels, satisfiedCount: votes.filter(\.satisfied).count,
+                finished: row.figures.finished,
+                ratedFinished: min(row.figures.finished, votes.filter(\.ticketFinished).count))
             row.reasonCounts = votes.reduce(into: [:]) { counts, vote in
                 if let reason = vote.reasonLabel { counts[reason, default: 0] += 1 }
             }
@@ -147,23 +154,30 @@ public struct SatisfactionReport: Sendable {
             ["Tổng số lượt đánh giá"] + levelLabels.flatMap { [$0, "\($0) (%)"] }
         case .full:
             levelLabels + levelLabels.map { "\($0) (%)" }
-                + ["Số lượt đánh giá", "Số phiếu đã phục vụ", "Số phiếu đã phục vụ được đánh giá", "Tỷ lệ hài lòng (%)", "Tỷ lệ đánh giá (%)",
-                   "Chờ trung bình (phút)", "Chờ P90 (phút)", "Phục vụ trung bình (phút)", "Vắng mặt", "Chuyển"]
+                + [
+                    "Số lượt đánh giá", "Số phiếu đã phục vụ", "Số phiếu đã phục vụ được đánh giá", "Tỷ lệ hài lòng (%)",
+                    "Tỷ lệ đánh giá (%)",
+                    "Chờ trung bình (phút)", "Chờ P90 (phút)", "Phục vụ trung bình (phút)", "Vắng mặt", "Chuyển",
+                ]
                 + reasonLabels.map { "Lý do: \($0)" }
         }
     }
 
     /// One row's figures, in the columns of `figureHeader`.
     public func figureCells(_ row: Row, _ layout: Layout) -> [String] {
-        let f = row.figures, t = row.times
+        let f = row.figures
+        let t = row.times
         switch layout {
         case .filing:
             let shares = f.levelShares
             return [String(f.rated)] + f.levelCounts.indices.flatMap { i in [String(f.levelCounts[i]), Self.percent(shares?[i])] }
         case .full:
             return f.levelCounts.map(String.init) + (f.levelShares?.map { Self.percent($0) } ?? f.levelCounts.map { _ in "" })
-                + [String(f.rated), String(f.finished), String(f.ratedFinished), Self.percent(f.satisfactionRate), Self.percent(f.responseRate),
-                   Self.minutes(t.meanWait), Self.minutes(t.p90Wait), Self.minutes(t.meanService), String(t.noShows), String(t.transfers)]
+                + [
+                    String(f.rated), String(f.finished), String(f.ratedFinished), Self.percent(f.satisfactionRate),
+                    Self.percent(f.responseRate),
+                    Self.minutes(t.meanWait), Self.minutes(t.p90Wait), Self.minutes(t.meanService), String(t.noShows), String(t.transfers),
+                ]
                 + reasonLabels.map { String(row.reasonCounts[$0] ?? 0) }
         }
     }
@@ -171,15 +185,16 @@ public struct SatisfactionReport: Sendable {
     /// What the report is, as its first row says: "Báo cáo mức độ hài lòng theo cán bộ – Quý III
     /// năm 2026 (từ 01/07/2026 đến 30/09/2026)".
     public var title: String {
-        let what: String = switch grouping {
-        case .officer: "cán bộ"
-        case .counter: "quầy"
-        case .service: "dịch vụ"
-        case .day: "ngày"
-        case .month: "tháng"
-        case .quarter: "quý"
-        case .year: "năm"
-        }
+        let what: String =
+            switch grouping {
+            case .officer: "cán bộ"
+            case .counter: "quầy"
+            case .service: "dịch vụ"
+            case .day: "ngày"
+            case .month: "tháng"
+            case .quarter: "quý"
+            case .year: "năm"
+            }
         let days = "từ \(from.vietnamese) đến \(to.vietnamese)"
         return "Báo cáo mức độ hài lòng theo \(what) – " + (period.map { "\($0.vietnameseName) (\(days))" } ?? days)
             + (subject.map { " – \($0)" } ?? "")
@@ -267,13 +282,17 @@ public struct SatisfactionReport: Sendable {
             var noShows: Int, transfers: Int
             var reasonCounts: [String: Int]
         }
-        let document = Document(title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, levels: levelLabels, rows: rows.map {
-            JSONRow(key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
-                    finished: $0.figures.finished, ratedFinished: $0.figures.ratedFinished, satisfactionRate: $0.figures.satisfactionRate, responseRate: $0.figures.responseRate,
+        let document = Document(
+            title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, levels: levelLabels,
+            rows: rows.map {
+                JSONRow(
+                    key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
+                    finished: $0.figures.finished, ratedFinished: $0.figures.ratedFinished, satisfactionRate: $0.figures.satisfactionRate,
+                    responseRate: $0.figures.responseRate,
                     meanWaitSeconds: Self.milliseconds($0.times.meanWait), p90WaitSeconds: $0.times.p90Wait,
                     meanServiceSeconds: Self.milliseconds($0.times.meanService),
                     noShows: $0.times.noShows, transfers: $0.times.transfers, reasonCounts: $0.reasonCounts)
-        })
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)

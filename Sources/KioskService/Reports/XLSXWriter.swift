@@ -25,7 +25,9 @@ public enum XLSXWriter {
         let overrides = sheets.indices.map {
             "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }.joined()
-        zip.add("[Content_Types].xml", """
+        zip.add(
+            "[Content_Types].xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
             <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
@@ -33,7 +35,9 @@ public enum XLSXWriter {
             <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
             \(overrides)</Types>
             """)
-        zip.add("_rels/.rels", """
+        zip.add(
+            "_rels/.rels",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
             <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
@@ -42,7 +46,9 @@ public enum XLSXWriter {
         let sheetList = sheets.enumerated().map { i, sheet in
             "<sheet name=\"\(escape(String(sheet.name.prefix(31))))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>"
         }.joined()
-        zip.add("xl/workbook.xml", """
+        zip.add(
+            "xl/workbook.xml",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
             xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>\(sheetList)</sheets></workbook>
@@ -50,12 +56,15 @@ public enum XLSXWriter {
         let relationships = sheets.indices.map {
             "<Relationship Id=\"rId\($0 + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>"
         }.joined()
-        zip.add("xl/_rels/workbook.xml.rels", """
+        zip.add(
+            "xl/_rels/workbook.xml.rels",
+            """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\(relationships)</Relationships>
             """)
         for (i, sheet) in sheets.enumerated() {
-            var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+            var xml =
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                 + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
             for (r, row) in sheet.rows.enumerated() {
                 xml += "<row r=\"\(r + 1)\">"
@@ -77,7 +86,8 @@ public enum XLSXWriter {
 
     /// A, B, … Z, AA, AB …
     static func column(_ index: Int) -> String {
-        var n = index + 1, name = ""
+        var n = index + 1
+        var name = ""
         while n > 0 {
             let r = (n - 1) % 26
             name = String(UnicodeScalar(UInt8(65 + r))) + name
@@ -125,19 +135,42 @@ struct ZipArchive {
     private var count = 0
 
     mutating func add(_ name: String, _ text: String) {
-        let body = Data(text.utf8), path = Data(name.utf8)
+        let body = Data(text.utf8)
+        let path = Data(name.utf8)
         let crc = CRC32.checksum(body)
         let offset = data.count
         func u16(_ v: Int, _ d: inout Data) { d.append(contentsOf: [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)]) }
         func u32(_ v: UInt32, _ d: inout Data) { for s in stride(from: 0, to: 32, by: 8) { d.append(UInt8(v >> UInt32(s) & 0xFF)) } }
         // Local file header.
-        u32(0x0403_4B50, &data); u16(20, &data); u16(0x0800, &data); u16(0, &data); u16(0, &data); u16(0x21, &data)
-        u32(crc, &data); u32(UInt32(body.count), &data); u32(UInt32(body.count), &data); u16(path.count, &data); u16(0, &data)
+        u32(0x0403_4B50, &data)
+        u16(20, &data)
+        u16(0x0800, &data)
+        u16(0, &data)
+        u16(0, &data)
+        u16(0x21, &data)
+        u32(crc, &data)
+        u32(UInt32(body.count), &data)
+        u32(UInt32(body.count), &data)
+        u16(path.count, &data)
+        u16(0, &data)
         data += path + body
         // Its central directory entry.
-        u32(0x0201_4B50, &central); u16(20, &central); u16(20, &central); u16(0x0800, &central); u16(0, &central); u16(0, &central)
-        u16(0x21, &central); u32(crc, &central); u32(UInt32(body.count), &central); u32(UInt32(body.count), &central)
-        u16(path.count, &central); u16(0, &central); u16(0, &central); u16(0, &central); u16(0, &central); u32(0, &central)
+        u32(0x0201_4B50, &central)
+        u16(20, &central)
+        u16(20, &central)
+        u16(0x0800, &central)
+        u16(0, &central)
+        u16(0, &central)
+        u16(0x21, &central)
+        u32(crc, &central)
+        u32(UInt32(body.count), &central)
+        u32(UInt32(body.count), &central)
+        u16(path.count, &central)
+        u16(0, &central)
+        u16(0, &central)
+        u16(0, &central)
+        u16(0, &central)
+        u32(0, &central)
         u32(UInt32(offset), &central)
         central += path
         count += 1
@@ -147,7 +180,14 @@ struct ZipArchive {
         var out = data + central
         func u16(_ v: Int) { out.append(contentsOf: [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)]) }
         func u32(_ v: Int) { for s in stride(from: 0, to: 32, by: 8) { out.append(UInt8(v >> s & 0xFF)) } }
-        u32(0x0605_4B50); u16(0); u16(0); u16(count); u16(count); u32(central.count); u32(data.count); u16(0)
+        u32(0x0605_4B50)
+        u16(0)
+        u16(0)
+        u16(count)
+        u16(count)
+        u32(central.count)
+        u32(data.count)
+        u16(0)
         return out
     }
 

@@ -26,8 +26,9 @@ extension AccountSettings {
         accounts.lockAfterFailures = try t.int("lock_after_failures", default: accounts.lockAfterFailures, in: 3...100)
         accounts.failuresPerAddress = try t.int("failures_per_address", default: accounts.failuresPerAddress, in: 5...1000)
         accounts.actionsPerMinute = try t.int("actions_per_minute", default: accounts.actionsPerMinute, in: 5...10_000)
-        accounts.actionsPerAddressPerMinute = try t.int("actions_per_address_per_minute",
-                                                        default: accounts.actionsPerAddressPerMinute, in: 5...10_000)
+        accounts.actionsPerAddressPerMinute = try t.int(
+            "actions_per_address_per_minute",
+            default: accounts.actionsPerAddressPerMinute, in: 5...10_000)
         try t.finish()
         return accounts
     }

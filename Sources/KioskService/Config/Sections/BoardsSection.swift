@@ -8,10 +8,14 @@ extension BoardSettings {
         var boards: [BoardSettings] = []
         for t in try top.tables("boards") {
             let counter = CounterNumber(try t.int("counter", in: 1...999))
-            guard counters.contains(where: { $0.number == counter }) else { throw t.error("counter", "no counter \(counter) is defined in [[counters]]") }
+            guard counters.contains(where: { $0.number == counter }) else {
+                throw t.error("counter", "no counter \(counter) is defined in [[counters]]")
+            }
             let presetName = try t.string("preset", default: "soh-07")
             guard var format = LEDFrameFormat.presets[presetName] else {
-                throw t.error("preset", "\(presetName) is not a board protocol: use one of \(LEDFrameFormat.presets.keys.sorted().joined(separator: ", "))")
+                throw t.error(
+                    "preset",
+                    "\(presetName) is not a board protocol: use one of \(LEDFrameFormat.presets.keys.sorted().joined(separator: ", "))")
             }
             if t.has("prefix") { format.prefix = try t.ints("prefix", in: 0...255).map { UInt8($0) } }
             if t.has("suffix") { format.suffix = try t.ints("suffix", in: 0...255).map { UInt8($0) } }
@@ -35,7 +39,9 @@ extension BoardSettings {
             if t.has("checksum") {
                 let name = try t.string("checksum")
                 guard let kind = LEDFrameFormat.Checksum(rawValue: name) else {
-                    throw t.error("checksum", "\(name) is not a checksum: use one of \(LEDFrameFormat.Checksum.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw t.error(
+                        "checksum",
+                        "\(name) is not a checksum: use one of \(LEDFrameFormat.Checksum.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 format.checksum = kind
             }
@@ -53,8 +59,10 @@ extension BoardSettings {
                     throw t.error(format.modbusFunction16 && !t.has("payload") ? "preset" : "payload", problem)
                 }
             }
-            boards.append(BoardSettings(counter: counter, port: try t.path("port"), address: address,
-                                        baud: baud, format: format, refreshSeconds: try t.int("refresh_seconds", default: 30, in: 1...3600)))
+            boards.append(
+                BoardSettings(
+                    counter: counter, port: try t.path("port"), address: address,
+                    baud: baud, format: format, refreshSeconds: try t.int("refresh_seconds", default: 30, in: 1...3600)))
             try t.finish()
         }
         return boards

@@ -10,7 +10,9 @@ public struct CentreSettings: Sendable, Equatable {
 
     /// The `[centre]` table itself (a later section's error may point at it).
     static func table(_ top: TableReader) throws(ConfigError) -> TableReader {
-        guard let t = try top.table("centre") else { throw top.error("centre", "missing: the file needs a [centre] section with name = \"...\"") }
+        guard let t = try top.table("centre") else {
+            throw top.error("centre", "missing: the file needs a [centre] section with name = \"...\"")
+        }
         return t
     }
 
@@ -23,7 +25,8 @@ public struct CentreSettings: Sendable, Equatable {
         var code: String?
         if t.has("code") {
             let text = try t.string("code")
-            guard (1...32).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            guard (1...32).contains(text.count), text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+            else {
                 throw t.error("code", "\(text) is not a centre code: 1 to 32 letters, digits, dots, dashes (like 26.0101 or XA-DONG-SON)")
             }
             code = text

@@ -12,7 +12,8 @@ extension CounterDefinition {
             let codes = try t.strings("services")
             guard !codes.isEmpty else { throw t.error("services", "a counter must serve at least one service") }
             for code in codes where !services.contains(where: { $0.code.rawValue == code }) {
-                throw t.error("services", "no service has the code \(code) (known: \(services.map(\.code.rawValue).joined(separator: ", ")))")
+                throw t.error(
+                    "services", "no service has the code \(code) (known: \(services.map(\.code.rawValue).joined(separator: ", ")))")
             }
             let name = t.has("name") ? try t.string("name") : nil
             counters.append(CounterDefinition(number: number, name: name, services: codes.map { ServiceCode($0) }))

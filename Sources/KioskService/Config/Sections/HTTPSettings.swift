@@ -45,8 +45,9 @@ extension HTTPSettings {
         var http = HTTPSettings(host: host, port: port)
         guard let t else { return http }
         http.maxConnections = try t.int("max_connections", default: http.maxConnections, in: 8...10_000)
-        http.maxConnectionsPerAddress = try t.int("max_connections_per_address", default: http.maxConnectionsPerAddress,
-                                                  in: 2...http.maxConnections)
+        http.maxConnectionsPerAddress = try t.int(
+            "max_connections_per_address", default: http.maxConnectionsPerAddress,
+            in: 2...http.maxConnections)
         http.maxDisplayClients = try t.int("max_display_clients", default: http.maxDisplayClients, in: 1...http.maxConnections)
         http.idleSeconds = try t.int("idle_seconds", default: http.idleSeconds, in: 1...3600)
         http.metricsAddresses = try t.strings("metrics_addresses", default: http.metricsAddresses)
@@ -56,8 +57,10 @@ extension HTTPSettings {
         if t.has("tls_certificate") || t.has("tls_key") {
             guard t.has("tls_certificate") else { throw t.error("tls_key", "needs tls_certificate (the certificate chain, PEM) beside it") }
             guard t.has("tls_key") else { throw t.error("tls_certificate", "needs tls_key (its private key, PEM) beside it") }
-            let certificate = try t.path("tls_certificate"), key = try t.path("tls_key")
-            for (name, file) in [("tls_certificate", certificate), ("tls_key", key)] where !FileManager.default.isReadableFile(atPath: file) {
+            let certificate = try t.path("tls_certificate")
+            let key = try t.path("tls_key")
+            for (name, file) in [("tls_certificate", certificate), ("tls_key", key)] where !FileManager.default.isReadableFile(atPath: file)
+            {
                 throw t.error(name, "cannot read \(file)")
             }
             let tlsBind = try t.string("tls_bind", default: "\(http.host):8443")
@@ -75,7 +78,8 @@ extension HTTPSettings {
     /// `host:port` with a port from 1 to 65535, or nil.
     private static func hostAndPort(_ text: String) -> (String, Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port),
-              !text[..<colon].isEmpty else { return nil }
+            !text[..<colon].isEmpty
+        else { return nil }
         return (String(text[..<colon]), port)
     }
 }

@@ -50,8 +50,10 @@ public struct KeypadSettings: Sendable {
 
 extension KeypadSettings {
     /// `[[keypads]]`, their keys checked against the services, counters, rating scale and reasons.
-    static func readAll(_ top: TableReader, services: [ServiceDefinition], counters: [CounterDefinition],
-                        scale: RatingScale, reasons: RatingReasons?) throws(ConfigError) -> [KeypadSettings] {
+    static func readAll(
+        _ top: TableReader, services: [ServiceDefinition], counters: [CounterDefinition],
+        scale: RatingScale, reasons: RatingReasons?
+    ) throws(ConfigError) -> [KeypadSettings] {
         var keypads: [KeypadSettings] = []
         for t in try top.tables("keypads") {
             let name = try t.string("name")
@@ -60,11 +62,14 @@ extension KeypadSettings {
             if t.has("path") {
                 locator = .path(try t.path("path"))
             } else if t.has("match_name") || t.has("match_phys") || t.has("match_uniq") {
-                locator = .match(name: t.has("match_name") ? try t.string("match_name") : nil,
-                                 phys: t.has("match_phys") ? try t.string("match_phys") : nil,
-                                 uniq: t.has("match_uniq") ? try t.string("match_uniq") : nil)
+                locator = .match(
+                    name: t.has("match_name") ? try t.string("match_name") : nil,
+                    phys: t.has("match_phys") ? try t.string("match_phys") : nil,
+                    uniq: t.has("match_uniq") ? try t.string("match_uniq") : nil)
             } else {
-                throw t.error("path", "missing: give path = \"/dev/input/by-path/...\" (see `kiosk devices`), or match_name, match_phys or match_uniq")
+                throw t.error(
+                    "path", "missing: give path = \"/dev/input/by-path/...\" (see `kiosk devices`), or match_name, match_phys or match_uniq"
+                )
             }
             let grab = try t.bool("grab", default: true)
             var filter = PressFilter.Settings(debounce: Double(try t.int("debounce_ms", default: 50, in: 0...2000)) / 1000)
@@ -84,7 +89,8 @@ extension KeypadSettings {
                 var out: [(UInt16, TOMLEntry, TableReader)] = []
                 for (keyName, entry) in keys.allEntries() {
                     guard let code = KeyNames.code(of: keyName) else {
-                        throw keys.error(keyName, "\(keyName) is not a kernel key name (like KEY_KP1 or KEY_KPENTER; `kiosk devices watch` shows them)")
+                        throw keys.error(
+                            keyName, "\(keyName) is not a kernel key name (like KEY_KP1 or KEY_KPENTER; `kiosk devices watch` shows them)")
                     }
                     if names[code] != nil { throw keys.error(keyName, "\(keyName) is bound twice on keypad \(name)") }
                     names[code] = keyName
@@ -113,7 +119,9 @@ extension KeypadSettings {
                         let keyName = names[code]!
                         let service = try text(entry, reader, keyName)
                         guard services.contains(where: { $0.code.rawValue == service }) else {
-                            throw reader.error(keyName, "no service has the code \(service) (known: \(services.map(\.code.rawValue).joined(separator: ", ")))")
+                            throw reader.error(
+                                keyName,
+                                "no service has the code \(service) (known: \(services.map(\.code.rawValue).joined(separator: ", ")))")
                         }
                         keys[code] = KioskKey(service: ServiceCode(service), priority: priority)
                     }
@@ -126,7 +134,10 @@ extension KeypadSettings {
                     let keyName = names[code]!
                     let actionName = try text(entry, reader, keyName)
                     guard let action = OfficerAction(rawValue: actionName) else {
-                        throw reader.error(keyName, "\(actionName) is not an officer action: use one of \(OfficerAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw reader.error(
+                            keyName,
+                            "\(actionName) is not an officer action: use one of \(OfficerAction.allCases.map(\.rawValue).joined(separator: ", "))"
+                        )
                     }
                     keys[code] = action
                 }
@@ -138,8 +149,10 @@ extension KeypadSettings {
                     let keyName = names[code]!
                     // A key past the scale gives only a reason (a keypad with more keys than levels).
                     guard case .integer(let level) = entry.value, scale.level(level) != nil || reasons?.label(level) != nil else {
-                        throw reader.error(keyName, "expected a rating level from 1 (\(scale.levels.first!.label)) to \(scale.count) (\(scale.levels.last!.label))"
-                                           + (reasons.map { ", or a reason up to \($0.labels.count)" } ?? ""))
+                        throw reader.error(
+                            keyName,
+                            "expected a rating level from 1 (\(scale.levels.first!.label)) to \(scale.count) (\(scale.levels.last!.label))"
+                                + (reasons.map { ", or a reason up to \($0.labels.count)" } ?? ""))
                     }
                     keys[code] = level
                 }

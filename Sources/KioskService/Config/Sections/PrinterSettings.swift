@@ -18,13 +18,17 @@ extension PrinterSettings {
         guard let p = try top.table("printer") else { return nil }
         let profileName = try p.string("profile", default: "xprinter-80")
         guard var profile = PrinterProfile.named(profileName) else {
-            throw p.error("profile", "\(profileName) is not a printer profile: use one of \(PrinterProfile.builtIn.map(\.name).joined(separator: ", "))")
+            throw p.error(
+                "profile",
+                "\(profileName) is not a printer profile: use one of \(PrinterProfile.builtIn.map(\.name).joined(separator: ", "))")
         }
         if p.has("width_dots") { profile.widthDots = try p.int("width_dots", in: 128...1024) }
         if p.has("text") {
             let text = try p.string("text")
             guard let mode = PrinterProfile.TextMode(rawValue: text) else {
-                throw p.error("text", "\(text) is not a text mode: use one of \(PrinterProfile.TextMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw p.error(
+                    "text",
+                    "\(text) is not a text mode: use one of \(PrinterProfile.TextMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             profile.textMode = mode
         }
@@ -51,16 +55,20 @@ extension PrinterSettings {
         }
         let baud = try p.int("baud", default: 9600, in: 1200...115200)
         guard SerialPort.supportedBauds[baud] != nil else {
-            throw p.error("baud", "\(baud) is not a serial speed: use one of \(SerialPort.supportedBauds.keys.sorted().map(String.init).joined(separator: ", "))")
+            throw p.error(
+                "baud",
+                "\(baud) is not a serial speed: use one of \(SerialPort.supportedBauds.keys.sorted().map(String.init).joined(separator: ", "))"
+            )
         }
         let failure = try p.string("on_failure", default: "refuse")
         guard let policy = PrintFailurePolicy(rawValue: failure) else {
             throw p.error("on_failure", "\(failure) is not a policy: use refuse or issue-and-flag")
         }
         let path = try p.string("path")
-        let settings = PrinterSettings(path: path.hasPrefix("tcp://") ? path : p.resolve(path), baud: baud,
-                                       rtsCts: try p.bool("rts_cts", default: false), profile: profile, onFailure: policy,
-                                       deadlineSeconds: try p.int("deadline_seconds", default: 5, in: 1...120))
+        let settings = PrinterSettings(
+            path: path.hasPrefix("tcp://") ? path : p.resolve(path), baud: baud,
+            rtsCts: try p.bool("rts_cts", default: false), profile: profile, onFailure: policy,
+            deadlineSeconds: try p.int("deadline_seconds", default: 5, in: 1...120))
         try p.finish()
         return settings
     }

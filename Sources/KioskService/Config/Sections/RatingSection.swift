@@ -28,11 +28,14 @@ extension QueueRules {
         ratingBurst = burstPresses == 0 ? nil : RatingBurst(presses: burstPresses, seconds: TimeInterval(burstSeconds))
         if t.has("reasons") {
             let texts = try t.strings("reasons")
-            guard (1...9).contains(texts.count) else { throw t.error("reasons", "give 1 to 9 short reasons, as the keypad's keys number them") }
+            guard (1...9).contains(texts.count) else {
+                throw t.error("reasons", "give 1 to 9 short reasons, as the keypad's keys number them")
+            }
             // By default the levels that do not count as satisfied ask ("Không hài lòng").
             let asking = t.has("reason_levels") ? try t.ints("reason_levels", in: 1...labels.count) : Array(satisfied + 1...labels.count)
-            ratingReasons = RatingReasons(labels: texts, askLevels: Set(asking),
-                                          seconds: TimeInterval(try t.int("reason_seconds", default: 20, in: 3...300)))
+            ratingReasons = RatingReasons(
+                labels: texts, askLevels: Set(asking),
+                seconds: TimeInterval(try t.int("reason_seconds", default: 20, in: 3...300)))
             thanks.reasonPrompt = try t.string("reason_prompt", default: thanks.reasonPrompt)
             thanks.reasonBoard = try t.string("board_reason", default: thanks.reasonBoard)
             thanks.reasonSpoken = try t.bool("reason_voice", default: false)

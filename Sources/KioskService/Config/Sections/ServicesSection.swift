@@ -20,8 +20,10 @@ extension ServiceDefinition {
             guard prefix.count <= 3, prefix.allSatisfy({ ("A"..."Z").contains($0) || $0 == "Đ" }) else {
                 throw t.error("prefix", "\(prefix) must be up to 3 capital letters (A to Z, or Đ), like A or HT")
             }
-            services.append(ServiceDefinition(code: ServiceCode(code), name: try t.string("name"), prefix: prefix,
-                                              firstNumber: first, lastNumber: last))
+            services.append(
+                ServiceDefinition(
+                    code: ServiceCode(code), name: try t.string("name"), prefix: prefix,
+                    firstNumber: first, lastNumber: last))
             try t.finish()
         }
         return services

@@ -19,8 +19,9 @@ extension TicketLayout {
     /// `[ticket]`; the defaults where it is absent.
     static func read(_ top: TableReader) throws(ConfigError) -> TicketLayout {
         guard let t = try top.table("ticket") else { return TicketLayout(title: defaultTitle, footer: defaultFooter) }
-        let ticket = TicketLayout(title: try t.string("title", default: defaultTitle), footer: try t.strings("footer", default: defaultFooter),
-                                  qrURL: try t.optionalString("qr_url"))
+        let ticket = TicketLayout(
+            title: try t.string("title", default: defaultTitle), footer: try t.strings("footer", default: defaultFooter),
+            qrURL: try t.optionalString("qr_url"))
         // A phone reads a small code at a glance; 300 bytes is far more than a URL needs.
         if let url = ticket.qrURL, url.utf8.count > 300 {
             throw t.error("qr_url", "is \(url.utf8.count) bytes: a ticket's QR code should hold a short link (at most 300 bytes)")

@@ -24,9 +24,10 @@ extension VoiceSettings {
                 throw v.error("clips", "\(clips) is not a folder of WAV clips")
             }
         }
-        var voice = VoiceSettings(voice: name, speed: try v.int("speed", default: 140, in: 80...300),
-                                  wording: try v.string("wording", default: VoiceSettings.defaultWording),
-                                  chime: try v.bool("chime", default: true), output: output, clips: clips)
+        var voice = VoiceSettings(
+            voice: name, speed: try v.int("speed", default: 140, in: 80...300),
+            wording: try v.string("wording", default: VoiceSettings.defaultWording),
+            chime: try v.bool("chime", default: true), output: output, clips: clips)
         voice.reasonQuestion = reasonQuestion
         try v.finish()
         return voice
