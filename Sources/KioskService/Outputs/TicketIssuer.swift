@@ -445,8 +445,6 @@ public struct CommandRouter: Sendable {
     }
 }
 
-/// Counts tickets refused, by reason: `printer`, `store`, `rules`, or what a caller reports
-/// (`rateLimit` for the touch kiosk's limit).
 /// Key presses that never became a command: bounces of one press, and a kiosk button pressed
 /// more often than its limit.
 public final class DroppedPresses: Sendable {
@@ -465,6 +463,8 @@ public final class DroppedPresses: Sendable {
     public var all: [Key: Int] { counts.withLock { $0 } }
 }
 
+/// Counts tickets refused, by reason: `printer`, `store`, `rules`, or what a caller reports
+/// (`rateLimit` for the touch kiosk's limit).
 public final class RefusalTally: Sendable {
     private let counts = Mutex<[String: Int]>([:])
 
