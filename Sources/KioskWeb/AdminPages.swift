@@ -29,7 +29,7 @@ enum AdminPages {
             let who = context.who
             let message = request.uri.queryParameters["message"].map(String.init)
             let problem = request.uri.queryParameters["problem"].map(String.init)
-            return WebServer.html(try accountsPage(who, daemon: daemon, message: message, problem: problem))
+            return WebServer.html(try await PageWork.run { try accountsPage(who, daemon: daemon, message: message, problem: problem) })
         }
         router.staff(.manageAccounts, .page, accounts: accounts).post("/admin/accounts") { request, context in
             let form = try await decode(AccountForm.self, request)
@@ -46,12 +46,12 @@ enum AdminPages {
                     return back(message: "Đã thêm tài khoản \(id).")
                 }
                 if let active = form.active {
-                    try accounts.setActive(OfficerID(id), active == "1", actor: actor)
+                    try await accounts.setActive(OfficerID(id), active == "1", actor: actor)
                     return back(message: active == "1" ? "Đã mở lại tài khoản \(id)." : "Đã khóa tài khoản \(id).")
                 }
                 if let roleText = form.role {
                     guard let role = Role(rawValue: roleText) else { return back(problem: "vai trò không hợp lệ (bad role)") }
-                    try accounts.setRole(OfficerID(id), role, actor: actor)
+                    try await accounts.setRole(OfficerID(id), role, actor: actor)
                     return back(message: "\(id) giờ là \(role.title).")
                 }
                 if let password = form.password {
@@ -79,7 +79,7 @@ enum AdminPages {
                 let reason = form.reason.flatMap { $0.isEmpty ? nil : $0 } ?? ControlRequest.defaultVoidReason
                 let command: QueueCommand = action == "reprint" ? .markReprinted(display: number) : .void(display: number, reason: reason)
                 // A reprint goes through the printer, which stores no actor: the audit log hears it here.
-                try accounts.audit(
+                try await accounts.audit(
                     action == "reprint" ? "ticketReprintAsked" : "ticketVoidAsked", actor: who.account.id.rawValue,
                     detail: number)
                 do throws(CommandError) {
@@ -178,7 +178,10 @@ enum AdminPages {
                 + "<td class=\"\(d.state == .ok ? "" : "error")\">\(stateNames[d.state] ?? d.state.rawValue)</td>"
                 + "<td>\(StaffPage.escape(d.detail ?? ""))</td><td>\(DateText.format(d.since, in: daemon.config.timeZone, "dd/MM HH:mm:ss"))</td></tr>"
         }.joined()
-        let failures = try daemon.database.recentEvents(kinds: ["ticketPrintFailed", "ticketPrintUnknown"], limit: 10).map { e -> String in
+        let recent = try await PageWork.run {
+            try daemon.database.recentEvents(kinds: ["ticketPrintFailed", "ticketPrintUnknown"], limit: 10)
+        }
+        let failures = recent.map { e -> String in
             "<tr><td>\(DateText.format(e.at, in: daemon.config.timeZone, "dd/MM HH:mm:ss"))</td><td>\(StaffPage.escape(e.detail))</td></tr>"
         }.joined()
         let csrf = "<input type=\"hidden\" name=\"csrf\" value=\"\(StaffPage.escape(who.session.csrf))\">"

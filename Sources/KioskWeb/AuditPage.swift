@@ -11,7 +11,7 @@ enum AuditPage {
         router.staff(.readAuditLog, .page, accounts: accounts).get("/admin/audit") { request, context in
             let who = context.who
             let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
-            let entries = try daemon.database.auditLog(limit: 200, beforeSeq: before)
+            let entries = try await PageWork.run { try daemon.database.auditLog(limit: 200, beforeSeq: before) }
             let rows = entries.map { e -> String in
                 "<tr><td>\(DateText.format(e.at, in: daemon.config.timeZone, "yyyy-MM-dd HH:mm:ss"))</td><td>\(StaffPage.escape(e.actor))</td>"
                     + "<td>\(StaffPage.escape(e.action.replacingOccurrences(of: "audit.", with: "")))</td>"

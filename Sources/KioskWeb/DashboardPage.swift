@@ -54,7 +54,9 @@ actor DashboardCache {
             let past = try await pastMonthRows(now: now)
             let state = await daemon.engine.snapshot
             let task = Task {
-                try await ReportsPage.onWorker { try DashboardPage.build(daemon: daemon, state: state, now: now, pastMonths: past) }
+                try await PageWork.run(on: PageWork.reports) {
+                    try DashboardPage.build(daemon: daemon, state: state, now: now, pastMonths: past)
+                }
             }
             building = task
             defer { building = nil }
@@ -72,7 +74,7 @@ actor DashboardCache {
             let rows: [SatisfactionReport.Row] =
                 today.month == 1
                 ? []
-                : try await ReportsPage.onWorker {
+                : try await PageWork.run(on: PageWork.reports) {
                     try SatisfactionReport(
                         database: daemon.database, config: daemon.config, from: LocalDay(year: today.year, month: 1, day: 1),
                         to: LocalDay(year: today.year, month: today.month - 1, day: 1).lastOfMonth, by: .month

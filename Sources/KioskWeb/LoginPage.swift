@@ -50,7 +50,7 @@ enum LoginPage {
 
     static func register(on router: Router<KioskRequestContext>, accounts: AccountService) {
         router.get("/login") { request, _ in
-            if let who = StaffAuth.signedIn(request, accounts: accounts) {
+            if let who = await StaffAuth.signedIn(request, accounts: accounts) {
                 return Response(status: .seeOther, headers: [.location: StaffPage.home(for: who.account.role)])
             }
             return page(next: safeNext(request.uri.queryParameters["next"].map(String.init)) ?? "", message: nil, status: .ok)
@@ -91,7 +91,7 @@ enum LoginPage {
         }
 
         router.staff(.readOwnFigures, .page, accounts: accounts).post("/logout") { _, context in
-            try accounts.logout(context.who.session)
+            try await accounts.logout(context.who.session)
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             response.setCookie(StaffAuth.expiredSessionCookie)
             return response

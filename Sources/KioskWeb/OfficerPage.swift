@@ -28,21 +28,21 @@ enum OfficerPage {
                 body: ResponseBody { writer in
                     try await metrics.counting("officer") {
                         let (_, events) = await daemon.engine.subscribe(buffer: 64)
-                        var figures = try figures(daemon: daemon, account: who.account)
+                        var figures = try await PageWork.run { try OfficerPage.figures(daemon: daemon, account: who.account) }
                         func send() async throws {
                             let view = OfficerView(
                                 state: await daemon.engine.snapshot, account: who.account,
-                                names: try names(daemon), figures: figures)
+                                names: try await PageWork.run { try OfficerPage.names(daemon) }, figures: figures)
                             try await writer.write(DisplayStream.message("state", try encoder.encode(view)))
                         }
                         try await send()
                         try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
                         for await event in events {
                             // A logged-out or disabled account's page stops hearing.
-                            guard (try? accounts.session(who.session.id)) != nil else { break }
+                            guard (try? await accounts.session(who.session.id)) != nil else { break }
                             switch event.kind {
                             case .ticketFinished, .ticketNoShow, .ratingRecorded, .dayStarted:
-                                figures = try OfficerPage.figures(daemon: daemon, account: who.account)
+                                figures = try await PageWork.run { try OfficerPage.figures(daemon: daemon, account: who.account) }
                             default: break
                             }
                             try await send()
@@ -94,8 +94,8 @@ enum OfficerPage {
 
     static func view(daemon: KioskDaemon, account: Officer) async throws -> OfficerView {
         OfficerView(
-            state: await daemon.engine.snapshot, account: account, names: try names(daemon),
-            figures: try figures(daemon: daemon, account: account))
+            state: await daemon.engine.snapshot, account: account, names: try await PageWork.run { try names(daemon) },
+            figures: try await PageWork.run { try figures(daemon: daemon, account: account) })
     }
 
     static func figures(daemon: KioskDaemon, account: Officer) throws -> OfficerView.Figures {

@@ -12,9 +12,6 @@ import Logging
 /// own figures by month, quarter or year, their ratings in whole blocks of five (`RatingSteps`),
 /// never a row.
 enum ReportsPage {
-    /// Exports read the whole period from SQLite: one at a time, on their own thread.
-    static let worker = WorkerThread(name: "exports")
-
     /// The request as the signed-in account may have it, or why not.
     static func allowed(_ request: ExportRequest, for who: SignedIn) -> Result<ExportRequest, Denied> {
         if who.account.role.may(.readAllReports) { return .success(request) }
@@ -57,7 +54,7 @@ enum ReportsPage {
             case .success(let ok): export = ok
             case .failure(let denied): return WebServer.problem(.forbidden, denied.reason)
             }
-            try accounts.audit("exportDownloaded", actor: who.account.id.rawValue, detail: request.uri.query ?? "")
+            try await accounts.audit("exportDownloaded", actor: who.account.id.rawValue, detail: request.uri.query ?? "")
             let file = try await write(export, daemon: daemon)
             return Response(
                 status: .ok,
@@ -101,7 +98,7 @@ enum ReportsPage {
                 switch allowed(wanted, for: who) {
                 case .failure(let denied): table = "<p class=\"error\">\(StaffPage.escape(denied.reason))</p>"
                 case .success(let export):
-                    var report = try await onWorker {
+                    var report = try await PageWork.run(on: PageWork.reports) {
                         try SatisfactionReport(
                             database: daemon.database, config: daemon.config, filter: export.filter, by: export.by,
                             ownFigures: export.ownFigures)
@@ -185,15 +182,9 @@ enum ReportsPage {
         return out + "</tbody></table>"
     }
 
-    static func onWorker<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            worker.async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
     /// The export into a temporary file (a year of raw rows is tens of megabytes: not in memory).
     static func write(_ export: ExportRequest, daemon: KioskDaemon) async throws -> String {
-        try await onWorker {
+        try await PageWork.run(on: PageWork.reports) {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-export-\(UUID().uuidString)").path
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
                 let handle = FileHandle(forWritingAtPath: path)

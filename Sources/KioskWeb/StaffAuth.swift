@@ -25,16 +25,18 @@ public enum StaffAuth {
     /// Pages answer with a redirect to the login; the API answers with a status.
     enum Kind { case page, api }
 
-    static func signedIn(_ request: Request, accounts: AccountService) -> SignedIn? {
+    static func signedIn(_ request: Request, accounts: AccountService) async -> SignedIn? {
         guard let id = request.cookies[sessionCookie]?.value,
-            let found = try? accounts.session(id)
+            let found = try? await accounts.session(id)
         else { return nil }
         return SignedIn(session: found.session, account: found.account)
     }
 
     /// The signed-in account, if it may do `permission`; otherwise the response to send.
-    static func require(_ permission: Permission, _ request: Request, accounts: AccountService, kind: Kind) -> Result<SignedIn, Refusal> {
-        guard let who = signedIn(request, accounts: accounts) else {
+    static func require(_ permission: Permission, _ request: Request, accounts: AccountService, kind: Kind) async -> Result<
+        SignedIn, Refusal
+    > {
+        guard let who = await signedIn(request, accounts: accounts) else {
             switch kind {
             case .page:
                 let next = percentEncoded(request.uri.path, keeping: "/")
@@ -57,10 +59,10 @@ public enum StaffAuth {
     static func requireChange(
         _ permission: Permission, _ request: Request, address: String, accounts: AccountService,
         kind: Kind, formToken: String? = nil
-    ) -> Result<SignedIn, Refusal> {
+    ) async -> Result<SignedIn, Refusal> {
         if let refusal = WebServer.crossSiteRefusal(request) { return .failure(Refusal(refusal)) }
         let who: SignedIn
-        switch require(permission, request, accounts: accounts, kind: kind) {
+        switch await require(permission, request, accounts: accounts, kind: kind) {
         case .failure(let refusal): return .failure(refusal)
         case .success(let found): who = found
         }

@@ -52,13 +52,13 @@ struct RequireStaff: RouterMiddleware {
         var context = context
         let checked: Result<SignedIn, StaffAuth.Refusal>
         if request.method == .get || request.method == .head {
-            checked = StaffAuth.require(permission, request, accounts: accounts, kind: kind)
+            checked = await StaffAuth.require(permission, request, accounts: accounts, kind: kind)
         } else {
             let body: ByteBuffer
             do { body = try await request.collectBody(upTo: bodyLimit) } catch {
                 return WebServer.problem(.contentTooLarge, "request larger than \(bodyLimit) bytes")
             }
-            checked = StaffAuth.requireChange(
+            checked = await StaffAuth.requireChange(
                 permission, request, address: context.address, accounts: accounts, kind: kind,
                 formToken: Self.csrfField(in: body))
         }

@@ -215,7 +215,7 @@ public enum WebServer {
         // For the operators' Prometheus: from the configured addresses, or with an admin's session.
         router.get("/metrics") { request, context in
             if !http.metricsAddresses.contains(context.address) {
-                switch StaffAuth.require(.manageDevices, request, accounts: daemon.accounts, kind: .api) {
+                switch await StaffAuth.require(.manageDevices, request, accounts: daemon.accounts, kind: .api) {
                 case .failure(let refusal):
                     return refusal.response.status == .unauthorized
                         ? problem(

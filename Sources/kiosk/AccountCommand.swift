@@ -53,38 +53,38 @@ struct AccountCommand: ParsableCommand {
         }
     }
 
-    struct Disable: ParsableCommand {
+    struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Disable an account: it can no longer log in or sign in; its history stays.")
         @OptionGroup var options: ConfigOption
         @Argument var id: String
 
-        func run() throws {
-            try change(options) { try $0.setActive(OfficerID(id), false, actor: commandLineActor()) }
+        func run() async throws {
+            try await change(options) { try await $0.setActive(OfficerID(id), false, actor: commandLineActor()) }
             print("disabled \(id)")
         }
     }
 
-    struct Enable: ParsableCommand {
+    struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled account again.")
         @OptionGroup var options: ConfigOption
         @Argument var id: String
 
-        func run() throws {
-            try change(options) { try $0.setActive(OfficerID(id), true, actor: commandLineActor()) }
+        func run() async throws {
+            try await change(options) { try await $0.setActive(OfficerID(id), true, actor: commandLineActor()) }
             print("enabled \(id)")
         }
     }
 
-    struct SetRole: ParsableCommand {
+    struct SetRole: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "role", abstract: "Change an account's role (admin, leader, officer).")
         @OptionGroup var options: ConfigOption
         @Argument var id: String
         @Argument(help: "admin, leader or officer.") var role: String
 
-        func run() throws {
+        func run() async throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("role \(role): use admin, leader or officer") }
-            try change(options) { try $0.setRole(OfficerID(id), role, actor: commandLineActor()) }
+            try await change(options) { try await $0.setRole(OfficerID(id), role, actor: commandLineActor()) }
             print("\(id) is now \(role.rawValue)")
         }
     }
@@ -120,9 +120,9 @@ private func accountService(_ options: ConfigOption) throws -> AccountService {
         timeZone: config.timeZone, logger: Logger(label: "kiosk.account"))
 }
 
-private func change(_ options: ConfigOption, _ action: (AccountService) throws -> Void) throws {
+private func change(_ options: ConfigOption, _ action: (AccountService) async throws -> Void) async throws {
     do {
-        try action(try accountService(options))
+        try await action(try accountService(options))
     } catch let error as AccountService.AccountError {
         throw ValidationError(error.description)
     }

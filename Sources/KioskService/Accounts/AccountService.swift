@@ -18,6 +18,9 @@ public final class AccountService: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let hasher = WorkerThread(name: "passwords")
+    /// The database's side of the accounts, for the pages: a write may wait up to 2 s for
+    /// another process's lock (the store's busy handler), which must not hold Swift's shared threads.
+    private let store = WorkerThread(name: "accounts' database")
     /// Recent wrong passwords per address: the same guesser trying many accounts.
     private let failuresByAddress: Mutex<PerAddress<ActionRateLimit>>
     /// Changes over the pages in the last minute, per account and per address.
@@ -71,6 +74,10 @@ public final class AccountService: Sendable {
         }
     }
 
+    private func onStore<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await store.run { () throws(any Error) -> T in try work() }.get()
+    }
+
     // MARK: Accounts
 
     public enum AccountError: Error, CustomStringConvertible, Equatable {
@@ -110,34 +117,43 @@ public final class AccountService: Sendable {
         guard !name.isEmpty else { throw AccountError.badName }
         if let password, let why = PasswordRule.problem(password) { throw AccountError.badPassword(why) }
         let account = Officer(id: OfficerID(id), name: name, createdAt: clock(), role: role)
-        guard try database.officer(account.id) == nil else { throw AccountError.exists(account.id) }
+        guard try await onStore({ try self.database.officer(account.id) }) == nil else { throw AccountError.exists(account.id) }
         let hash: String? = if let password { await hash(password) } else { nil }
-        try database.addAccount(account, passwordHash: hash)
-        try audit("accountAdded", actor: actor, detail: "\(id) (\(role.rawValue)) \(name)")
+        try await onStore {
+            try self.database.addAccount(account, passwordHash: hash)
+            try self.recordAudit("accountAdded", actor: actor, detail: "\(id) (\(role.rawValue)) \(name)")
+        }
         return account
     }
 
-    public func setActive(_ id: OfficerID, _ active: Bool, actor: String) throws {
-        let account = try existing(id)
-        if !active, account.role == .admin, account.active { try keepAnAdmin(besides: id) }
-        _ = try database.setOfficerActive(id, active)
-        try audit(active ? "accountEnabled" : "accountDisabled", actor: actor, detail: "\(id)")
+    public func setActive(_ id: OfficerID, _ active: Bool, actor: String) async throws {
+        try await onStore {
+            let account = try self.existing(id)
+            if !active, account.role == .admin, account.active { try self.keepAnAdmin(besides: id) }
+            _ = try self.database.setOfficerActive(id, active)
+            try self.recordAudit(active ? "accountEnabled" : "accountDisabled", actor: actor, detail: "\(id)")
+        }
     }
 
-    public func setRole(_ id: OfficerID, _ role: Role, actor: String) throws {
-        let account = try existing(id)
-        if account.role == .admin, role != .admin, account.active { try keepAnAdmin(besides: id) }
-        _ = try database.setRole(id, role)
-        try audit("roleChanged", actor: actor, detail: "\(id): \(account.role.rawValue) → \(role.rawValue)")
+    public func setRole(_ id: OfficerID, _ role: Role, actor: String) async throws {
+        try await onStore {
+            let account = try self.existing(id)
+            if account.role == .admin, role != .admin, account.active { try self.keepAnAdmin(besides: id) }
+            _ = try self.database.setRole(id, role)
+            try self.recordAudit("roleChanged", actor: actor, detail: "\(id): \(account.role.rawValue) → \(role.rawValue)")
+        }
     }
 
     /// A new password (the admin's reset, or the person's own change): unlocks the account and
     /// ends its sessions.
     public func setPassword(_ id: OfficerID, _ password: String, actor: String) async throws {
-        _ = try existing(id)
+        _ = try await onStore { try self.existing(id) }
         if let why = PasswordRule.problem(password) { throw AccountError.badPassword(why) }
-        _ = try database.setPasswordHash(id, await hash(password))
-        try audit("passwordSet", actor: actor, detail: "\(id)")
+        let hash = await hash(password)
+        try await onStore {
+            _ = try self.database.setPasswordHash(id, hash)
+            try self.recordAudit("passwordSet", actor: actor, detail: "\(id)")
+        }
     }
 
     private func existing(_ id: OfficerID) throws -> Officer {
@@ -171,8 +187,10 @@ public final class AccountService: Sendable {
             return .tooManyFailures(retryAfterSeconds: wait)
         }
         let id = OfficerID(username.trimmingCharacters(in: .whitespaces).lowercased())
+        let lockFor = lockDuration
         let reservation: KioskDatabase.LoginReservation =
-            Self.idProblem(id.rawValue) == nil ? try database.reserveLoginAttempt(id, at: now, lockFor: lockDuration) : .unknown
+            Self.idProblem(id.rawValue) == nil
+            ? try await onStore { try self.database.reserveLoginAttempt(id, at: now, lockFor: lockFor) } : .unknown
         let credentials: Credentials?
         switch reservation {
         case .locked(let until):
@@ -205,7 +223,7 @@ public final class AccountService: Sendable {
         guard good, let credentials, credentials.passwordHash != nil, credentials.account.active else {
             if let credentials {
                 let locked = credentials.lockedUntil != nil
-                try audit("loginFailed", actor: id.rawValue, detail: "from \(address)" + (locked ? ", account locked" : ""))
+                try await audit("loginFailed", actor: id.rawValue, detail: "from \(address)" + (locked ? ", account locked" : ""))
                 logger.notice(
                     "login refused",
                     metadata: ["account": "\(id)", "address": "\(address)", "failures": "\(credentials.failedLogins)"])
@@ -216,13 +234,15 @@ public final class AccountService: Sendable {
             return .refused
         }
         releaseAddressAttempt(address, now: now)
-        try database.recordLoginSuccess(id)
         let session = StoredSession(
             id: Self.randomToken(bytes: 32), account: id, csrf: Self.randomToken(bytes: 24), createdAt: now,
             expiresAt: now.addingTimeInterval(TimeInterval(settings.sessionHours * 3600)), address: address)
-        try database.createSession(session)
-        try database.deleteExpiredSessions(at: now)
-        try audit("loginSucceeded", actor: id.rawValue, detail: "from \(address)")
+        try await onStore {
+            try self.database.recordLoginSuccess(id)
+            try self.database.createSession(session)
+            try self.database.deleteExpiredSessions(at: now)
+            try self.recordAudit("loginSucceeded", actor: id.rawValue, detail: "from \(address)")
+        }
         logger.info("login", metadata: ["account": "\(id)", "role": "\(credentials.account.role.rawValue)", "address": "\(address)"])
         return .signedIn(session, credentials.account)
     }
@@ -237,14 +257,17 @@ public final class AccountService: Sendable {
     }
 
     /// The signed-in session behind a cookie, if it is still valid.
-    public func session(_ id: String) throws -> (session: StoredSession, account: Officer)? {
+    public func session(_ id: String) async throws -> (session: StoredSession, account: Officer)? {
         guard id.count == 64, id.allSatisfy(\.isHexDigit) else { return nil }
-        return try database.session(id, at: clock())
+        let now = clock()
+        return try await onStore { try self.database.session(id, at: now) }
     }
 
-    public func logout(_ session: StoredSession) throws {
-        try database.deleteSession(session.id)
-        try audit("logout", actor: session.account.rawValue, detail: "")
+    public func logout(_ session: StoredSession) async throws {
+        try await onStore {
+            try self.database.deleteSession(session.id)
+            try self.recordAudit("logout", actor: session.account.rawValue, detail: "")
+        }
     }
 
     /// Counts an attempt from `address` as a failure, unless the address has too many in the
@@ -282,7 +305,11 @@ public final class AccountService: Sendable {
     // MARK: Audit
 
     /// Stores an action in the event log with who did it.
-    public func audit(_ action: String, actor: String, detail: String) throws {
+    public func audit(_ action: String, actor: String, detail: String) async throws {
+        try await onStore { try self.recordAudit(action, actor: actor, detail: detail) }
+    }
+
+    private func recordAudit(_ action: String, actor: String, detail: String) throws {
         let now = clock()
         try database.recordAudit(action: action, actor: actor, detail: detail, at: now, day: LocalDay(now, in: timeZone))
     }
