@@ -15,7 +15,9 @@ import Testing
         try centre.officer("an", signInAt: 1)
         let acknowledged = Mutex<[String]>([])
         let pressing = Mutex(true)
+        let pressed = DispatchSemaphore(value: 0)
         let presser = Thread {
+            defer { pressed.signal() }
             while pressing.withLock({ $0 }) {
                 // While a reload is under way the socket is briefly away: those presses get no answer.
                 if let reply = try? centre.request("issue A"), reply.hasPrefix("ok") { acknowledged.withLock { $0.append(reply) } }
@@ -43,8 +45,7 @@ import Testing
         try eventually(10, "the daemon answering again") { (try? centre.request("issue C"))?.hasPrefix("ok") == true }
         try eventually(10, "tickets after the reload") { acknowledged.withLock { $0.count } >= before + 20 }
         pressing.withLock { $0 = false }
-        presser.cancel()
-        usleep(100_000)
+        pressed.wait()  // the presser's last request answered: the count below is final
 
         #expect(centre.daemon?.isRunning == true)
         let queue = try HTTPConnection.get(port: centre.port, path: "/api/queue")

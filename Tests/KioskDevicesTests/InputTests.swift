@@ -84,9 +84,11 @@ import Testing
             Issue.record("missing device not reported")
             return
         }
+        // The simulated device's own timing (not a wait for the daemon): it appears a moment
+        // later, the folder first and the link after it, as udev makes them.
         try await Task.sleep(for: .milliseconds(100))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
-        try await Task.sleep(for: .milliseconds(100))  // the folder first, the link a moment later, as udev does
+        try await Task.sleep(for: .milliseconds(100))
         let started = Date()
         #expect(mkfifo(path, 0o600) == 0)
         #expect(await updates.next() == .opened(path: path))

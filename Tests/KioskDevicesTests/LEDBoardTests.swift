@@ -50,8 +50,11 @@ import Testing
         // Within the gap after A001: nine newer numbers for board 1, one for board 2.
         for n in 2...10 { await bus.show(format.frame(address: 1, number: String(format: "A%03d", n), counter: 1), on: 1) }
         await bus.show(format.frame(address: 2, number: "B001", counter: 2), on: 2)
-        try await waitUntil("three frames written") { await bus.written.count >= 3 }
-        try await Task.sleep(for: .milliseconds(300))  // nothing more may follow: only time shows it
+        // Idle after the third frame: nothing more is pending until the minute's refresh.
+        try await waitUntil("three frames tried, none pending") {
+            let (tried, idle) = (await bus.attempts, await bus.isIdle)
+            return tried >= 3 && idle
+        }
         try await waitUntil("the frames at the far end") { far.received.count >= 20 }
         let written = await bus.written
         #expect(written.map(\.board) == [1, 1, 2], "A001 at once, then only A010 and board 2's B001")

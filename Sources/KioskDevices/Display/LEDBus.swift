@@ -20,6 +20,8 @@ public actor LEDBus {
     private let io: WorkerThread
     /// Frames tried, written or not.
     public private(set) var attempts = 0
+    /// No board waits for a frame (the next ones come with a new text or the refresh).
+    public var isIdle: Bool { pending.isEmpty }
     /// Frames actually written since the bus started.
     public private(set) var writtenCount = 0
     /// The latest frames written, for tests and the benchmark: (board, time written). Only the
