@@ -25,12 +25,16 @@ public struct LEDBoardService: Service {
     let logger: Logger
     public let buses: [String: LEDBus]
     private let showing = BoardTexts()
+    /// How long a thanks stays: the system's clock, or a test's.
+    let clock: any Clock<Duration>
 
     /// `ready`: the signal of each port (READY=1 waits until every port was tried once).
     public init(
         engine: QueueEngine, boards: [BoardSettings], thanks: ThanksSettings = ThanksSettings(),
-        health: DeviceHealth = DeviceHealth(), logger: Logger, ready: (_ port: String) -> ReadySignal = { _ in .unwatched }
+        health: DeviceHealth = DeviceHealth(), logger: Logger, ready: (_ port: String) -> ReadySignal = { _ in .unwatched },
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
+        self.clock = clock
         self.engine = engine
         self.boards = boards
         self.thanks = thanks
@@ -92,10 +96,14 @@ public struct LEDBoardService: Service {
         let turn = await showing.thank(counter)
         await write(text, at: counter)
         group.addTask { [self] in
-            try? await Task.sleep(for: .seconds(seconds))
+            try? await clock.sleep(for: .seconds(seconds))
             if let number = await showing.afterThanks(counter, turn: turn) { await write(number, at: counter) }
+            await showing.thanksEnded()
         }
     }
+
+    /// Thanks whose time has not ended yet, or whose end is still being shown.
+    var thanksShowing: Int { get async { await showing.thanksOpen } }
 
     /// The counter's number from now on.
     private func show(_ number: String, at counter: CounterNumber) async {
@@ -121,10 +129,16 @@ actor BoardTexts {
         turns[counter, default: 0] += 1
     }
 
+    /// Thanks flashed whose timers have not finished.
+    private(set) var thanksOpen = 0
+
     func thank(_ counter: CounterNumber) -> Int {
         turns[counter, default: 0] += 1
+        thanksOpen += 1
         return turns[counter]!
     }
+
+    func thanksEnded() { thanksOpen -= 1 }
 
     /// The number to show again, if nothing happened at the counter since that thanks.
     func afterThanks(_ counter: CounterNumber, turn: Int) -> String? {
