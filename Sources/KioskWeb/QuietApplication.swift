@@ -10,6 +10,11 @@ import ServiceLifecycle
 /// Hummingbird's `Application`, less one thing: its date cache, a task that wakes every second
 /// to format the `Date` header in advance. An idle hall box should sleep; the header is
 /// formatted when a response needs it instead (a few microseconds, for a LAN's traffic).
+///
+/// Why not `Application` itself: its `DateCache` is internal and always runs (an
+/// `AsyncTimerSequence` of one second per listener, two with HTTPS), which is at least one
+/// wakeup a second more than the whole idle daemon has today (1.1 a second, `scripts/bench`'s
+/// idle figure). Hummingbird offers no setting to leave it out.
 struct QuietApplication: ApplicationProtocol {
     typealias Responder = RouterResponder<KioskRequestContext>
     let responder: Responder
