@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdBcrypt
 import KioskCore
+import KioskRuntime
 import KioskService
 import Logging
 import PostgresNIO
@@ -8,9 +9,10 @@ import Synchronization
 
 /// The province office's staff accounts, in the central database: admins (who manage them
 /// from the command line) and leaders; both read every report. Passwords hashed by bcrypt (8
-/// to 72 bytes: bcrypt reads no further); five wrong passwords in a row lock an account for 15
-/// minutes, counted before bcrypt runs, so attempts sent together cannot pass the count.
-/// Sessions are kept as the SHA-256 of their id.
+/// to 72 bytes: bcrypt reads no further) on a thread of its own; wrong passwords in a row lock
+/// an account, counted before bcrypt runs, so attempts sent together cannot pass the count.
+/// The rules are the box's own defaults (`AccountSettings`, `AccountService`): one place for
+/// both. Sessions are kept as the SHA-256 of their id.
 public enum ProvinceAccounts {
     public enum Role: String, Sendable, CaseIterable {
         case admin, leader
@@ -23,9 +25,19 @@ public enum ProvinceAccounts {
         public var csrf = ""
     }
 
-    static let sessionHours = 10
-    static let lockAfter = 5
-    static let lockMinutes = 15
+    /// The box's rules, as its `[accounts]` defaults have them.
+    static let rules = AccountSettings()
+    static let sessionHours = rules.sessionHours
+    static let lockAfter = rules.lockAfterFailures
+    /// The box's longest lock (its locks grow to it; the province's is that long at once).
+    static let lockMinutes = Int(AccountService.longestLock / 60)
+
+    /// bcrypt takes a tenth of a second: never on Swift's shared threads.
+    private static let passwords = WorkerThread(name: "province passwords")
+
+    private static func onPasswordThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await passwords.run { () -> T in work() }.get()
+    }
 
     /// Adds an account, or sets a new password (and name and role) on an existing one.
     public static func save(id: String, name: String, role: Role, password: String, on server: CentralServer, logger: Logger) async throws {
@@ -33,7 +45,7 @@ public enum ProvinceAccounts {
             throw CentralError("\(id) is not a login name: lower-case letters, digits, dots, dashes (nguyen.van.an)")
         }
         if let problem = PasswordRule.problem(password) { throw CentralError(problem) }
-        let hash = await Task.detached { Bcrypt.hash(password, cost: 11) }.value
+        let hash = await onPasswordThread { Bcrypt.hash(password, cost: UInt8(rules.bcryptCost)) }
         try await server.withConnection(logger: logger) { connection in
             try await CentralSchema.check(connection, logger: logger)
             try await connection.execute(
@@ -110,13 +122,13 @@ public enum ProvinceAccounts {
         case .unknown:
             if unknownNames.reserve(id) { return .locked }
             // The same time for an unknown name as for a wrong password.
-            _ = await Task.detached { Bcrypt.verify(password, hash: decoy) }.value
+            _ = await onPasswordThread { Bcrypt.verify(password, hash: decoy) }
             return .refused
         case .reserved(let n, let r, let h): (name, role, hash) = (n, r, h)
         }
         // bcrypt reads 72 bytes: a longer password would match on its first 72.
         let fits = password.utf8.count <= PasswordRule.maximumBytes
-        guard fits, await Task.detached(operation: { Bcrypt.verify(password, hash: hash) }).value else { return .refused }
+        guard fits, await onPasswordThread({ Bcrypt.verify(password, hash: hash) }) else { return .refused }
         let session = AccountService.randomToken(bytes: 32)
         let csrf = AccountService.randomToken(bytes: 24)
         try await connection.execute("UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = \(id)", logger: logger)
@@ -143,8 +155,8 @@ public enum ProvinceAccounts {
     }
 
     /// Wrong logins under names that are no account: counted and locked as an account's are
-    /// (five in a row, then 15 minutes, and again at each further one), so a lock does not tell
-    /// that a name exists.
+    /// (`lockAfter` in a row, then `lockMinutes`, and again at each further one), so a lock does
+    /// not tell that a name exists.
     final class UnknownNames: Sendable {
         private let locks = Mutex(UnknownNameLocks())
 
@@ -157,5 +169,5 @@ public enum ProvinceAccounts {
     }
 
     /// A hash nobody's password matches, for the unknown names.
-    static let decoy = Bcrypt.hash(AccountService.randomToken(bytes: 12), cost: 11)
+    static let decoy = Bcrypt.hash(AccountService.randomToken(bytes: 12), cost: UInt8(rules.bcryptCost))
 }

@@ -137,9 +137,10 @@ public enum ProvinceWeb {
         init(_ m: String) { message = m }
     }
 
-    /// Wrong passwords per address within `addressWindow`, counted before bcrypt runs.
-    static let failuresPerAddress = 20
-    static let addressWindow: TimeInterval = 600
+    /// Wrong passwords per address within `addressWindow`, counted before bcrypt runs: the
+    /// box's own rule.
+    static let failuresPerAddress = ProvinceAccounts.rules.failuresPerAddress
+    static let addressWindow = AccountService.addressWindow
 
     static func router(client: PostgresClient, logger: Logger, overHTTPS: Bool = false) -> Router<KioskRequestContext> {
         let router = Router(context: KioskRequestContext.self)
