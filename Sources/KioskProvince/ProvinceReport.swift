@@ -290,27 +290,27 @@ public struct ProvinceReport: Sendable {
             var rank: Int?
             var centre: String, centreName: String
             var key: String?, name: String?
-            var levelCounts: [Int]
-            var rated: Int, finished: Int, ratedFinished: Int
-            var satisfactionRate: Double?, responseRate: Double?
-            var meanWaitSeconds: Double?, p90WaitSeconds: Double?, meanServiceSeconds: Double?
-            var noShows: Int, transfers: Int
-            var reasonCounts: [String: Int]
+            /// The box's own fields, names and rounding.
+            var figures: SatisfactionReport.JSONFigures
+            enum CodingKeys: String, CodingKey { case rank, centre, centreName, key, name }
+            func encode(to encoder: any Encoder) throws {
+                var keys = encoder.container(keyedBy: CodingKeys.self)
+                try keys.encodeIfPresent(rank, forKey: .rank)
+                try keys.encode(centre, forKey: .centre)
+                try keys.encode(centreName, forKey: .centreName)
+                try keys.encodeIfPresent(key, forKey: .key)
+                try keys.encodeIfPresent(name, forKey: .name)
+                try figures.encode(to: encoder)
+            }
         }
-        let ms = SatisfactionReport.milliseconds
         let document = Document(
             title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, ranked: ranked,
             levels: levelLabels,
             rows: rows.map { r in
-                let f = r.row.figures
-                let t = r.row.times
                 let keyed = grouping != .centre
                 return JSONRow(
                     rank: r.rank, centre: r.centre, centreName: r.centreName, key: keyed ? r.row.key : nil,
-                    name: keyed && !r.row.name.isEmpty ? r.row.name : nil, levelCounts: f.levelCounts, rated: f.rated,
-                    finished: f.finished, ratedFinished: f.ratedFinished, satisfactionRate: f.satisfactionRate,
-                    responseRate: f.responseRate, meanWaitSeconds: ms(t.meanWait), p90WaitSeconds: t.p90Wait,
-                    meanServiceSeconds: ms(t.meanService), noShows: t.noShows, transfers: t.transfers, reasonCounts: r.row.reasonCounts)
+                    name: keyed && !r.row.name.isEmpty ? r.row.name : nil, figures: SatisfactionReport.JSONFigures(r.row))
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

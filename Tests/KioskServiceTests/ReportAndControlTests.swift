@@ -8,6 +8,32 @@ import Testing
 @testable import KioskService
 
 @Suite struct ReportAndControlTests {
+    /// A JSON row is one flat object: the row's keys beside the figures every report writes
+    /// (one definition, `SatisfactionReport.JSONFigures`, shared with the province's report).
+    @Test func aJSONRowCarriesItsKeysAndTheFiguresFlat() throws {
+        let day = LocalDay(year: 2026, month: 11, day: 27)
+        let row = SatisfactionReport.Row(
+            key: "an", name: "Nguyễn Văn An",
+            figures: SatisfactionFigures(levelCounts: [3, 1, 1], satisfiedCount: 4, finished: 6, ratedFinished: 5),
+            times: ServiceTimes(called: 6, noShows: 1, transfers: 0, meanWait: 100.123456, p90Wait: 200, meanService: 60.0004),
+            reasonCounts: ["Thái độ phục vụ": 1])
+        let report = SatisfactionReport(
+            from: day, to: day, grouping: .officer, levelLabels: ["Hài lòng", "Bình thường", "Không hài lòng"], reasonLabels: [],
+            rows: [row])
+        let document = try JSONSerialization.jsonObject(with: try report.json()) as? [String: Any]
+        let first = try #require((document?["rows"] as? [[String: Any]])?.first)
+        #expect(
+            Set(first.keys)
+                == [
+                    "key", "name", "levelCounts", "rated", "finished", "ratedFinished", "satisfactionRate", "responseRate",
+                    "meanWaitSeconds",
+                    "p90WaitSeconds", "meanServiceSeconds", "noShows", "transfers", "reasonCounts",
+                ])
+        #expect(first["key"] as? String == "an" && first["rated"] as? Int == 5 && first["finished"] as? Int == 6)
+        #expect(first["meanWaitSeconds"] as? Double == 100.123, "means to the millisecond")
+        #expect(first["reasonCounts"] as? [String: Int] == ["Thái độ phục vụ": 1])
+    }
+
     @Test func csvCellsAreQuotedAndFormulasNeutralised() {
         #expect(SatisfactionReport.csvCell("Nguyễn Văn An") == "Nguyễn Văn An")
         #expect(SatisfactionReport.csvCell("Đất đai, Xây dựng") == "\"Đất đai, Xây dựng\"")

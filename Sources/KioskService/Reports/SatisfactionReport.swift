@@ -266,6 +266,28 @@ public struct SatisfactionReport: Sendable {
             && !value.utf8.contains(where: { ",;|\"\t\n\r".utf8.contains($0) })
     }
 
+    /// A row's figures as every JSON report writes them (the box's and the province's): one
+    /// definition of their names and rounding. Encoded into the row's own object, beside its keys.
+    public struct JSONFigures: Encodable {
+        var levelCounts: [Int]
+        var rated: Int, finished: Int, ratedFinished: Int
+        var satisfactionRate: Double?
+        var responseRate: Double?
+        var meanWaitSeconds: Double?, p90WaitSeconds: Double?, meanServiceSeconds: Double?
+        var noShows: Int, transfers: Int
+        var reasonCounts: [String: Int]
+
+        public init(_ row: Row) {
+            let (f, t) = (row.figures, row.times)
+            (levelCounts, rated, finished, ratedFinished) = (f.levelCounts, f.rated, f.finished, f.ratedFinished)
+            (satisfactionRate, responseRate) = (f.satisfactionRate, f.responseRate)
+            meanWaitSeconds = SatisfactionReport.milliseconds(t.meanWait)
+            p90WaitSeconds = t.p90Wait
+            meanServiceSeconds = SatisfactionReport.milliseconds(t.meanService)
+            (noShows, transfers, reasonCounts) = (t.noShows, t.transfers, row.reasonCounts)
+        }
+    }
+
     public func json() throws -> Data {
         struct Document: Encodable {
             var title: String, from: String, to: String, period: String?, by: String
@@ -274,25 +296,18 @@ public struct SatisfactionReport: Sendable {
         }
         struct JSONRow: Encodable {
             var key: String, name: String
-            var levelCounts: [Int]
-            var rated: Int, finished: Int, ratedFinished: Int
-            var satisfactionRate: Double?
-            var responseRate: Double?
-            var meanWaitSeconds: Double?, p90WaitSeconds: Double?, meanServiceSeconds: Double?
-            var noShows: Int, transfers: Int
-            var reasonCounts: [String: Int]
+            var figures: JSONFigures
+            enum CodingKeys: String, CodingKey { case key, name }
+            func encode(to encoder: any Encoder) throws {
+                var keys = encoder.container(keyedBy: CodingKeys.self)
+                try keys.encode(key, forKey: .key)
+                try keys.encode(name, forKey: .name)
+                try figures.encode(to: encoder)
+            }
         }
         let document = Document(
             title: title, from: from.iso, to: to.iso, period: period?.description, by: grouping.rawValue, levels: levelLabels,
-            rows: rows.map {
-                JSONRow(
-                    key: $0.key, name: $0.name, levelCounts: $0.figures.levelCounts, rated: $0.figures.rated,
-                    finished: $0.figures.finished, ratedFinished: $0.figures.ratedFinished, satisfactionRate: $0.figures.satisfactionRate,
-                    responseRate: $0.figures.responseRate,
-                    meanWaitSeconds: Self.milliseconds($0.times.meanWait), p90WaitSeconds: $0.times.p90Wait,
-                    meanServiceSeconds: Self.milliseconds($0.times.meanService),
-                    noShows: $0.times.noShows, transfers: $0.times.transfers, reasonCounts: $0.reasonCounts)
-            })
+            rows: rows.map { JSONRow(key: $0.key, name: $0.name, figures: JSONFigures($0)) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(document)
