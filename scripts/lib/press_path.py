@@ -19,36 +19,13 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fsync_probe import at, fdatasync_latencies  # noqa: E402
+
 kiosk, rate, presses = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 keypads = int(sys.argv[4]) if len(sys.argv) > 4 else max(1, min(20, int(rate // 50) + 1))
 KEY_KP1 = 79
 CUT = b"\x1dV"  # GS V: the last command of every ticket
-
-
-def fdatasync_figures(directory, seconds):
-    """p50 and p99 of a 4 KiB write made durable, as scripts/lib/fsync_probe.py measures them."""
-    fd, path = tempfile.mkstemp(dir=directory, prefix="fsync-probe-")
-    try:
-        pages = 1000
-        os.ftruncate(fd, 4096 * pages)
-        os.fsync(fd)
-        block = b"x" * 4096
-        latencies = []
-        stop = time.monotonic() + seconds
-        while time.monotonic() < stop:
-            os.pwrite(fd, block, (len(latencies) % pages) * 4096)
-            start = time.perf_counter()
-            os.fdatasync(fd)
-            latencies.append((time.perf_counter() - start) * 1000)
-            time.sleep(0.001)
-    finally:
-        os.close(fd)
-        os.unlink(path)
-    return percentile(sorted(latencies), 0.5), percentile(sorted(latencies), 0.99)
-
-
-def percentile(values, q):
-    return values[min(len(values) - 1, int(len(values) * q))]
 
 
 def free_port():
@@ -128,13 +105,14 @@ try:
                     sys.exit(f"press_path: the daemon did not open its keypads; its log: {folder}/daemon.log")
                 time.sleep(0.01)
     time.sleep(1)
-    sync_p50, sync_p99 = fdatasync_figures(folder, 5)
+    disk = fdatasync_latencies(folder, 5)
+    sync_p50, sync_p99 = at(disk, 0.5), at(disk, 0.99)
     pressed = []
     start = time.monotonic()
     for n in range(presses):
-        at = start + n / rate
-        while time.monotonic() < at:
-            time.sleep(max(0, min(0.0005, at - time.monotonic())))
+        due = start + n / rate
+        while time.monotonic() < due:
+            time.sleep(max(0, min(0.0005, due - time.monotonic())))
         pressed.append(time.monotonic())
         os.write(writers[n % keypads], event(KEY_KP1, 1, time.time()) + event(KEY_KP1, 0, time.time()))
     stop = time.monotonic() + 10
@@ -148,7 +126,7 @@ finally:
 if len(cuts) != presses:
     sys.exit(f"press_path: {len(cuts)} tickets for {presses} presses; the daemon's log: {folder}/daemon.log")
 latencies = sorted((c - p) * 1000 for p, c in zip(pressed, cuts))
-p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+p50, p99 = at(latencies, 0.5), at(latencies, 0.99)
 print(f"{rate:g}/s\t{keypads}\t{presses}\t{p50:.2f}\t{p99:.2f}\t{latencies[-1]:.2f}\t{sync_p50:.2f}\t{sync_p99:.2f}"
       f"\t{p50 - sync_p50:.2f}\t{p99 - sync_p99:.2f}")
 subprocess.run(["rm", "-rf", folder])
