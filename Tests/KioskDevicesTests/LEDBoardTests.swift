@@ -50,10 +50,11 @@ import Testing
         // Within the gap after A001: nine newer numbers for board 1, one for board 2.
         for n in 2...10 { await bus.show(format.frame(address: 1, number: String(format: "A%03d", n), counter: 1), on: 1) }
         await bus.show(format.frame(address: 2, number: "B001", counter: 2), on: 2)
-        // Idle after the third frame: nothing more is pending until the minute's refresh.
-        try await waitUntil("three frames tried, none pending") {
-            let (tried, idle) = (await bus.attempts, await bus.isIdle)
-            return tried >= 3 && idle
+        // Idle once the third frame is written: nothing more is pending until the minute's refresh
+        // (a fourth frame, wrongly kept, would be sent before the bus is idle, and counted).
+        try await waitUntil("three frames written, none pending") {
+            let (written, idle) = (await bus.written.count, await bus.isIdle)
+            return written >= 3 && idle
         }
         try await waitUntil("the frames at the far end") { far.received.count >= 20 }
         let written = await bus.written
