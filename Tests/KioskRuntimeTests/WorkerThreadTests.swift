@@ -65,8 +65,8 @@ import Testing
             holding.signal()
             release.wait()
         }
-        holding.wait()
         try await offThePool {
+            holding.wait()  // the worker is busy from here on (not a wait on Swift's shared threads)
             let caller = pthread_self()
             worker.runHereIfIdle {
                 ran.withLock { $0.append(pthread_equal(pthread_self(), caller) != 0 ? "busy: in place" : "busy: on the worker") }
